@@ -1,0 +1,117 @@
+// Reads, validates and completes agentry.config.json. An invalid file is refused with every
+// issue (path and reason); nothing half-valid is ever applied.
+import { readFile } from 'node:fs/promises';
+import { Cron } from 'croner';
+import { UserError, SchemaValidationError } from '../../core/errors.js';
+import type { ValidationIssue } from '../../core/errors.js';
+import { validate } from '../../schemas/registry.js';
+import type { AgentryConfig, WorkflowConfig } from '../../schemas/generated/types.js';
+import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
+import { withDefaults } from './defaults.js';
+
+/** Every field filled from the schema's defaults, except the few that are truly optional. */
+type Filled<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? string extends keyof T
+      ? T
+      : { [K in keyof T]-?: Filled<T[K]> }
+    : T;
+
+export type ResolvedConfig = Omit<Filled<AgentryConfig>, 'notify' | '$schema'> & {
+  notify: { webhookUrl?: string; events: string[] };
+};
+
+export const CONFIG_FILE = 'agentry.config.json';
+
+/** Parses and validates config text; `source` names the file in errors. */
+export function parseConfig(text: string, source = CONFIG_FILE): ResolvedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UserError('INVALID_CONFIG', `${source}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  return resolveConfig(raw, source);
+}
+
+export function resolveConfig(raw: unknown, source = CONFIG_FILE): ResolvedConfig {
+  const config = validate<AgentryConfig>('config', raw, 'INVALID_CONFIG');
+  const filled = withDefaults(config) as unknown as ResolvedConfig;
+  filled.workflows = { ...BUILTIN_WORKFLOWS, ...filled.workflows };
+  const issues = crossCheck(filled);
+  if (issues.length > 0) throw new SchemaValidationError('INVALID_CONFIG', source, issues);
+  return filled;
+}
+
+/** The config file at `path`, or the defaults when there is none. */
+export async function loadConfig(path: string): Promise<ResolvedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return resolveConfig({ version: 1 }, path);
+    throw new UserError('INVALID_CONFIG', `${path}: cannot be read (${(err as Error).message})`, { cause: err });
+  }
+  return parseConfig(text, path);
+}
+
+// What the schema cannot say: references between workflows, schedules and rules, and cron syntax.
+function crossCheck(config: ResolvedConfig): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const names = Object.keys(config.workflows);
+  const known = (name: string): boolean => Object.hasOwn(config.workflows, name);
+  for (const [name, wf] of Object.entries(config.workflows)) if (wf) issues.push(...checkWorkflow(name, wf, config.workflows));
+  config.schedules.forEach((s, i) => {
+    if (!known(s.workflow)) issues.push(unknownWorkflow(`schedules[${i}].workflow`, s.workflow, names));
+    try {
+      new Cron(s.cron, { paused: true });
+    } catch {
+      issues.push({ path: `schedules[${i}].cron`, expected: 'a five-field cron expression', got: JSON.stringify(s.cron) });
+    }
+  });
+  config.events.rules.forEach((r, i) => {
+    if (!known(r.workflow)) issues.push(unknownWorkflow(`events.rules[${i}].workflow`, r.workflow, names));
+    if ((r.field === undefined) !== (r.threshold === undefined)) {
+      issues.push({ path: `events.rules[${i}]`, expected: 'field and threshold together', got: 'only one of them' });
+    }
+  });
+  return issues;
+}
+
+function checkWorkflow(name: string, wf: WorkflowConfig, all: ResolvedConfig["workflows"]): ValidationIssue[] {
+  const at = `workflows.${name}`;
+  const hasSteps = wf.steps !== undefined;
+  const hasTasks = wf.tasks !== undefined;
+  if (hasSteps === hasTasks) return [{ path: at, expected: 'either steps or tasks', got: hasSteps ? 'both' : 'neither' }];
+  if (hasSteps) return wf.gate ? [] : [{ path: `${at}.gate`, expected: 'a value (required with steps)', got: 'nothing' }];
+  const issues: ValidationIssue[] = [];
+  const ids = new Set((wf.tasks ?? []).map((t) => t.id));
+  (wf.tasks ?? []).forEach((t, i) => {
+    const target = Object.hasOwn(all, t.workflow) ? all[t.workflow] : undefined;
+    if (target?.steps === undefined) issues.push({ path: `${at}.tasks[${i}].workflow`, expected: 'a step workflow', got: JSON.stringify(t.workflow) });
+    for (const dep of t.dependsOn ?? []) {
+      if (!ids.has(dep)) issues.push({ path: `${at}.tasks[${i}].dependsOn`, expected: `one of ${[...ids].join(', ')}`, got: JSON.stringify(dep) });
+    }
+  });
+  if (hasCycle(wf.tasks ?? [])) issues.push({ path: `${at}.tasks`, expected: 'dependencies without a cycle', got: 'a cycle' });
+  return issues;
+}
+
+function hasCycle(tasks: readonly { id: string; dependsOn?: string[] }[]): boolean {
+  const deps = new Map(tasks.map((t) => [t.id, t.dependsOn ?? []]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string): boolean => {
+    if (state.get(id) === 'done') return false;
+    if (state.get(id) === 'visiting') return true;
+    state.set(id, 'visiting');
+    const cyclic = (deps.get(id) ?? []).some(visit);
+    state.set(id, 'done');
+    return cyclic;
+  };
+  return tasks.some((t) => visit(t.id));
+}
+
+function unknownWorkflow(path: string, got: string, names: string[]): ValidationIssue {
+  return { path, expected: `one of ${names.join(', ')}`, got: JSON.stringify(got) };
+}
