@@ -51,7 +51,7 @@ export function validate<T>(name: SchemaName, data: unknown, code: ValidationCod
 
 /** The raw JSON Schema object, e.g. to send as the model's output format. */
 export function schemaOf(name: SchemaName): Record<string, unknown> {
-  return allSchemas[name] as Record<string, unknown>;
+  return allSchemas[name];
 }
 
 // oneOf/anyOf produce one issue per failed branch; keep each distinct line once.

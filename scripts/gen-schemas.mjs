@@ -26,6 +26,7 @@ for (const file of files) {
     strictIndexSignatures: true,
     declareExternallyReferenced: true,
     format: true,
+    ignoreMinAndMaxItems: true,
   });
   types += `\n// ${file}\n${ts.replace(/^export (type|interface) /gm, 'export $1 ')}`;
   data += `export const ${camel(base)}Schema: AnySchema = ${JSON.stringify(schema, null, 2)};\n\n`;
@@ -42,7 +43,7 @@ types = types
   .filter((block) => {
     const m = block.match(/export (?:type|interface) (\w+)/);
     if (!m) return true;
-    const body = block.replace(/^\/\/ .*\n/gm, '').trim();
+    const body = block.replace(/^\/\/ .*$\n?/gm, '').trim();
     if (!seen.has(m[1])) {
       seen.set(m[1], body);
       return true;

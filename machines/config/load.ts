@@ -65,7 +65,7 @@ function crossCheck(config: ResolvedConfig): ValidationIssue[] {
   config.schedules.forEach((s, i) => {
     if (!known(s.workflow)) issues.push(unknownWorkflow(`schedules[${i}].workflow`, s.workflow, names));
     try {
-      new Cron(s.cron, { paused: true });
+      void new Cron(s.cron, { paused: true });
     } catch {
       issues.push({ path: `schedules[${i}].cron`, expected: 'a five-field cron expression', got: JSON.stringify(s.cron) });
     }

@@ -1,0 +1,78 @@
+// The supervisor's handle on the agent actors: dispatch a run and await its `agent.result`,
+// read breaker state and stats, pause, switch model.
+import type { AnyActorRef } from 'xstate';
+import { AGENT_KINDS } from '../../agents/client/types.js';
+import type { AgentKind, StructuredCallRequest, StructuredCallResult } from '../../agents/client/types.js';
+import { ModelBehaviorError, ModelCallError, PolicyError, UserError } from '../../core/errors.js';
+import type { AgentryError } from '../../core/errors.js';
+import type { Clock } from '../../core/clock.js';
+import type { Priority } from '../../schemas/generated/types.js';
+import type { AgentContext } from '../agent/context.js';
+import type { AgentResult, ReplyError } from '../agent/events.js';
+import { createConfigureEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../agent/events.js';
+import type { AgentControl } from './runtime.js';
+
+type Waiter = { resolve: (r: StructuredCallResult) => void; reject: (e: AgentryError) => void };
+
+/** Rebuilds a typed error from an agent's reply, keeping code, message and details. */
+function errorOf(e: ReplyError): AgentryError {
+  if (e.code === 'INVALID_OUTPUT') return new ModelBehaviorError(e.code, e.message, { details: e.details });
+  if (e.code === 'INVALID_INPUT') return new UserError(e.code, e.message, { details: e.details });
+  if (e.code.startsWith('MODEL_')) return new ModelCallError(e.code, e.message, { retryable: e.retryable ?? false, details: e.details });
+  return new PolicyError(e.code, e.message, { details: e.details });
+}
+
+export class AgentHandles implements AgentControl {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly resumeTimers = new Map<AgentKind, unknown>();
+
+  constructor(
+    private readonly refs: Record<AgentKind, AnyActorRef>,
+    private readonly clock: Clock,
+  ) {
+    for (const kind of AGENT_KINDS) {
+      refs[kind].on('agent.result', (ev: AgentResult) => this.settle(ev));
+    }
+  }
+
+  dispatch(agent: AgentKind, requestId: string, request: Omit<StructuredCallRequest, 'signal'>, priority: Priority): Promise<StructuredCallResult> {
+    return new Promise((resolve, reject) => {
+      this.waiters.set(requestId, { resolve, reject });
+      this.refs[agent].send(createRunEvent(requestId, request, { priority }));
+    });
+  }
+
+  breakerOpen(agent: AgentKind): boolean {
+    return this.context(agent).breaker.status === 'open';
+  }
+
+  pause(agent: AgentKind, minutes: number): void {
+    this.refs[agent].send(createPauseEvent());
+    this.clock.clearTimeout(this.resumeTimers.get(agent));
+    this.resumeTimers.set(agent, this.clock.setTimeout(() => this.refs[agent].send(createResumeEvent()), minutes * 60_000));
+  }
+
+  setModel(agent: AgentKind, model: string): void {
+    this.refs[agent].send(createConfigureEvent({ model }));
+  }
+
+  context(agent: AgentKind): AgentContext {
+    return (this.refs[agent].getSnapshot() as { context: AgentContext }).context;
+  }
+
+  paused(agent: AgentKind): boolean {
+    return (this.refs[agent].getSnapshot() as { value: unknown }).value === 'paused';
+  }
+
+  close(): void {
+    for (const t of this.resumeTimers.values()) this.clock.clearTimeout(t);
+  }
+
+  private settle(ev: AgentResult): void {
+    const waiter = this.waiters.get(ev.requestId);
+    if (!waiter) return;
+    this.waiters.delete(ev.requestId);
+    if (ev.ok) waiter.resolve(ev.result);
+    else waiter.reject(errorOf(ev.error));
+  }
+}

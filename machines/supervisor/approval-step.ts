@@ -1,0 +1,56 @@
+// The approval activity: records the request with an absolute deadline, then waits for a
+// person's decision or the deadline. After a restart the same deadline is re-armed.
+import { createHash } from 'node:crypto';
+import { fromPromise } from 'xstate';
+import type { ApprovalInput, ApprovalOutput } from '../task/activities.js';
+import type { ApprovalView } from '../../server/contract.js';
+import { createEvent } from '../events.js';
+import type { Runtime } from './runtime.js';
+import { iso } from './runtime.js';
+
+/** A short, stable approval id derived from the activity key. */
+export function approvalIdOf(key: string): string {
+  return `ap_${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+}
+
+export function approvalLogic(rt: Runtime) {
+  return fromPromise<ApprovalOutput, ApprovalInput>(async ({ input }) => {
+    const run = await rt.memo.run<ApprovalOutput>(
+      input.key,
+      input.taskId,
+      async ({ data }) => {
+        const cfg = rt.config();
+        const requestedAt = (data as { requestedAt: number }).requestedAt;
+        const fallback = input.escalated ? 'reject' : cfg.approvals.fallback;
+        const deadline = requestedAt + cfg.approvals.timeoutMinutes * 60_000;
+        const gate = rt.events.recent().findLast((e) => e.event.type === 'gate.decided' && e.event.taskId === input.taskId);
+        const reasons = gate && gate.event.type === 'gate.decided' ? gate.event.reasons : input.reasons;
+        const view: ApprovalView = {
+          id: approvalIdOf(input.key),
+          taskId: input.taskId,
+          action: input.action,
+          reasons: input.escalated ? [...reasons, 'escalated: the first request timed out'] : reasons,
+          requestedAt: iso(requestedAt),
+          deadline: iso(deadline),
+          fallback,
+          status: 'pending',
+        };
+        rt.events.emit(
+          createEvent('approval.requested', { taskId: input.taskId, approvalId: view.id, action: input.action, reasons: view.reasons, deadline: view.deadline, fallback }, rt.clock.now()),
+          `${input.key}:requested`,
+        );
+        if (input.escalated) {
+          const domain = rt.record(input.taskId).definition.domain;
+          rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: `approval ${view.id} timed out and was escalated` }, rt.clock.now()), `${input.key}:escalated`);
+        }
+        const out = await rt.approvals.wait(view);
+        if (out.status === 'timed_out') {
+          rt.events.emit(createEvent('approval.timed_out', { taskId: input.taskId, approvalId: view.id, fallback }, rt.clock.now()), `${input.key}:timeout`);
+        }
+        return { value: out, costUsd: 0 };
+      },
+      { data: { requestedAt: rt.clock.now() } },
+    );
+    return run.value;
+  });
+}

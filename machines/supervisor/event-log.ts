@@ -1,0 +1,65 @@
+// Every supervisor event, journaled in order with a sequence number, kept in a bounded ring for
+// `agentry events`, and pushed to subscribers (events --follow, the notifier, day figures).
+import type { SupervisorEvent } from '../events.js';
+import type { JournalSink } from './records.js';
+
+export type EventListener = (seq: number, event: SupervisorEvent) => void;
+
+export class EventLog {
+  private seq = 0;
+  private readonly ring: { seq: number; event: SupervisorEvent }[] = [];
+  private readonly keys = new Set<string>();
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(
+    private readonly journal: JournalSink,
+    private readonly onError: (err: unknown) => void,
+    private readonly capacity = 2000,
+  ) {}
+
+  /** Feeds a replayed event (no journal write, no listeners but replay-safe ones). */
+  replay(seq: number, event: SupervisorEvent, key?: string): void {
+    this.seq = Math.max(this.seq, seq);
+    if (key) this.keys.add(key);
+    this.push(seq, event);
+  }
+
+  /** Records `event`; with a `key`, an event already recorded under it is not recorded again. */
+  emit(event: SupervisorEvent, key?: string): void {
+    if (key !== undefined) {
+      if (this.keys.has(key)) return;
+      this.keys.add(key);
+    }
+    const seq = ++this.seq;
+    const record = key === undefined ? { t: 'event' as const, seq, event } : { t: 'event' as const, seq, key, event };
+    this.journal.append(record).catch(this.onError);
+    this.push(seq, event);
+    for (const listener of this.listeners) {
+      try {
+        listener(seq, event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  recent(opts: { after?: number; limit?: number } = {}): { seq: number; event: SupervisorEvent }[] {
+    const after = opts.after ?? 0;
+    const items = this.ring.filter((e) => e.seq > after);
+    return opts.limit === undefined ? items : items.slice(-opts.limit);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  private push(seq: number, event: SupervisorEvent): void {
+    this.ring.push({ seq, event });
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+  }
+}

@@ -1,0 +1,115 @@
+// Business and system events (competitor rank drop, keyword spike, GitHub push…) mapped to
+// workflows by config rules with thresholds. Under threshold: recorded and ignored. P0/P1 start
+// at once; P2/P3 wait for the batch window and start together.
+import type { Clock } from '../../core/clock.js';
+import type { Priority } from '../../schemas/generated/types.js';
+import type { EmitEventResult } from '../../server/contract.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { createEvent } from '../events.js';
+import type { EventLog } from './event-log.js';
+import type { JournalSink } from './records.js';
+
+export interface Routed {
+  eventId: string;
+  workflow: string;
+  input: Record<string, unknown>;
+  priority: Priority;
+}
+
+export interface IntakeDeps {
+  clock: Clock;
+  config(): ResolvedConfig;
+  events: EventLog;
+  journal: JournalSink;
+  start(routed: Routed): Promise<string>;
+  onError(err: unknown): void;
+}
+
+/** Replaces `{{data.x}}` in string values with the event's data. */
+export function fillTemplate(value: unknown, data: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{\s*data\.([\w.]+)\s*\}\}/g, (_, path: string) => {
+      const found = path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined), data);
+      return typeof found === 'string' || typeof found === 'number' || typeof found === 'boolean' ? String(found) : '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => fillTemplate(v, data));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplate(v, data)]));
+  }
+  return value;
+}
+
+export class Intake {
+  private readonly batch: Routed[] = [];
+  private timer: unknown = null;
+
+  constructor(private readonly deps: IntakeDeps) {}
+
+  /** Routes one accepted event (the caller made it durable and de-duplicated it). */
+  async route(eventId: string, type: string, data: Record<string, unknown>): Promise<EmitEventResult> {
+    const { clock, events } = this.deps;
+    const rules = this.deps.config().events.rules.filter((r) => r.event === type);
+    events.emit(createEvent('event.received', { eventId, event: type, data }, clock.now()), `${eventId}:received`);
+    if (rules.length === 0) return { eventId, duplicate: false, outcome: 'recorded', taskIds: [] };
+    const taskIds: string[] = [];
+    let outcome: EmitEventResult['outcome'] = 'ignored';
+    for (const [i, rule] of rules.entries()) {
+      if (rule.field !== undefined && rule.threshold !== undefined) {
+        const value = Number(data[rule.field]);
+        if (!Number.isFinite(value) || value < rule.threshold) {
+          const reason = Number.isFinite(value)
+            ? `${rule.field} ${value} is under the threshold ${rule.threshold}`
+            : `no numeric ${rule.field} in the event data`;
+          events.emit(createEvent('event.ignored', { eventId, event: type, reason }, clock.now()), `${eventId}:ignored:${i}`);
+          continue;
+        }
+      }
+      const routed: Routed = {
+        eventId: `${eventId}#${i}`,
+        workflow: rule.workflow,
+        input: fillTemplate(rule.input ?? {}, { ...data }) as Record<string, unknown>,
+        priority: rule.priority ?? 'P2',
+      };
+      if (routed.priority === 'P0' || routed.priority === 'P1') {
+        taskIds.push(await this.deps.start(routed));
+        outcome = 'started';
+      } else {
+        await this.deps.journal.append({ t: 'queued', ...routed, at: clock.now() });
+        this.enqueue(routed);
+        if (outcome !== 'started') outcome = 'batched';
+      }
+    }
+    return { eventId, duplicate: false, outcome, taskIds };
+  }
+
+  /** A queued event found in the journal with no task yet. */
+  enqueue(routed: Routed): void {
+    this.batch.push(routed);
+    if (this.timer !== null) return;
+    const windowMs = this.deps.config().events.batchWindowSeconds * 1000;
+    this.timer = this.deps.clock.setTimeout(() => void this.flush(), windowMs);
+  }
+
+  /** Starts every batched event, most urgent first. */
+  async flush(): Promise<void> {
+    this.timer = null;
+    const items = this.batch.splice(0).sort((a, b) => a.priority.localeCompare(b.priority));
+    for (const routed of items) {
+      try {
+        await this.deps.start(routed);
+      } catch (err) {
+        this.deps.onError(err);
+      }
+    }
+  }
+
+  get pending(): number {
+    return this.batch.length;
+  }
+
+  close(): void {
+    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,135 @@
+// Memoized activities (in the manner of Restate's ctx.run): an intent is journaled before the
+// work, the result after it. On replay a recorded result is returned without running again; an
+// intent without a result means the work may have happened already, so it runs again labelled
+// as a re-run (the spend ledger reports re-runs apart).
+import { AgentryError, SystemError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { JournalRecord, JournalSink } from './records.js';
+
+/** Failures caused by our own shutdown are not outcomes: the work runs again after a restart. */
+const NOT_RECORDED: readonly ErrorCode[] = ['MODEL_ABORTED', 'DRAINING', 'STORE_UNAVAILABLE'];
+
+interface RecordedError {
+  error: { code: ErrorCode; message: string; costUsd: number };
+}
+
+function isRecordedError(value: unknown): value is RecordedError {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, 'error') && Object.keys(value).length === 1;
+}
+
+/** A failure replayed from the journal, with the code it had. */
+export class ReplayedError extends SystemError {}
+
+interface Entry {
+  intents: number;
+  data?: unknown;
+  result?: { value: unknown; costUsd: number };
+}
+
+export interface ActivityRun<T> {
+  value: T;
+  costUsd: number;
+  /** True when the value came from the journal. */
+  replayed: boolean;
+}
+
+export interface RunContext {
+  /** True when an earlier attempt of this key was cut off (a crash) before its result was recorded. */
+  rerun: boolean;
+  /** Data stored with the first intent (e.g. an approval deadline). */
+  data: unknown;
+}
+
+export class ActivityMemo {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly journal: JournalSink,
+    private readonly now: () => number,
+  ) {}
+
+  /** Feeds one replayed journal record. */
+  replay(record: JournalRecord): void {
+    if (record.t === 'intent') {
+      const e = this.entry(record.key);
+      e.intents += 1;
+      if (e.data === undefined && record.data !== undefined) e.data = record.data;
+    } else if (record.t === 'result') {
+      this.entry(record.key).result = { value: record.value, costUsd: record.costUsd };
+    }
+  }
+
+  /** Drops the entries of a finished task (they move to the archive). */
+  forget(taskId: string): void {
+    const prefix = `${taskId}:`;
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  has(key: string): boolean {
+    return this.entries.get(key)?.result !== undefined;
+  }
+
+  /** The records that rebuild this memo (for compaction snapshots). */
+  records(taskId: string): JournalRecord[] {
+    const out: JournalRecord[] = [];
+    for (const [key, e] of this.entries) {
+      if (!key.startsWith(`${taskId}:`)) continue;
+      if (e.intents > 0) out.push({ t: 'intent', key, taskId, at: 0, ...(e.data === undefined ? {} : { data: e.data }) });
+      if (e.result) out.push({ t: 'result', key, taskId, at: 0, value: e.result.value, costUsd: e.result.costUsd, rerun: false });
+    }
+    return out;
+  }
+
+  /**
+   * Runs `work` once per key. `work` returns the value and its cost; `data` is stored with the
+   * intent and handed back on a re-run.
+   */
+  async run<T>(
+    key: string,
+    taskId: string,
+    work: (ctx: RunContext) => Promise<{ value: T; costUsd: number }>,
+    opts: { estimateUsd?: number; data?: unknown } = {},
+  ): Promise<ActivityRun<T>> {
+    const e = this.entry(key);
+    if (e.result) {
+      if (isRecordedError(e.result.value)) {
+        const { code, message } = e.result.value.error;
+        throw new ReplayedError(code, message, { details: { replayed: true } });
+      }
+      return { value: e.result.value as T, costUsd: e.result.costUsd, replayed: true };
+    }
+    // Every attempt journals its intent, so each call that may have been billed is on record.
+    const rerun = e.intents > 0;
+    if (!rerun) e.data = opts.data;
+    const intent: JournalRecord = { t: 'intent', key, taskId, at: this.now() };
+    if (opts.estimateUsd !== undefined) intent.estimateUsd = opts.estimateUsd;
+    if (e.data !== undefined) intent.data = e.data;
+    await this.journal.append(intent);
+    e.intents += 1;
+    let outcome: { value: unknown; costUsd: number };
+    try {
+      outcome = await work({ rerun, data: e.data });
+    } catch (err) {
+      // A definite failure is an outcome too: replay must fail the same way, not call again.
+      if (err instanceof AgentryError && !NOT_RECORDED.includes(err.code)) {
+        const costUsd = typeof err.details['costUsd'] === 'number' ? err.details['costUsd'] : 0;
+        const value: RecordedError = { error: { code: err.code, message: err.message, costUsd } };
+        await this.journal.append({ t: 'result', key, taskId, at: this.now(), value, costUsd, rerun });
+        e.result = { value, costUsd };
+      }
+      throw err;
+    }
+    await this.journal.append({ t: 'result', key, taskId, at: this.now(), value: outcome.value, costUsd: outcome.costUsd, rerun });
+    e.result = outcome;
+    return { value: outcome.value as T, costUsd: outcome.costUsd, replayed: false };
+  }
+
+  private entry(key: string): Entry {
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { intents: 0 };
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+}

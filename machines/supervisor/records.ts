@@ -1,0 +1,26 @@
+// What the supervisor writes to its journal. Replaying these records rebuilds every active task,
+// pending approval, settled spend and recent event after a restart.
+import type { SupervisorEvent } from '../events.js';
+import type { TaskRecord } from '../task/context.js';
+
+export type JournalRecord =
+  /** A task was accepted. */
+  | { t: 'task'; record: TaskRecord }
+  /** An activity is about to run (written before any model call). */
+  | { t: 'intent'; key: string; taskId: string; at: number; estimateUsd?: number; data?: unknown }
+  /** An activity finished; `value` is returned on replay instead of running it again. */
+  | { t: 'result'; key: string; taskId: string; at: number; value: unknown; costUsd: number; rerun: boolean }
+  | { t: 'event'; seq: number; key?: string; event: SupervisorEvent }
+  | { t: 'decision'; approvalId: string; status: 'granted' | 'rejected'; by: 'person' | 'coordinator' | 'policy'; note?: string; at: number }
+  | { t: 'final'; taskId: string; outcome: 'completed' | 'rejected' | 'failed'; reason?: string; at: number }
+  /** An idempotency key (event id, webhook delivery, spooled hook line) that was accepted. */
+  | { t: 'seen'; id: string; at: number }
+  | { t: 'domain'; domain: string; paused: boolean; at: number }
+  /** A routed event waiting for its batch window; done once a task has it as origin. */
+  | { t: 'queued'; eventId: string; workflow: string; input: Record<string, unknown>; priority: 'P0' | 'P1' | 'P2' | 'P3'; at: number };
+
+/** The journal as the supervisor uses it (memory/journal.ts implements it). */
+export interface JournalSink {
+  /** Resolves once the record is durable (fsync'd, group-committed). */
+  append(record: JournalRecord): Promise<void>;
+}

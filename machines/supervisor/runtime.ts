@@ -1,0 +1,56 @@
+// The services the task activities use, gathered in one place so each activity file stays small.
+import type { AgentKind, StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { Priority } from '../../schemas/generated/types.js';
+import type { ResolvedConfig } from '../config/load.js';
+import type { BudgetLedger } from '../ledger.js';
+import type { TaskRecord } from '../task/context.js';
+import type { Approvals } from './approvals.js';
+import type { EventLog } from './event-log.js';
+import type { JournalSink } from './records.js';
+import type { ActivityMemo } from './memo.js';
+import type { SlaWatcher } from './sla.js';
+import type { TaskViews } from './task-views.js';
+
+/** Values the learning store tuned; undefined means "use the config". */
+export interface Learned {
+  confidenceThreshold(agent: AgentKind, taskType: string): number | undefined;
+  model(agent: AgentKind): string | undefined;
+  severityThreshold(): number | undefined;
+}
+
+export interface AgentControl {
+  dispatch(agent: AgentKind, requestId: string, request: Omit<StructuredCallRequest, 'signal'>, priority: Priority): Promise<StructuredCallResult>;
+  breakerOpen(agent: AgentKind): boolean;
+  pause(agent: AgentKind, minutes: number): void;
+  setModel(agent: AgentKind, model: string): void;
+}
+
+export interface Runtime {
+  clock: Clock;
+  logger: Logger;
+  config(): ResolvedConfig;
+  memo: ActivityMemo;
+  journal: JournalSink;
+  ledger: BudgetLedger;
+  model: StructuredModel;
+  agents: AgentControl;
+  events: EventLog;
+  approvals: Approvals;
+  sla: SlaWatcher;
+  views: TaskViews;
+  learned: Learned;
+  pausedDomains: Set<string>;
+  record(taskId: string): TaskRecord;
+  /** Journals a domain pause so it survives a restart. */
+  pauseDomain(domain: string, reason: string): void;
+  /** Starts an incident task for the healer (breaker openings, SLA breaches, predictions). */
+  openIncident(incident: { kind: string; agent: AgentKind | null; message: string; key: string }): void;
+  /** Feeds the learning store. */
+  recordOutcome(taskId: string, event: 'step' | 'gate' | 'final' | 'heal', data: Record<string, unknown>): void;
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

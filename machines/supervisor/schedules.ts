@@ -1,0 +1,37 @@
+// Workflows on a cron schedule (a health check every 5 minutes, a daily report), timed on the
+// injected clock so tests run in milliseconds.
+import { Cron } from 'croner';
+import type { Clock } from '../../core/clock.js';
+import type { ScheduleConfig } from '../../schemas/generated/types.js';
+
+export class Schedules {
+  private timers: unknown[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly fire: (schedule: ScheduleConfig, at: number) => void,
+  ) {}
+
+  /** (Re)arms every schedule from now. */
+  arm(schedules: readonly ScheduleConfig[]): void {
+    this.close();
+    for (const s of schedules) this.next(s, new Cron(s.cron, { paused: true, timezone: 'UTC' }));
+  }
+
+  close(): void {
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers = [];
+  }
+
+  private next(schedule: ScheduleConfig, cron: Cron): void {
+    const now = this.clock.now();
+    const at = cron.nextRun(new Date(now))?.getTime();
+    if (at === undefined) return;
+    const timer = this.clock.setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      this.fire(schedule, at);
+      this.next(schedule, cron);
+    }, at - now);
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,57 @@
+// The `agentry status` dashboard as data: mode, health, agents, queue, approvals, SLA breaches,
+// spend against the limit, the last actions and the day's figures.
+import { AGENT_KINDS } from '../../agents/client/types.js';
+import type { AgentView, StatusView } from '../../server/contract.js';
+import { utilization } from '../agent/stats.js';
+import type { AgentHandles } from './agents.js';
+import type { DayStats } from './day-stats.js';
+import type { Runtime } from './runtime.js';
+import { iso } from './runtime.js';
+
+export interface StatusSources {
+  rt: Runtime;
+  agents: AgentHandles;
+  day: DayStats;
+  startedAt: number;
+  offline: boolean;
+  draining: boolean;
+  storeOk: boolean;
+}
+
+const ACTION_TYPES = new Set(['action.executed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
+
+export function buildStatus(s: StatusSources): StatusView {
+  const { rt } = s;
+  const now = rt.clock.now();
+  const cfg = rt.config();
+  const agents: AgentView[] = AGENT_KINDS.map((kind) => {
+    const ctx = s.agents.context(kind);
+    const paused = s.agents.paused(kind);
+    return {
+      kind,
+      model: ctx.model ?? rt.learned.model(kind) ?? cfg.models.byAgent[kind] ?? cfg.models.default,
+      state: paused ? 'paused' : ctx.inFlight.length > 0 ? 'busy' : 'idle',
+      breaker: ctx.breaker.status,
+      inFlight: ctx.inFlight.length,
+      queued: ctx.mailbox.length,
+      calls: ctx.stats.calls,
+      failures: ctx.stats.failures,
+      utilization: utilization(ctx.stats, now),
+    };
+  });
+  const queue = { P0: 0, P1: 0, P2: 0, P3: 0 };
+  for (const v of rt.views.active()) queue[v.priority] += 1;
+  const spend = rt.ledger.view();
+  return {
+    mode: cfg.mode,
+    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable' },
+    agents,
+    queue,
+    approvals: rt.approvals.list('pending'),
+    slaBreaches: rt.sla.breaches().map((b) => ({ taskId: b.taskId, scope: b.scope, deadline: iso(b.deadline), tier: b.tier })),
+    pausedDomains: [...rt.pausedDomains],
+    spend: { day: spend.day, spentUsd: spend.spentUsd, reservedUsd: spend.reservedUsd, limitUsd: spend.limitUsd },
+    lastActions: rt.events.recent().filter((e) => ACTION_TYPES.has(e.event.type)).slice(-10).map((e) => e.event),
+    today: s.day.today(now),
+  };
+}

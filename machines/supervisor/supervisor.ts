@@ -1,0 +1,370 @@
+// The composition root: opens the journal, replays it, starts the actor system and exposes the
+// SupervisorApi. Every mutating call resolves only after what it accepted is durable.
+import { createActor } from 'xstate';
+import type { AnyActorRef } from 'xstate';
+import { AGENT_KINDS } from '../../agents/client/types.js';
+import type { AgentKind, StructuredModel } from '../../agents/client/types.js';
+import { dayOf, systemClock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
+import { PolicyError, UserError } from '../../core/errors.js';
+import { createRootLogger } from '../../core/logger.js';
+import type { Logger } from '../../core/logger.js';
+import type { FsOps } from '../../memory/fs-ops.js';
+import { openJournal } from '../../memory/journal.js';
+import type { Journal } from '../../memory/journal.js';
+import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, StatusView, SupervisorApi, TaskStatus, TaskView } from '../../server/contract.js';
+import { createAgentMachine } from '../agent/agent-machine.js';
+import { createInFlightLimit } from '../agent/in-flight.js';
+import type { InFlightLimit } from '../agent/in-flight.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { createEvent } from '../events.js';
+import type { SupervisorEvent } from '../events.js';
+import { BudgetLedger } from '../ledger.js';
+import { taskMachine } from '../task/task-machine.js';
+import type { TaskOutcome } from '../task/task-machine.js';
+import { agentStepLogic } from './agent-step.js';
+import { AgentHandles } from './agents.js';
+import { approvalLogic } from './approval-step.js';
+import { Approvals } from './approvals.js';
+import { DayStats } from './day-stats.js';
+import { EventLog } from './event-log.js';
+import { executeLogic } from './execute-step.js';
+import { gateLogic } from './gate-step.js';
+import { healLogic } from './heal-step.js';
+import { Intake } from './intake.js';
+import type { Routed } from './intake.js';
+import { ActivityMemo } from './memo.js';
+import type { JournalRecord, JournalSink } from './records.js';
+import { replayJournal } from './recovery.js';
+import { createRootMachine } from './root-machine.js';
+import type { Learned, Runtime } from './runtime.js';
+import { Schedules } from './schedules.js';
+import { SlaWatcher } from './sla.js';
+import { buildStatus } from './status.js';
+import { TaskBook } from './task-book.js';
+import { TaskViews } from './task-views.js';
+
+export interface SupervisorOptions {
+  stateDir: string;
+  config: ResolvedConfig;
+  model: StructuredModel;
+  clock?: Clock;
+  logger?: Logger;
+  /** Journal file operations (tests inject disk faults). */
+  fs?: FsOps;
+  learned?: Learned;
+  /** Receives outcomes for the learning store. */
+  onOutcome?: (taskId: string, kind: 'step' | 'gate' | 'final' | 'heal', data: Record<string, unknown>) => void;
+  /** Answers Claude Code hook calls (hooks/ builds it). */
+  hookHandler?: (event: string, payload: unknown, sup: Supervisor) => Promise<HookResult>;
+  learnReport?: () => unknown;
+}
+
+const NO_LEARNING: Learned = { confidenceThreshold: () => undefined, model: () => undefined, severityThreshold: () => undefined };
+
+export class Supervisor implements SupervisorApi {
+  private draining = false;
+  private readonly seen = new Set<string>();
+
+  private constructor(
+    private readonly opts: SupervisorOptions,
+    private readonly configBox: { current: ResolvedConfig },
+    readonly rt: Runtime,
+    private readonly journal: Journal,
+    private readonly book: TaskBook,
+    private readonly agentHandles: AgentHandles,
+    private readonly root: AnyActorRef,
+    private readonly inFlight: InFlightLimit,
+    private readonly intake: Intake,
+    private readonly schedules: Schedules,
+    private readonly day: DayStats,
+    private readonly startedAt: number,
+  ) {}
+
+  static async start(opts: SupervisorOptions): Promise<Supervisor> {
+    const clock = opts.clock ?? systemClock;
+    const logger = opts.logger ?? createRootLogger({ level: 'silent' });
+    const opened = await openJournal(opts.stateDir, { logger, ...(opts.fs ? { fs: opts.fs } : {}) });
+    const journal = opened.journal;
+    const sink: JournalSink = { append: (r: JournalRecord) => journal.append(r) };
+    const configBox = { current: opts.config };
+    const config = (): ResolvedConfig => configBox.current;
+    const onError = (err: unknown): void => logger.error({ err }, 'supervisor error');
+    const events = new EventLog(sink, onError);
+    const day = new DayStats(clock.now());
+    events.subscribe((_seq, e) => day.add(e));
+    const memo = new ActivityMemo(sink, () => clock.now());
+    const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
+    const approvals = new Approvals(clock);
+    const views = new TaskViews();
+    const pausedDomains = new Set<string>();
+    const inFlight = createInFlightLimit(config().limits.globalInFlight);
+    const agentMachine = createAgentMachine({ model: opts.model, clock, inFlight });
+
+    // Late-bound: the runtime's services need the task book and agents, built below.
+    let book: TaskBook | undefined;
+    let handles: AgentHandles | undefined;
+    const sla = new SlaWatcher(clock, config().sla.escalationMinutes * 60_000, (b) => supervisorRef?.onBreach(b));
+    const rt: Runtime = {
+      clock,
+      logger,
+      config,
+      memo,
+      journal: sink,
+      ledger,
+      model: opts.model,
+      get agents() {
+        if (!handles) throw new Error('agents not started');
+        return handles;
+      },
+      events,
+      approvals,
+      sla,
+      views,
+      learned: opts.learned ?? NO_LEARNING,
+      pausedDomains,
+      record: (id) => (book as TaskBook).record(id),
+      pauseDomain: (domain, reason) => supervisorRef?.pauseDomain(domain, reason),
+      openIncident: (incident) => supervisorRef?.openIncident(incident),
+      recordOutcome: (taskId, kind, data) => opts.onOutcome?.(taskId, kind, data),
+    };
+    const provided = taskMachine.provide({
+      actors: { agentStep: agentStepLogic(rt), gate: gateLogic(rt), approval: approvalLogic(rt), heal: healLogic(rt), execute: executeLogic(rt) },
+    });
+    const agentLimits = (kind: AgentKind) => config().agents[kind];
+    const rootLogic = createRootMachine(agentMachine, provided, (kind) => ({
+      kind,
+      concurrency: agentLimits(kind).concurrency,
+      mailbox: agentLimits(kind).mailbox,
+      breaker: agentLimits(kind).breaker,
+    }));
+    const root = createActor(rootLogic, { clock, systemId: 'supervisor' });
+    root.subscribe({ error: onError });
+    root.start();
+    const children = (): Record<string, AnyActorRef> => (root.getSnapshot() as { children: Record<string, AnyActorRef> }).children;
+    handles = new AgentHandles(Object.fromEntries(AGENT_KINDS.map((k) => [k, children()[k] as AnyActorRef])) as Record<AgentKind, AnyActorRef>, clock);
+
+    let supervisorRef: Supervisor | undefined;
+    book = new TaskBook({
+      rt,
+      send: (e) => root.send(e),
+      child: (id) => children()[id],
+      learnedTier: () => undefined,
+      onFinished: (record, outcome) => supervisorRef?.onTaskFinished(record.id, outcome),
+    });
+    const intake = new Intake({
+      clock,
+      config,
+      events,
+      journal: sink,
+      start: (r) => (supervisorRef as Supervisor).startRouted(r),
+      onError,
+    });
+    const schedules = new Schedules(clock, (s, at) => void supervisorRef?.fireSchedule(s.id, s.workflow, s.input ?? {}, s.priority ?? 'P2', at));
+    const sup = new Supervisor(opts, configBox, rt, journal, book, handles, root, inFlight, intake, schedules, day, clock.now());
+    supervisorRef = sup;
+
+    const replayed = replayJournal([...(opened.snapshot ? ((opened.snapshot.data as { records?: unknown[] }).records ?? []) : []), ...opened.records] as JournalRecord[], {
+      book,
+      memo,
+      events,
+      day,
+      approvals,
+      seen: sup.seen,
+      pausedDomains,
+      intake,
+      ledger,
+      today: dayOf(clock.now()),
+    });
+    const resumed = book.resumeAll();
+    schedules.arm(config().schedules);
+    events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
+    logger.info({ replayed, resumed }, 'supervisor started');
+    return sup;
+  }
+
+  // ---- SupervisorApi -------------------------------------------------------------------------
+
+  status(): StatusView {
+    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed' });
+  }
+
+  async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {
+    this.assertAccepting();
+    if (this.book.activeCount >= this.config.limits.maxActiveTasks) {
+      throw new PolicyError('AGENT_BUSY', `${this.book.activeCount} tasks are active (limit ${this.config.limits.maxActiveTasks}); try again later`);
+    }
+    return this.book.create(req, source);
+  }
+
+  getTask(id: string): TaskView | undefined {
+    return this.rt.views.get(id);
+  }
+
+  listTasks(filter?: { status?: TaskStatus; limit?: number }): TaskView[] {
+    return this.rt.views.list(filter);
+  }
+
+  listApprovals(filter?: { status?: ApprovalView['status'] }): ApprovalView[] {
+    return this.rt.approvals.list(filter?.status);
+  }
+
+  approve(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
+    return this.decide(id, 'granted', req.note);
+  }
+
+  reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
+    if (!req.note) throw new UserError('INVALID_INPUT', 'a rejection needs a note saying why (--note)');
+    return this.decide(id, 'rejected', req.note);
+  }
+
+  async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
+    this.assertAccepting();
+    const eventId = req.id ?? `ev_${this.rt.clock.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    if (this.seen.has(eventId)) return { eventId, duplicate: true, outcome: 'recorded', taskIds: [] };
+    this.seen.add(eventId);
+    await this.journal.append({ t: 'seen', id: eventId, at: this.rt.clock.now() });
+    return this.intake.route(eventId, req.type, req.data);
+  }
+
+  /** Whether an idempotency key was already accepted (webhook deliveries, spooled hooks). */
+  hasSeen(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  async remember(id: string): Promise<void> {
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    await this.journal.append({ t: 'seen', id, at: this.rt.clock.now() });
+  }
+
+  events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[] {
+    return this.rt.events.recent(opts);
+  }
+
+  subscribe(listener: (seq: number, event: SupervisorEvent) => void): () => void {
+    return this.rt.events.subscribe(listener);
+  }
+
+  hook(event: string, payload: unknown): Promise<HookResult> {
+    if (!this.opts.hookHandler) return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
+    return this.opts.hookHandler(event, payload, this);
+  }
+
+  learn(): unknown {
+    return this.opts.learnReport?.() ?? { values: [] };
+  }
+
+  get config(): ResolvedConfig {
+    return this.configBox.current;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Applies a validated config at once (mode, thresholds, limits); every change is an event. */
+  applyConfig(next: ResolvedConfig, paths: string[]): void {
+    const prev = this.configBox.current;
+    this.configBox.current = next;
+    this.rt.ledger.setLimits(next.risk);
+    this.inFlight.setLimit(next.limits.globalInFlight);
+    this.rt.sla.setEscalationMinutes(next.sla.escalationMinutes);
+    this.schedules.arm(next.schedules);
+    const now = this.rt.clock.now();
+    if (prev.mode !== next.mode) this.rt.events.emit(createEvent('mode.changed', { from: prev.mode, to: next.mode }, now));
+    this.rt.events.emit(createEvent('config.changed', { paths, mode: next.mode }, now));
+  }
+
+  rejectConfig(issues: string[]): void {
+    this.rt.events.emit(createEvent('config.rejected', { issues }, this.rt.clock.now()));
+  }
+
+  /** Stops taking work; in-flight model calls are cancelled and stay as intents for the restart. */
+  async stop(reason = 'stopped'): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    this.book.stopAccepting();
+    this.rt.events.emit(createEvent('supervisor.stopping', { reason }, this.rt.clock.now()));
+    this.intake.close();
+    this.schedules.close();
+    this.rt.sla.close();
+    this.rt.approvals.close();
+    this.agentHandles.close();
+    this.root.stop();
+    await this.journal.close();
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  get journalStats(): { appends: number; fsyncs: number; bytes: number } {
+    return this.journal.stats;
+  }
+
+  // ---- internal callbacks ---------------------------------------------------------------------
+
+  async startRouted(r: Routed): Promise<string> {
+    const view = await this.book.create({ workflow: r.workflow, input: r.input, priority: r.priority }, 'event', { origin: r.eventId });
+    return view.id;
+  }
+
+  async fireSchedule(id: string, workflow: string, input: Record<string, unknown>, priority: 'P0' | 'P1' | 'P2' | 'P3', at: number): Promise<void> {
+    const key = `schedule:${id}:${at}`;
+    if (this.draining || this.seen.has(key)) return;
+    await this.remember(key);
+    this.rt.events.emit(createEvent('schedule.fired', { scheduleId: id, workflow }, this.rt.clock.now()), key);
+    try {
+      await this.book.create({ workflow, input, priority }, 'schedule', { origin: key });
+    } catch (err) {
+      this.rt.logger.error({ err, schedule: id }, 'scheduled task refused');
+    }
+  }
+
+  onBreach(b: { key: string; taskId: string; domain: string; scope: string; deadline: number; tier: 1 | 2 | 3 }): void {
+    const now = this.rt.clock.now();
+    const to = b.tier === 1 ? 'coordinator' : b.tier === 2 ? 'person' : 'pause_domain';
+    const scope = b.scope as 'canon' | 'cultural' | 'coordinator' | 'approval' | 'task';
+    this.rt.events.emit(createEvent('sla.exceeded', { taskId: b.taskId, scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), `${b.key}:sla:${b.tier}`);
+    this.rt.events.emit(createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to, reason: `${b.scope} SLA exceeded (tier ${b.tier})` }, now), `${b.key}:esc:${b.tier}`);
+    if (b.tier === 3) this.pauseDomain(b.domain, `SLA escalation reached tier 3 on ${b.taskId}`);
+  }
+
+  pauseDomain(domain: string, reason: string): void {
+    if (this.rt.pausedDomains.has(domain)) return;
+    this.rt.pausedDomains.add(domain);
+    const now = this.rt.clock.now();
+    this.journal.append({ t: 'domain', domain, paused: true, at: now }).catch((err: unknown) => this.rt.logger.error({ err }, 'pause not journaled'));
+    this.rt.events.emit(createEvent('domain.paused', { domain, reason }, now));
+  }
+
+  openIncident(incident: { kind: string; agent: AgentKind | null; message: string; key: string }): void {
+    if (this.draining || this.seen.has(incident.key)) return;
+    const input = { incident: { kind: incident.kind, agent: incident.agent, step: null, error: { code: incident.kind, message: incident.message }, recentHistory: [], remediesTried: [], errorRate: 0 } };
+    void this.remember(incident.key)
+      .then(() => this.book.create({ workflow: 'incident', input, priority: 'P1' }, 'event', { origin: incident.key }))
+      .catch((err: unknown) => this.rt.logger.error({ err }, 'incident not opened'));
+  }
+
+  onTaskFinished(taskId: string, outcome: TaskOutcome): void {
+    this.rt.memo.forget(taskId);
+    this.rt.approvals.forgetTask(taskId);
+    this.opts.onOutcome?.(taskId, 'final', { outcome });
+  }
+
+  private async decide(id: string, status: 'granted' | 'rejected', note?: string): Promise<ApprovalView> {
+    const view = this.rt.approvals.get(id);
+    if (!view) throw new UserError('NOT_FOUND', `no approval ${id}; list them with \`agentry approvals\``);
+    if (view.status !== 'pending') throw new UserError('CONFLICT', `approval ${id} is already ${view.status}`);
+    const at = this.rt.clock.now();
+    await this.journal.append(note === undefined ? { t: 'decision', approvalId: id, status, by: 'person', at } : { t: 'decision', approvalId: id, status, by: 'person', note, at });
+    const decided = this.rt.approvals.decide(id, note === undefined ? { status, by: 'person', at } : { status, by: 'person', note, at });
+    const policy = `${this.config.mode} mode; decided by a person before the ${view.fallback} fallback`;
+    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }) };
+    this.rt.events.emit(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
+    return decided;
+  }
+
+  private assertAccepting(): void {
+    if (this.draining) throw new PolicyError('DRAINING', 'the supervisor is shutting down and takes no new work');
+  }
+}

@@ -1,0 +1,278 @@
+// Every task the supervisor knows: creation (validated, then journaled before it is
+// acknowledged), spawning when dependencies allow, flows of child tasks, and completion.
+import { randomBytes } from 'node:crypto';
+import type { AnyActorRef, Subscription } from 'xstate';
+import { definitionOf } from '../../agents/definitions.js';
+import { UserError } from '../../core/errors.js';
+import { validate } from '../../schemas/registry.js';
+import type { ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
+import type { CreateTaskRequest, TaskStatus, TaskView } from '../../server/contract.js';
+import { createEvent } from '../events.js';
+import type { SupervisorEvent } from '../events.js';
+import { initialContext } from '../task/context.js';
+import type { TaskContext, TaskRecord } from '../task/context.js';
+import { authorInput, text } from '../task/inputs.js';
+import type { TaskOutcome } from '../task/task-machine.js';
+import type { RootEvent } from './root-machine.js';
+import type { Runtime } from './runtime.js';
+import { isTerminal, newView, statusOf } from './task-views.js';
+
+type Source = TaskRecord['source'];
+type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];
+
+export interface TaskBookDeps {
+  rt: Runtime;
+  send(event: RootEvent): void;
+  child(taskId: string): AnyActorRef | undefined;
+  learnedTier(contentType: string): ReviewTier | undefined;
+  onFinished(record: TaskRecord, outcome: TaskOutcome): void;
+}
+
+let counter = 0;
+/** Time-ordered, unique across restarts. */
+export function newTaskId(now: number): string {
+  counter = (counter + 1) % 0x10000;
+  return `t_${now.toString(36)}${counter.toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
+}
+
+export class TaskBook {
+  readonly records = new Map<string, TaskRecord>();
+  readonly outcomes = new Map<string, TaskOutcome>();
+  private readonly subscriptions = new Map<string, Subscription>();
+  private draining = false;
+
+  constructor(private readonly deps: TaskBookDeps) {}
+
+  record(id: string): TaskRecord {
+    const r = this.records.get(id);
+    if (!r) throw new UserError('NOT_FOUND', `no task ${id}`);
+    return r;
+  }
+
+  /** Validates, journals (durably) and starts or blocks a new task; flows create their children. */
+  async create(req: CreateTaskRequest, source: Source, extra: { origin?: string; parentId?: string } = {}): Promise<TaskView> {
+    const { rt } = this.deps;
+    const wf = this.workflow(req.workflow);
+    for (const dep of req.dependsOn ?? []) if (!this.records.has(dep)) throw new UserError('INVALID_INPUT', `dependsOn: no task ${dep}`);
+    const record = this.recordFor(req, wf, newTaskId(rt.clock.now()), source);
+    if (extra.origin !== undefined) record.origin = extra.origin;
+    if (extra.parentId !== undefined) record.parentId = extra.parentId;
+    if (wf.tasks) return this.createFlow(record, wf.tasks);
+    checkFirstInput(record);
+    await rt.journal.append({ t: 'task', record });
+    return this.admit(record);
+  }
+
+  private workflow(name: string): WorkflowConfig {
+    const workflows = this.deps.rt.config().workflows;
+    const wf = Object.hasOwn(workflows, name) ? workflows[name] : undefined;
+    if (!wf) throw new UserError('INVALID_INPUT', `unknown workflow "${name}"; known: ${Object.keys(workflows).join(', ')}`);
+    return wf;
+  }
+
+  /** The record of a new task: its workflow frozen, its content type and review tier decided. */
+  private recordFor(req: CreateTaskRequest, wf: WorkflowConfig, id: string, source: Source): TaskRecord {
+    const { rt } = this.deps;
+    const cfg = rt.config();
+    const contentType = text(req.input, 'contentType', wf.contentType ?? req.workflow);
+    const learnedTier = cfg.learning.pin.reviewTiers ? undefined : this.deps.learnedTier(contentType);
+    return {
+      id,
+      workflow: req.workflow,
+      definition: { domain: wf.domain, steps: wf.steps ?? [], review: wf.review ?? 'tiered', gate: wf.gate ?? { action: 'none' } },
+      priority: req.priority ?? 'P2',
+      input: req.input,
+      contentType,
+      tier: cfg.reviews.tiers[contentType] ?? learnedTier ?? cfg.reviews.defaultTier,
+      maxRounds: cfg.reviews.maxRevisionRounds,
+      dependsOn: req.dependsOn ?? [],
+      createdAt: rt.clock.now(),
+      source,
+    };
+  }
+
+  private async createFlow(record: TaskRecord, tasks: FlowTask[]): Promise<TaskView> {
+    const { rt } = this.deps;
+    const ids = new Map(tasks.map((t) => [t.id, newTaskId(rt.clock.now())]));
+    const children = tasks.map((t) => {
+      const req: CreateTaskRequest = {
+        workflow: t.workflow,
+        input: { ...record.input, ...t.input },
+        priority: record.priority,
+        dependsOn: (t.dependsOn ?? []).map((d) => ids.get(d) ?? d),
+      };
+      const wf = this.workflow(t.workflow);
+      if (!wf.steps) throw new UserError('INVALID_INPUT', `flow task workflow "${t.workflow}" has no steps`);
+      const child: TaskRecord = { ...this.recordFor(req, wf, ids.get(t.id) ?? t.id, 'flow'), parentId: record.id };
+      checkFirstInput(child);
+      return child;
+    });
+    record.children = children.map((c) => c.id);
+    await rt.journal.append({ t: 'task', record });
+    for (const child of children) await rt.journal.append({ t: 'task', record: child });
+    const view = this.admit(record);
+    for (const child of children) this.admit(child);
+    return view;
+  }
+
+  /** Registers a journaled record: a view, then spawn it or wait for its dependencies. */
+  admit(record: TaskRecord): TaskView {
+    const { rt } = this.deps;
+    this.records.set(record.id, record);
+    const waiting = this.waitingFor(record);
+    const status: TaskStatus = record.children ? 'running' : waiting.length > 0 ? 'blocked' : 'pending';
+    const view = newView(record, status);
+    rt.views.set(view);
+    const payload = { taskId: record.id, workflow: record.workflow, priority: record.priority, source: record.source, dependsOn: record.dependsOn, contentType: record.contentType };
+    rt.events.emit(createEvent('task.created', record.parentId ? { ...payload, parentId: record.parentId } : payload, rt.clock.now()), `${record.id}:created`);
+    if (record.children) return view;
+    if (waiting.length > 0) rt.events.emit(createEvent('task.blocked', { taskId: record.id, waitingFor: waiting }, rt.clock.now()), `${record.id}:blocked`);
+    else this.spawn(record);
+    return view;
+  }
+
+  /** A replayed final outcome: the task is done and is not spawned again. */
+  restoreFinal(taskId: string, outcome: TaskOutcome, reason?: string): void {
+    this.outcomes.set(taskId, outcome);
+    const record = this.records.get(taskId);
+    if (!record) return;
+    const view = newView(record, outcome);
+    if (reason) view.error = { code: outcome, message: reason };
+    this.deps.rt.views.set(view);
+  }
+
+  /** After replay: spawn every task that can run; the others wait. */
+  resumeAll(): number {
+    let resumed = 0;
+    for (const record of this.records.values()) {
+      if (this.outcomes.has(record.id) || record.children) continue;
+      const waiting = this.waitingFor(record);
+      this.deps.rt.views.set(newView(record, waiting.length > 0 ? 'blocked' : 'pending'));
+      if (waiting.length === 0 && this.failedDependency(record) === undefined) {
+        this.spawn(record);
+        resumed++;
+      }
+    }
+    for (const record of this.records.values()) if (record.children && !this.outcomes.has(record.id)) this.checkFlow(record);
+    return resumed;
+  }
+
+  stopAccepting(): void {
+    this.draining = true;
+  }
+
+  get accepting(): boolean {
+    return !this.draining;
+  }
+
+  private spawn(record: TaskRecord): void {
+    this.deps.send({ type: 'task.spawn', record });
+    const child = this.deps.child(record.id);
+    if (!child) return;
+    const sub = child.subscribe({
+      next: (snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }) => this.onSnapshot(record, snap),
+      error: (err: unknown) => void this.finish(record, 'failed', `task actor crashed: ${String(err)}`),
+    });
+    this.subscriptions.set(record.id, sub);
+  }
+
+  private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }): void {
+    const { rt } = this.deps;
+    const ctx = snap.context;
+    const patch: Partial<TaskView> = { status: statusOf(snap.value), round: ctx.round, outputs: ctx.outputs, reviews: ctx.reviews };
+    if (ctx.error) patch.error = ctx.error;
+    const approval = rt.approvals.list().find((a) => a.taskId === record.id && a.status === 'pending') ?? rt.approvals.list().filter((a) => a.taskId === record.id).at(-1);
+    if (approval) patch.approval = approval;
+    rt.views.update(record.id, patch, rt.clock.now());
+    if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason);
+  }
+
+  private async finish(record: TaskRecord, outcome: TaskOutcome, reason?: string): Promise<void> {
+    const { rt } = this.deps;
+    if (this.outcomes.has(record.id)) return;
+    this.outcomes.set(record.id, outcome);
+    this.subscriptions.get(record.id)?.unsubscribe();
+    this.subscriptions.delete(record.id);
+    const now = rt.clock.now();
+    await rt.journal.append(reason === undefined ? { t: 'final', taskId: record.id, outcome, at: now } : { t: 'final', taskId: record.id, outcome, reason, at: now });
+    const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: outcome, message: reason } } : { status: outcome }, now);
+    rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
+    rt.sla.clearTask(record.id);
+    if (this.deps.child(record.id)) this.deps.send({ type: 'task.stop', taskId: record.id });
+    this.deps.onFinished(record, outcome);
+    this.unblockDependents(record.id);
+    const parent = record.parentId ? this.records.get(record.parentId) : undefined;
+    if (parent) this.checkFlow(parent);
+  }
+
+  private unblockDependents(doneId: string): void {
+    const { rt } = this.deps;
+    for (const r of this.records.values()) {
+      if (!r.dependsOn.includes(doneId) || this.outcomes.has(r.id) || this.deps.child(r.id)) continue;
+      const failed = this.failedDependency(r);
+      if (failed !== undefined) {
+        void this.finish(r, 'failed', `dependency ${failed} did not complete`);
+        continue;
+      }
+      rt.events.emit(createEvent('dependency.resolved', { taskId: r.id, dependency: doneId }, rt.clock.now()), `${r.id}:dep:${doneId}`);
+      if (this.waitingFor(r).length === 0) {
+        rt.views.update(r.id, { status: 'pending' }, rt.clock.now());
+        this.spawn(r);
+      }
+    }
+  }
+
+  private checkFlow(parent: TaskRecord): void {
+    const outcomes = (parent.children ?? []).map((id) => this.outcomes.get(id));
+    if (outcomes.some((o) => o === undefined)) return;
+    const failed = outcomes.find((o) => o !== 'completed');
+    void this.finish(parent, failed ?? 'completed', failed ? `a child task ended ${failed}` : undefined);
+  }
+
+  private waitingFor(record: TaskRecord): string[] {
+    return record.dependsOn.filter((d) => this.outcomes.get(d) !== 'completed');
+  }
+
+  private failedDependency(record: TaskRecord): string | undefined {
+    return record.dependsOn.find((d) => {
+      const o = this.outcomes.get(d);
+      return o !== undefined && o !== 'completed';
+    });
+  }
+
+  get activeCount(): number {
+    let n = 0;
+    for (const id of this.records.keys()) if (!this.outcomes.has(id)) n++;
+    return n;
+  }
+
+  isActive(id: string): boolean {
+    return this.records.has(id) && !this.outcomes.has(id);
+  }
+
+  /** Whether a view's status is final (for callers that only hold a view). */
+  static terminal(status: TaskStatus): boolean {
+    return isTerminal(status);
+  }
+}
+
+function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | undefined, reason: string | undefined, now: number): SupervisorEvent {
+  if (outcome === 'completed') return createEvent('task.completed', { taskId: record.id, workflow: record.workflow, costUsd: view?.costUsd ?? 0 }, now);
+  if (outcome === 'rejected') return createEvent('task.rejected', { taskId: record.id, by: rejectedBy(reason), reasons: [reason ?? 'rejected'] }, now);
+  return createEvent('task.failed', { taskId: record.id, code: view?.error?.code ?? 'failed', message: reason ?? 'failed' }, now);
+}
+
+function rejectedBy(reason: string | undefined): 'reviewer' | 'coordinator' | 'person' | 'policy' {
+  if (!reason) return 'policy';
+  if (reason.includes('person')) return 'person';
+  if (reason.includes('coordinator')) return 'coordinator';
+  if (reason.includes('reviewer') || reason.includes('revision')) return 'reviewer';
+  return 'policy';
+}
+
+/** The first author step's input must satisfy its schema before the task is accepted. */
+function checkFirstInput(record: TaskRecord): void {
+  if (record.definition.steps.length === 0) return;
+  const call = authorInput(initialContext(record));
+  validate(definitionOf(call.agent).inputSchema, call.input, 'INVALID_INPUT');
+}

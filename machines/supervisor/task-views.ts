@@ -1,0 +1,93 @@
+// The view of every known task (active and recently finished), kept in step with the task
+// actors' snapshots. Views are what status, `tasks` and `task show` read.
+import type { TaskStatus, TaskView } from '../../server/contract.js';
+import { TERMINAL_STATUSES } from '../../server/contract.js';
+import type { TaskRecord } from '../task/context.js';
+
+const STATE_STATUS: Record<string, TaskStatus> = {
+  authoring: 'running',
+  healing: 'running',
+  resume: 'running',
+  revising: 'running',
+  gating: 'running',
+  executing: 'running',
+  reviewing: 'reviewing',
+  awaitingApproval: 'awaiting_approval',
+  fallback: 'awaiting_approval',
+  completed: 'completed',
+  rejected: 'rejected',
+  failed: 'failed',
+};
+
+/** The status of a task machine state value ('reviewing' may be nested). */
+export function statusOf(value: unknown): TaskStatus {
+  const top = typeof value === 'string' ? value : Object.keys(value as object)[0] ?? 'authoring';
+  return STATE_STATUS[top] ?? 'running';
+}
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function newView(record: TaskRecord, status: TaskStatus): TaskView {
+  const at = new Date(record.createdAt).toISOString();
+  const view: TaskView = {
+    id: record.id,
+    workflow: record.workflow,
+    status,
+    priority: record.priority,
+    input: record.input,
+    contentType: record.contentType,
+    dependsOn: record.dependsOn,
+    round: 1,
+    costUsd: 0,
+    outputs: {},
+    reviews: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  if (record.parentId !== undefined) view.parentId = record.parentId;
+  return view;
+}
+
+export class TaskViews {
+  private readonly views = new Map<string, TaskView>();
+  /** Finished tasks kept for `task show`, oldest dropped first. */
+  private readonly finished: string[] = [];
+
+  constructor(private readonly keepFinished = 1000) {}
+
+  set(view: TaskView): void {
+    this.views.set(view.id, view);
+    if (isTerminal(view.status) && !this.finished.includes(view.id)) {
+      this.finished.push(view.id);
+      while (this.finished.length > this.keepFinished) {
+        const old = this.finished.shift();
+        if (old !== undefined) this.views.delete(old);
+      }
+    }
+  }
+
+  get(id: string): TaskView | undefined {
+    return this.views.get(id);
+  }
+
+  update(id: string, patch: Partial<TaskView>, now: number): TaskView | undefined {
+    const view = this.views.get(id);
+    if (!view) return undefined;
+    const next = { ...view, ...patch, updatedAt: new Date(now).toISOString() };
+    this.set(next);
+    return next;
+  }
+
+  list(filter: { status?: TaskStatus; limit?: number } = {}): TaskView[] {
+    let all = [...this.views.values()];
+    if (filter.status) all = all.filter((v) => v.status === filter.status);
+    all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return filter.limit === undefined ? all : all.slice(0, filter.limit);
+  }
+
+  active(): TaskView[] {
+    return [...this.views.values()].filter((v) => !isTerminal(v.status));
+  }
+}

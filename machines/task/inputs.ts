@@ -1,0 +1,98 @@
+// Builds each agent's input from the task. Every input is validated against the agent's input
+// schema by the run actor, so a task whose input cannot make a valid brief fails before any call.
+import type { AgentKind } from '../../agents/client/types.js';
+import type {
+  CoordinatorAsk,
+  CoordinatorInput,
+  MarketingInput,
+  MarketingOutput,
+  ReviewerInput,
+  SalesInput,
+  SalesQualifyOutput,
+} from '../../schemas/generated/types.js';
+import type { ReviewKind, TaskContext } from './context.js';
+import { currentStep } from './context.js';
+
+/** A string field of the task input, or `fallback` when it is missing or not a string. */
+export function text(input: Record<string, unknown>, key: string, fallback: string): string {
+  const v = input[key];
+  return typeof v === 'string' && v !== '' ? v : fallback;
+}
+
+export interface AgentCall {
+  agent: AgentKind;
+  input: unknown;
+}
+
+/** The input of the current author step. */
+export function authorInput(ctx: TaskContext): AgentCall {
+  const step = currentStep(ctx);
+  const input = ctx.record.input;
+  if (step.agent === 'marketing') {
+    const brief = { ...input } as unknown as MarketingInput['brief'];
+    const previous = ctx.outputs[step.id] as MarketingOutput | undefined;
+    const body: MarketingInput = { brief };
+    if (previous && ctx.feedback.length > 0) {
+      body.previousDraft = { title: previous.title, content: previous.content };
+      body.reviewerFeedback = ctx.feedback.map((i) => ({ severity: i.severity, quote: i.quote, fix: i.fix })) as NonNullable<
+        MarketingInput['reviewerFeedback']
+      >;
+    }
+    return { agent: 'marketing', input: body };
+  }
+  if (step.agent === 'sales') return { agent: 'sales', input: salesInput(ctx, step.task ?? 'qualify') };
+  return { agent: 'healer', input };
+}
+
+function salesInput(ctx: TaskContext, task: 'qualify' | 'propose'): SalesInput {
+  const { lead, offer } = ctx.record.input as { lead: unknown; offer?: unknown };
+  if (task === 'qualify') return { task, lead } as SalesInput;
+  const qualified = Object.values(ctx.outputs).find((o) => (o as { task?: string }).task === 'qualify') as
+    | SalesQualifyOutput
+    | undefined;
+  const qualification = qualified
+    ? { score: qualified.qualification.score, reasons: [qualified.rationale] }
+    : { score: 0, reasons: ['not qualified yet'] };
+  return { task, lead, qualification, offer } as SalesInput;
+}
+
+/** The content under review: the last author output, as it would be published. */
+function reviewedContent(ctx: TaskContext): { title?: string; body: string; channel: string } {
+  const last = ctx.outputs[ctx.record.definition.steps.at(-1)?.id ?? ''] as Partial<MarketingOutput> | undefined;
+  const channel = text(ctx.record.input, 'channel', 'blog');
+  const body = last?.content ?? JSON.stringify(last ?? {});
+  return last?.title ? { title: last.title, body, channel } : { body, channel };
+}
+
+export function reviewerInput(ctx: TaskContext, focus: Exclude<ReviewKind, 'coordinator'>): AgentCall {
+  const input = ctx.record.input;
+  const body: ReviewerInput = {
+    content: reviewedContent(ctx) as ReviewerInput['content'],
+    context: {
+      audience: text(input, 'audience', 'general'),
+      locale: text(input, 'locale', 'en-US'),
+      brandCanon: [input['brandNotes'], input['canonNotes']].filter((s) => typeof s === 'string' && s !== '').join('\n'),
+      contentType: ctx.record.contentType,
+    },
+    focus,
+  };
+  return { agent: 'reviewer', input: body };
+}
+
+export function coordinatorInput(ctx: TaskContext, decision: CoordinatorAsk, context?: Record<string, unknown>): AgentCall {
+  const body: CoordinatorInput = {
+    task: {
+      id: ctx.record.id,
+      workflow: ctx.record.workflow,
+      contentType: ctx.record.contentType,
+      priority: ctx.record.priority,
+    },
+    outputs: ctx.outputs,
+    reviews: ctx.reviews
+      .filter((r) => r.round === ctx.round && r.kind !== 'coordinator')
+      .map((r) => ({ kind: r.kind, verdict: r.verdict, score: r.score ?? 0, issues: r.issues })) as CoordinatorInput['reviews'],
+    decision,
+  };
+  if (context) body.context = context;
+  return { agent: 'coordinator', input: body };
+}

@@ -1,0 +1,128 @@
+// One writer per state folder (reliability.md §0.2: lowdb is single-process). agentry.lock holds
+// the owner's pid. A lock whose pid is dead is stale and is taken over.
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreError } from '../core/errors.js';
+import { FILE_MODE, fsyncDir, tempPathFor } from './durable-file.js';
+import { errnoOf, storeUnavailable } from './errno.js';
+import type { StoreLogger } from './warn.js';
+
+export const LOCK_FILE = 'agentry.lock';
+
+export interface StoreLock {
+  readonly path: string;
+  readonly pid: number;
+  /** The dead pid whose stale lock we took over, or null for a fresh lock. */
+  readonly tookOverFrom: number | null;
+  /** Removes the lock file if it still holds our pid. */
+  release(): Promise<void>;
+}
+
+export interface AcquireLockOptions {
+  logger?: StoreLogger;
+}
+
+/**
+ * Takes the folder's lock or throws STORE_LOCKED ("locked by pid N"). The pid is written to a
+ * temp file first and then hard-linked to agentry.lock: link() fails with EEXIST like O_EXCL, and
+ * the lock never exists half-written, so no reader mistakes a starting owner for a dead one.
+ */
+export async function acquireLock(dir: string, options: AcquireLockOptions = {}): Promise<StoreLock> {
+  const path = join(dir, LOCK_FILE);
+  const pid = process.pid;
+  const tmp = tempPathFor(path);
+  try {
+    await writePidFile(tmp, pid);
+    const tookOverFrom = await claim(path, tmp, pid);
+    await fsyncDir(dir);
+    if (tookOverFrom !== null) {
+      options.logger?.warn(
+        { code: 'STALE_LOCK', file: path, pid: tookOverFrom },
+        `${path}: took over a stale lock of dead pid ${tookOverFrom}`,
+      );
+    }
+    return { path, pid, tookOverFrom, release: () => releaseLock(path, pid) };
+  } catch (err) {
+    throw err instanceof StoreError ? err : storeUnavailable(path, 'taking the lock', err);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Returns the stale pid taken over, or null. */
+async function claim(path: string, tmp: string, pid: number): Promise<number | null> {
+  if (await tryLink(tmp, path)) return null;
+  const holder = await readHolder(path);
+  if (holder === 'missing') {
+    // Released between our link and our read: one more try, then give up as locked.
+    if (await tryLink(tmp, path)) return null;
+    throw locked(path, await readHolder(path));
+  }
+  // We never write a partial lock, so an unreadable one is foreign: refuse rather than guess.
+  if (holder === 'unreadable' || isAlive(holder)) throw locked(path, holder);
+  // Stale: replace it atomically, then check we won against another starter doing the same.
+  await rename(tmp, path);
+  const now = await readHolder(path);
+  if (now !== pid) throw locked(path, now);
+  return holder;
+}
+
+async function tryLink(tmp: string, path: string): Promise<boolean> {
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+async function writePidFile(path: string, pid: number): Promise<void> {
+  const fh = await open(path, 'wx', FILE_MODE);
+  try {
+    await fh.writeFile(`${pid}\n`);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+type Holder = number | 'missing' | 'unreadable';
+
+async function readHolder(path: string): Promise<Holder> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return 'missing';
+    throw err;
+  }
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : 'unreadable';
+}
+
+/** Signal 0 checks existence only. EPERM means it exists but belongs to another user: alive. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) !== 'ESRCH';
+  }
+}
+
+function locked(path: string, holder: Holder): StoreError {
+  const who = typeof holder === 'number' ? `pid ${holder}` : `an unknown process (${holder} lock file)`;
+  const hint = typeof holder === 'number' ? 'is another agentry supervisor running?' : 'delete it if no agentry runs';
+  return new StoreError('STORE_LOCKED', `${path}: locked by ${who}; ${hint}`, {
+    details: { file: path, pid: typeof holder === 'number' ? holder : null },
+  });
+}
+
+async function releaseLock(path: string, pid: number): Promise<void> {
+  try {
+    if ((await readHolder(path)) === pid) await unlink(path);
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw storeUnavailable(path, 'releasing the lock', err);
+  }
+}

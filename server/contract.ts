@@ -1,0 +1,143 @@
+// What the HTTP API (server/) exposes and the CLI (cli/) consumes: the supervisor's surface and
+// the JSON views it returns. Request bodies are validated by schemas/api.*.schema.json.
+import type { AgentKind } from '../agents/client/types.js';
+import type { SupervisorEvent } from '../machines/events.js';
+import type { Priority } from '../schemas/generated/types.js';
+
+export type Mode = 'manual' | 'semi' | 'full';
+export type TaskStatus =
+  | 'pending'
+  | 'blocked'
+  | 'running'
+  | 'reviewing'
+  | 'awaiting_approval'
+  | 'completed'
+  | 'rejected'
+  | 'failed';
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'rejected', 'failed'];
+
+export interface ReviewView {
+  kind: 'canon' | 'cultural' | 'coordinator';
+  verdict: 'approve' | 'revise' | 'reject';
+  score?: number;
+  issues: { severity: string; quote: string; fix: string }[];
+  round: number;
+  minutes: number;
+}
+
+export interface ApprovalView {
+  id: string;
+  taskId: string;
+  action: string;
+  reasons: string[];
+  requestedAt: string;
+  deadline: string;
+  fallback: 'coordinator' | 'reject' | 'escalate';
+  status: 'pending' | 'granted' | 'rejected' | 'timed_out';
+  decidedBy?: 'person' | 'coordinator' | 'policy';
+  decidedAt?: string;
+  note?: string;
+  policy?: string;
+}
+
+export interface TaskView {
+  id: string;
+  workflow: string;
+  status: TaskStatus;
+  priority: Priority;
+  input: unknown;
+  contentType?: string;
+  parentId?: string;
+  dependsOn: string[];
+  step?: string;
+  round: number;
+  costUsd: number;
+  outputs: Record<string, unknown>;
+  reviews: ReviewView[];
+  approval?: ApprovalView;
+  error?: { code: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentView {
+  kind: AgentKind;
+  model: string;
+  state: 'idle' | 'busy' | 'paused';
+  breaker: 'closed' | 'open' | 'half_open';
+  inFlight: number;
+  queued: number;
+  calls: number;
+  failures: number;
+  /** Busy time today over elapsed time today, 0..1. */
+  utilization: number;
+}
+
+export interface StatusView {
+  mode: Mode;
+  health: { pid: number; uptimeSec: number; offline: boolean; draining: boolean; store: 'ok' | 'unavailable' };
+  agents: AgentView[];
+  queue: Record<Priority, number>;
+  approvals: ApprovalView[];
+  slaBreaches: { taskId: string; scope: string; deadline: string; tier: number }[];
+  pausedDomains: string[];
+  spend: { day: string; spentUsd: number; reservedUsd: number; limitUsd: number };
+  lastActions: SupervisorEvent[];
+  today: {
+    tasksCompleted: number;
+    meanReviewMinutes: number | null;
+    /** Share of gated actions today that needed a person, 0..1 (null before the first). */
+    humanShare: number | null;
+  };
+}
+
+export interface CreateTaskRequest {
+  workflow: string;
+  input: Record<string, unknown>;
+  priority?: Priority;
+  dependsOn?: string[];
+}
+
+export interface DecideApprovalRequest {
+  note?: string;
+}
+
+export interface EmitEventRequest {
+  type: string;
+  data: Record<string, unknown>;
+  /** Idempotency key: a repeated id is acknowledged once and ignored after. */
+  id?: string;
+}
+
+export interface EmitEventResult {
+  eventId: string;
+  duplicate: boolean;
+  outcome: 'started' | 'batched' | 'ignored' | 'recorded';
+  taskIds: string[];
+}
+
+/** The answer to a Claude Code hook call: exactly what the hook process prints and exits with. */
+export interface HookResult {
+  exitCode: 0 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+/** The supervisor as the server sees it. Every mutating call resolves only once it is durable. */
+export interface SupervisorApi {
+  status(): StatusView;
+  createTask(req: CreateTaskRequest, source: 'cli' | 'http'): Promise<TaskView>;
+  getTask(id: string): TaskView | undefined;
+  listTasks(filter?: { status?: TaskStatus; limit?: number }): TaskView[];
+  listApprovals(filter?: { status?: ApprovalView['status'] }): ApprovalView[];
+  approve(id: string, req: DecideApprovalRequest): Promise<ApprovalView>;
+  reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView>;
+  emitEvent(req: EmitEventRequest): Promise<EmitEventResult>;
+  /** Recent events, oldest first; `after` is an event sequence number. */
+  events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[];
+  /** Calls `listener` for each new event until the returned function is called. */
+  subscribe(listener: (seq: number, event: SupervisorEvent) => void): () => void;
+  hook(event: string, payload: unknown): Promise<HookResult>;
+  /** Tuned values with their evidence (agentry learn). */
+  learn(): unknown;
+}

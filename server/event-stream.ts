@@ -1,0 +1,65 @@
+// GET /v1/events?follow=1: NDJSON, one `{seq, event}` per line, flushed as events happen.
+// Subscribing before reading the backlog means no gap; tracking the last seq means no repeat.
+import type { SupervisorEvent } from '../machines/events.js';
+import type { Reply, RouteContext } from './context.js';
+import { startNdjson } from './respond.js';
+
+/** A consumer this far behind is cut off rather than buffered without bound. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export function followEvents(ctx: RouteContext, after: number | undefined): Promise<Reply> {
+  const { api, logger, streams, heartbeatMs } = ctx.deps;
+  const res = ctx.res;
+  let last = after ?? Number.NEGATIVE_INFINITY;
+  let early: { seq: number; event: SupervisorEvent }[] | undefined = [];
+
+  const write = (seq: number, event: SupervisorEvent): void => {
+    if (seq <= last || res.destroyed) return;
+    last = seq;
+    res.write(`${JSON.stringify({ seq, event })}\n`);
+    if (res.writableLength > MAX_BUFFERED_BYTES) {
+      logger.warn({ buffered: res.writableLength }, 'event follower too slow; closing its stream');
+      res.destroy();
+    }
+  };
+  // The listener runs inside the supervisor's publish: it must never throw into it.
+  const unsubscribe = api.subscribe((seq, event) => {
+    try {
+      if (early) early.push({ seq, event });
+      else write(seq, event);
+    } catch (err) {
+      logger.warn({ err }, 'event stream write failed');
+      res.destroy();
+    }
+  });
+
+  let backlog: { seq: number; event: SupervisorEvent }[];
+  try {
+    backlog = after === undefined ? [] : api.events({ after });
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+
+  let stopped = false;
+  const heartbeat = setInterval(() => {
+    if (!res.destroyed) res.write('\n'); // an empty line: keeps proxies and idle timers quiet
+  }, heartbeatMs);
+  heartbeat.unref();
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    streams.delete(res);
+  };
+  res.on('close', stop);
+  streams.add(res);
+
+  startNdjson(res);
+  for (const e of backlog) write(e.seq, e.event);
+  const queued = early;
+  early = undefined;
+  for (const e of queued) write(e.seq, e.event);
+  return Promise.resolve('streamed');
+}

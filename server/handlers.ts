@@ -1,0 +1,93 @@
+// The JSON routes: each parses its input, calls one SupervisorApi method, and answers its view.
+import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/generated/types.js';
+import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
+import { parseJson } from './body.js';
+import type { Handler, Reply } from './context.js';
+import { HttpError } from './errors-http.js';
+import { followEvents } from './event-stream.js';
+import { MAX_LIST_LIMIT, enumParam, flagParam, intParam } from './query.js';
+
+const TASK_STATUSES: readonly TaskStatus[] = [
+  'pending',
+  'blocked',
+  'running',
+  'reviewing',
+  'awaiting_approval',
+  'completed',
+  'rejected',
+  'failed',
+];
+const APPROVAL_STATUSES: readonly ApprovalView['status'][] = ['pending', 'granted', 'rejected', 'timed_out'];
+/** Hook event names are Claude Code's PascalCase identifiers. */
+const HOOK_EVENT = /^[A-Za-z]{1,64}$/;
+
+const ok = (json: unknown, status = 200): Reply => ({ status, json });
+
+export const getStatus: Handler = (ctx) => Promise.resolve(ok(ctx.deps.api.status()));
+
+export const listTasks: Handler = (ctx) => {
+  const status = enumParam(ctx.query, 'status', TASK_STATUSES);
+  const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
+  return Promise.resolve(ok(ctx.deps.api.listTasks({ ...(status && { status }), ...(limit !== undefined && { limit }) })));
+};
+
+export const createTask: Handler = async (ctx) => {
+  const body = await ctx.json<ApiCreateTask>('api.create-task');
+  // The schema-derived type must keep fitting the contract's hand-written one.
+  const req: CreateTaskRequest = body;
+  return ok(await ctx.deps.api.createTask(req, 'http'), 201);
+};
+
+export const getTask: Handler = (ctx) => {
+  const id = ctx.param('id');
+  const task = ctx.deps.api.getTask(id);
+  if (task === undefined) throw new HttpError('NOT_FOUND', `no task ${JSON.stringify(id)}`, { details: { id } });
+  return Promise.resolve(ok(task));
+};
+
+export const listApprovals: Handler = (ctx) => {
+  const status = enumParam(ctx.query, 'status', APPROVAL_STATUSES);
+  return Promise.resolve(ok(ctx.deps.api.listApprovals(status ? { status } : {})));
+};
+
+export const approve: Handler = async (ctx) => {
+  const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
+  return ok(await ctx.deps.api.approve(ctx.param('id'), req));
+};
+
+export const reject: Handler = async (ctx) => {
+  const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
+  if (req.note === undefined || req.note.trim() === '') {
+    const line = 'note: expected a non-empty string (a rejection needs a reason), got nothing';
+    throw new HttpError('INVALID_INPUT', `api.decide-approval: ${line}`, { details: { issues: [line] } });
+  }
+  return ok(await ctx.deps.api.reject(ctx.param('id'), req));
+};
+
+export const listEvents: Handler = (ctx) => {
+  const after = intParam(ctx.query, 'after', 0, Number.MAX_SAFE_INTEGER);
+  if (flagParam(ctx.query, 'follow')) return followEvents(ctx, after);
+  const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
+  const opts = { ...(after !== undefined && { after }), ...(limit !== undefined && { limit }) };
+  return Promise.resolve(ok(ctx.deps.api.events(opts)));
+};
+
+export const emitEvent: Handler = async (ctx) => {
+  const req: EmitEventRequest = await ctx.json<ApiEmitEvent>('api.emit-event');
+  return ok(await ctx.deps.api.emitEvent(req), 202);
+};
+
+// Claude Code `http` hooks can only block through the JSON body, so the body is exactly what
+// the command hook would print; the exit code travels in a header for diagnostics.
+export const hook: Handler = async (ctx) => {
+  const event = ctx.param('event');
+  if (!HOOK_EVENT.test(event)) throw new HttpError('INVALID_INPUT', `hook event ${JSON.stringify(event.slice(0, 64))} is not a Claude Code event name`);
+  const payload = parseJson(await ctx.body());
+  const result = await ctx.deps.api.hook(event, payload);
+  if (result.exitCode === 2 && result.stdout.trim() === '') {
+    ctx.deps.logger.warn({ event }, 'hook blocked with exit 2 and no JSON: an http hook cannot see that block');
+  }
+  return { status: 200, raw: result.stdout, headers: { 'x-agentry-hook-exit': String(result.exitCode) } };
+};
+
+export const learn: Handler = (ctx) => Promise.resolve(ok(ctx.deps.api.learn()));

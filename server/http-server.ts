@@ -1,0 +1,133 @@
+// startApiServer: the supervisor's HTTP API on the Unix socket (the folder permission is the
+// auth) and, optionally, on loopback TCP behind the token, Host and Origin checks.
+import { createServer } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { UserError } from '../core/errors.js';
+import { createRootLogger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
+import { DEFAULT_MAX_BODY_BYTES } from './body.js';
+import type { ServerDeps } from './context.js';
+import type { SupervisorApi } from './contract.js';
+import type { DeliveryStore } from './delivery-store.js';
+import { HttpError } from './errors-http.js';
+import { createRequestHandler } from './request-handler.js';
+import { createTcpGuard, readTokenFile } from './security.js';
+import type { TcpGuard } from './security.js';
+import { listenUnix, prepareSocket } from './socket-listen.js';
+import { listenTcp } from './tcp-listen.js';
+
+export interface TcpOptions {
+  host: '127.0.0.1' | '::1';
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Must be mode 0600 and ours; see ensureTokenFile. */
+  tokenFile: string;
+  /** Extra exact Host values, e.g. `agentry.localhost:7077`. */
+  allowedHosts?: string[];
+}
+
+export interface ApiServerOptions {
+  stateDir: string;
+  /** Overrides the planned `<stateDir>/agentry.sock` (or its short runtime relocation). */
+  socketPath?: string;
+  /** Where long socket paths move to; defaults to $XDG_RUNTIME_DIR, then /tmp/agentry-<uid>. */
+  runtimeDir?: string;
+  tcp?: TcpOptions;
+  maxBodyBytes?: number;
+  githubSecret?: string;
+  deliveryStore: DeliveryStore;
+  logger?: Logger;
+  /** Injected clock, ms since the epoch. */
+  now?: () => number;
+  /** Event stream heartbeat; default 15 s. */
+  heartbeatMs?: number;
+  maxInFlight?: number;
+}
+
+export interface ApiServer {
+  socketPath: string;
+  tcpPort?: number;
+  /** Ends event streams, stops listening, waits for in-flight requests (then cuts them). */
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 5000;
+
+export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions): Promise<ApiServer> {
+  // Refuse a bad token file before touching the socket, so a failed start changes nothing.
+  const token = opts.tcp ? checkTcp(opts.tcp) : undefined;
+  const deps: ServerDeps = {
+    api,
+    logger: opts.logger ?? createRootLogger(),
+    maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    githubSecret: opts.githubSecret,
+    deliveryStore: opts.deliveryStore,
+    now: opts.now ?? Date.now,
+    streams: new Set<ServerResponse>(),
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+    deliveriesInFlight: new Set<string>(),
+  };
+  const servers: Server[] = [];
+  const socketPath = await prepareSocket(opts.stateDir, opts.socketPath, opts.runtimeDir);
+  const unix = newServer(createRequestHandler(deps, undefined, opts.maxInFlight));
+  await listenUnix(unix, socketPath);
+  servers.push(unix);
+
+  let tcpPort: number | undefined;
+  if (opts.tcp && token !== undefined) {
+    // The guard needs the bound port (port 0 picks one), so it is filled in after listen.
+    let guard: TcpGuard | undefined;
+    const lazy: TcpGuard = {
+      check(req) {
+        if (!guard) throw new HttpError('OVERLOADED', 'the server is still starting');
+        guard.check(req);
+      },
+    };
+    const tcp = newServer(createRequestHandler(deps, lazy, opts.maxInFlight));
+    try {
+      tcpPort = await listenTcp(tcp, opts.tcp.host, opts.tcp.port);
+    } catch (err) {
+      await closeAll(servers, deps);
+      throw err;
+    }
+    guard = createTcpGuard(token, tcpPort, opts.tcp.allowedHosts);
+    servers.push(tcp);
+  }
+  deps.logger.info({ socketPath, tcpPort }, 'api listening');
+  return {
+    socketPath,
+    ...(tcpPort !== undefined && { tcpPort }),
+    close: () => closeAll(servers, deps),
+  };
+}
+
+function checkTcp(tcp: TcpOptions): string {
+  // Config JSON can carry any string; only loopback literals are accepted.
+  if (tcp.host !== '127.0.0.1' && tcp.host !== '::1') {
+    throw new UserError('INVALID_CONFIG', `server.tcp.host must be 127.0.0.1 or ::1, not ${String(tcp.host)}`);
+  }
+  return readTokenFile(tcp.tokenFile);
+}
+
+function newServer(listener: ReturnType<typeof createRequestHandler>): Server {
+  return createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, listener);
+}
+
+async function closeAll(servers: readonly Server[], deps: ServerDeps): Promise<void> {
+  for (const res of deps.streams) res.end();
+  deps.streams.clear();
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          const force = setTimeout(() => s.closeAllConnections(), CLOSE_GRACE_MS);
+          force.unref();
+          s.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          s.closeIdleConnections();
+        }),
+    ),
+  );
+}

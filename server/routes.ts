@@ -1,0 +1,75 @@
+// The route table: the whole HTTP surface in one place (DESIGN §9), matched segment by segment.
+import type { Handler } from './context.js';
+import { HttpError } from './errors-http.js';
+import { githubWebhook } from './github-webhook.js';
+import * as h from './handlers.js';
+
+export type Method = 'GET' | 'POST';
+
+export interface Route {
+  method: Method;
+  /** Segments; `:name` captures one segment. */
+  pattern: string;
+  handler: Handler;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: '/v1/status', handler: h.getStatus },
+  { method: 'GET', pattern: '/v1/tasks', handler: h.listTasks },
+  { method: 'POST', pattern: '/v1/tasks', handler: h.createTask },
+  { method: 'GET', pattern: '/v1/tasks/:id', handler: h.getTask },
+  { method: 'GET', pattern: '/v1/approvals', handler: h.listApprovals },
+  { method: 'POST', pattern: '/v1/approvals/:id/approve', handler: h.approve },
+  { method: 'POST', pattern: '/v1/approvals/:id/reject', handler: h.reject },
+  { method: 'GET', pattern: '/v1/events', handler: h.listEvents },
+  { method: 'POST', pattern: '/v1/events', handler: h.emitEvent },
+  { method: 'POST', pattern: '/v1/hooks/:event', handler: h.hook },
+  { method: 'GET', pattern: '/v1/learn', handler: h.learn },
+  { method: 'POST', pattern: '/v1/webhooks/github', handler: githubWebhook },
+];
+
+export interface Match {
+  handler: Handler;
+  params: ReadonlyMap<string, string>;
+}
+
+/** The handler for `method` on `path`; 404 for an unknown path, 405 (with Allow) for a wrong method. */
+export function matchRoute(method: string, path: string, routes: readonly Route[] = ROUTES): Match {
+  const segments = splitPath(path);
+  const allowed: Method[] = [];
+  for (const route of routes) {
+    const params = matchPattern(route.pattern, segments);
+    if (params === undefined) continue;
+    if (route.method === method) return { handler: route.handler, params };
+    allowed.push(route.method);
+  }
+  if (allowed.length === 0) throw new HttpError('NOT_FOUND', `no route ${JSON.stringify(path.slice(0, 200))}`);
+  throw new HttpError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}`, {
+    headers: { allow: allowed.join(', ') },
+  });
+}
+
+function splitPath(path: string): string[] {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.split('/').slice(1).map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new HttpError('INVALID_INPUT', 'the request path has a malformed %-escape');
+    }
+  });
+}
+
+function matchPattern(pattern: string, segments: readonly string[]): Map<string, string> | undefined {
+  const parts = pattern.split('/').slice(1);
+  if (parts.length !== segments.length) return undefined;
+  const params = new Map<string, string>();
+  for (const [i, part] of parts.entries()) {
+    const seg = segments[i] ?? '';
+    if (part.startsWith(':')) {
+      if (seg === '') return undefined;
+      params.set(part.slice(1), seg);
+    } else if (part !== seg) return undefined;
+  }
+  return params;
+}

@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOfflineModel } from '../../../agents/offline/index.js';
+import { resolveConfig } from '../../../machines/config/load.js';
+import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+
+const brief = {
+  goal: 'Get early-access sign-ups for the v2 analytics dashboard',
+  channel: 'blog',
+  audience: 'Heads of marketing at mid-size SaaS companies',
+  tone: 'clear, confident, no hype',
+  constraints: ['no pricing'],
+  brandNotes: "We say 'teams', not 'users'.",
+  canonNotes: '',
+  contentType: 'launch-announcement',
+};
+
+let dir = '';
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('supervisor smoke', () => {
+  it('runs a content task to completion in full mode with the offline model', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'agentry-'));
+    const sup = await Supervisor.start({ stateDir: dir, config: resolveConfig({ version: 1, mode: 'full' }), model: createOfflineModel() });
+    const task = await sup.createTask({ workflow: 'content', input: brief }, 'cli');
+    await until(() => sup.getTask(task.id)?.status === 'completed' || sup.getTask(task.id)?.status === 'failed' || sup.getTask(task.id)?.status === 'rejected');
+    const view = sup.getTask(task.id);
+    console.log(JSON.stringify({ status: view?.status, error: view?.error, reviews: view?.reviews.map((r) => [r.kind, r.verdict]) }));
+    console.log(sup.events().map((e) => e.event.type).join(' '));
+    expect(view?.status).toBe('completed');
+    await sup.stop();
+  });
+});
