@@ -10,13 +10,17 @@ export const MAX_JSON_DEPTH = 100;
 // many times the limit; past that the connection is cut.
 const DRAIN_FACTOR = 16;
 
-/** Reads the whole body, or rejects with 413 as soon as it is known to be over `max`. */
-export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/**
+ * Reads the whole body, or rejects with 413 as soon as it is known to be over `max`.
+ * `onAccept` runs once the declared size passed (the server sends `100 Continue` there).
+ */
+export function readBody(req: IncomingMessage, max: number, onAccept?: () => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) {
     drain(req, max);
     return Promise.reject(tooLarge(max));
   }
+  onAccept?.();
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -50,7 +50,10 @@ export function createContext(
   params: ReadonlyMap<string, string>,
   query: URLSearchParams,
 ): RouteContext {
-  const body = (): Promise<Buffer> => readBody(req, deps.maxBodyBytes);
+  // A client that sent `Expect: 100-continue` waits for our go before sending the body, so an
+  // oversized upload is refused before a byte of it travels.
+  const expects = /\b100-continue\b/i.test(req.headers.expect ?? '');
+  const body = (): Promise<Buffer> => readBody(req, deps.maxBodyBytes, expects ? () => res.writeContinue() : undefined);
   return {
     deps,
     req,

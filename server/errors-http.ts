@@ -80,7 +80,8 @@ export interface ErrorBody {
 /** Writes the error response; an INTERNAL body stays generic and the real error goes to the log. */
 export function sendError(res: ServerResponse, err: unknown, logger: Logger): void {
   const e = err instanceof HttpError ? err : toAgentryError(err);
-  const rule = STATUS_BY_CODE[e.code];
+  // A code added to core/errors.ts before this table learns it must still answer, as a 500.
+  const rule = Object.hasOwn(STATUS_BY_CODE, e.code) ? STATUS_BY_CODE[e.code] : { status: 500 };
   const headers: Record<string, string> = err instanceof HttpError ? { ...err.headers } : {};
   if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
   if (rule.status >= 500) logger.error({ err, code: e.code }, 'request failed');

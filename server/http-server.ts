@@ -110,7 +110,11 @@ function checkTcp(tcp: TcpOptions): string {
 }
 
 function newServer(listener: ReturnType<typeof createRequestHandler>): Server {
-  return createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, listener);
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, listener);
+  // With this listener node no longer answers `100 Continue` by itself: the route does, once
+  // auth and the declared size have passed (see context.ts).
+  server.on('checkContinue', listener);
+  return server;
 }
 
 async function closeAll(servers: readonly Server[], deps: ServerDeps): Promise<void> {

@@ -63,7 +63,8 @@ export function agentStepLogic(rt: Runtime) {
             `${input.key}:completed`,
           );
           if (input.review) reviewDone(rt, input, result.output, requestedAt);
-          rt.recordOutcome(input.taskId, 'step', { agent: input.agent, model: result.model, costUsd: result.costUsd, confidence, latencyMs: result.latencyMs, usage: result.usage, review: input.review ?? null });
+          const verdict = input.review ? toReview(input.review, result.output, 0).verdict : null;
+          rt.recordOutcome(input.taskId, 'step', { agent: input.agent, model: result.model, costUsd: result.costUsd, confidence, latencyMs: result.latencyMs, usage: result.usage, review: input.review ?? null, verdict });
           return { value: { output: result.output, confidence, costUsd: result.costUsd }, costUsd: result.costUsd };
         } catch (err) {
           const cost = err instanceof AgentryError && typeof err.details['costUsd'] === 'number' ? err.details['costUsd'] : 0;

@@ -7,7 +7,7 @@ export type EventListener = (seq: number, event: SupervisorEvent) => void;
 
 export class EventLog {
   private seq = 0;
-  private readonly ring: { seq: number; event: SupervisorEvent }[] = [];
+  private readonly ring: { seq: number; event: SupervisorEvent; key?: string }[] = [];
   private readonly keys = new Set<string>();
   private readonly listeners = new Set<EventListener>();
 
@@ -21,7 +21,7 @@ export class EventLog {
   replay(seq: number, event: SupervisorEvent, key?: string): void {
     this.seq = Math.max(this.seq, seq);
     if (key) this.keys.add(key);
-    this.push(seq, event);
+    this.push(seq, event, key);
   }
 
   /** Records `event`; with a `key`, an event already recorded under it is not recorded again. */
@@ -33,7 +33,7 @@ export class EventLog {
     const seq = ++this.seq;
     const record = key === undefined ? { t: 'event' as const, seq, event } : { t: 'event' as const, seq, key, event };
     this.journal.append(record).catch(this.onError);
-    this.push(seq, event);
+    this.push(seq, event, key);
     for (const listener of this.listeners) {
       try {
         listener(seq, event);
@@ -45,8 +45,15 @@ export class EventLog {
 
   recent(opts: { after?: number; limit?: number } = {}): { seq: number; event: SupervisorEvent }[] {
     const after = opts.after ?? 0;
-    const items = this.ring.filter((e) => e.seq > after);
+    const items = this.ring.filter((e) => e.seq > after).map(({ seq, event }) => ({ seq, event }));
     return opts.limit === undefined ? items : items.slice(-opts.limit);
+  }
+
+  /** The ring with its keys, for a compaction; keys of events that left it are forgotten. */
+  retained(): { seq: number; event: SupervisorEvent; key?: string }[] {
+    this.keys.clear();
+    for (const e of this.ring) if (e.key !== undefined) this.keys.add(e.key);
+    return [...this.ring];
   }
 
   subscribe(listener: EventListener): () => void {
@@ -58,8 +65,8 @@ export class EventLog {
     return this.seq;
   }
 
-  private push(seq: number, event: SupervisorEvent): void {
-    this.ring.push({ seq, event });
+  private push(seq: number, event: SupervisorEvent, key: string | undefined): void {
+    this.ring.push(key === undefined ? { seq, event } : { seq, event, key });
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
   }
 }

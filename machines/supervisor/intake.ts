@@ -108,6 +108,10 @@ export class Intake {
     return this.batch.length;
   }
 
+  queued(): readonly Routed[] {
+    return this.batch;
+  }
+
   close(): void {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;

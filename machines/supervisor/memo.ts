@@ -22,6 +22,8 @@ export class ReplayedError extends SystemError {}
 
 interface Entry {
   intents: number;
+  /** Model requests sent for this key (journaled by the model wrapper before sending). */
+  calls: number;
   data?: unknown;
   result?: { value: unknown; costUsd: number };
 }
@@ -34,7 +36,7 @@ export interface ActivityRun<T> {
 }
 
 export interface RunContext {
-  /** True when an earlier attempt of this key was cut off (a crash) before its result was recorded. */
+  /** True when a model request of an earlier attempt was sent but its result never recorded (a crash). */
   rerun: boolean;
   /** Data stored with the first intent (e.g. an approval deadline). */
   data: unknown;
@@ -54,6 +56,8 @@ export class ActivityMemo {
       const e = this.entry(record.key);
       e.intents += 1;
       if (e.data === undefined && record.data !== undefined) e.data = record.data;
+    } else if (record.t === 'call') {
+      this.entry(record.key).calls += 1;
     } else if (record.t === 'result') {
       this.entry(record.key).result = { value: record.value, costUsd: record.costUsd };
     }
@@ -63,6 +67,11 @@ export class ActivityMemo {
   forget(taskId: string): void {
     const prefix = `${taskId}:`;
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  /** A model request for `key` is being sent (its `call` record is journaled by the caller). */
+  noteCall(key: string): void {
+    this.entry(key).calls += 1;
   }
 
   has(key: string): boolean {
@@ -75,6 +84,7 @@ export class ActivityMemo {
     for (const [key, e] of this.entries) {
       if (!key.startsWith(`${taskId}:`)) continue;
       if (e.intents > 0) out.push({ t: 'intent', key, taskId, at: 0, ...(e.data === undefined ? {} : { data: e.data }) });
+      for (let i = 0; i < e.calls; i++) out.push({ t: 'call', key, taskId, at: 0, model: '' });
       if (e.result) out.push({ t: 'result', key, taskId, at: 0, value: e.result.value, costUsd: e.result.costUsd, rerun: false });
     }
     return out;
@@ -98,9 +108,9 @@ export class ActivityMemo {
       }
       return { value: e.result.value as T, costUsd: e.result.costUsd, replayed: true };
     }
-    // Every attempt journals its intent, so each call that may have been billed is on record.
-    const rerun = e.intents > 0;
-    if (!rerun) e.data = opts.data;
+    // A re-run is labelled only when a model request of an earlier attempt actually went out.
+    const rerun = e.calls > 0;
+    if (e.intents === 0) e.data = opts.data;
     const intent: JournalRecord = { t: 'intent', key, taskId, at: this.now() };
     if (opts.estimateUsd !== undefined) intent.estimateUsd = opts.estimateUsd;
     if (e.data !== undefined) intent.data = e.data;
@@ -127,7 +137,7 @@ export class ActivityMemo {
   private entry(key: string): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      e = { intents: 0 };
+      e = { intents: 0, calls: 0 };
       this.entries.set(key, e);
     }
     return e;

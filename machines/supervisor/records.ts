@@ -8,6 +8,8 @@ export type JournalRecord =
   | { t: 'task'; record: TaskRecord }
   /** An activity is about to run (written before any model call). */
   | { t: 'intent'; key: string; taskId: string; at: number; estimateUsd?: number; data?: unknown }
+  /** A model request is about to be sent for activity `key` (the API may bill it from here on). */
+  | { t: 'call'; key: string; taskId: string; at: number; model: string }
   /** An activity finished; `value` is returned on replay instead of running it again. */
   | { t: 'result'; key: string; taskId: string; at: number; value: unknown; costUsd: number; rerun: boolean }
   | { t: 'event'; seq: number; key?: string; event: SupervisorEvent }
@@ -16,6 +18,8 @@ export type JournalRecord =
   /** An idempotency key (event id, webhook delivery, spooled hook line) that was accepted. */
   | { t: 'seen'; id: string; at: number }
   | { t: 'domain'; domain: string; paused: boolean; at: number }
+  /** Settled spend of finished tasks, carried over by a compaction. */
+  | { t: 'spend'; day: string; usd: number }
   /** A routed event waiting for its batch window; done once a task has it as origin. */
   | { t: 'queued'; eventId: string; workflow: string; input: Record<string, unknown>; priority: 'P0' | 'P1' | 'P2' | 'P3'; at: number };
 

@@ -16,7 +16,7 @@ export interface ReplayTargets {
   events: EventLog;
   day: DayStats;
   approvals: Approvals;
-  seen: Set<string>;
+  seen: Map<string, number>;
   pausedDomains: Set<string>;
   intake: Intake;
   ledger: BudgetLedger;
@@ -49,15 +49,17 @@ function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
       return;
     case 'intent':
       t.memo.replay(r);
+      return;
+    case 'call':
+      t.memo.replay(r);
       acc.open.add(r.key);
       return;
     case 'result':
       t.memo.replay(r);
       acc.open.delete(r.key);
-      if (r.costUsd > 0 && dayOf(r.at) === t.today) {
-        acc.spent += r.costUsd;
-        acc.spentByTask[r.taskId] = (acc.spentByTask[r.taskId] ?? 0) + r.costUsd;
-      }
+      // The per-task cap covers a task's life; the daily limit only today.
+      if (r.costUsd > 0) acc.spentByTask[r.taskId] = (acc.spentByTask[r.taskId] ?? 0) + r.costUsd;
+      if (r.costUsd > 0 && dayOf(r.at) === t.today) acc.spent += r.costUsd;
       return;
     case 'event':
       t.events.replay(r.seq, r.event, r.key);
@@ -70,7 +72,7 @@ function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
       acc.finals.push(r);
       return;
     case 'seen':
-      t.seen.add(r.id);
+      t.seen.set(r.id, r.at);
       return;
     case 'domain':
       if (r.paused) t.pausedDomains.add(r.domain);
@@ -78,6 +80,9 @@ function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
       return;
     case 'queued':
       acc.queued.set(r.eventId, { eventId: r.eventId, workflow: r.workflow, input: r.input, priority: r.priority });
+      return;
+    case 'spend':
+      if (r.day === t.today) acc.spent += r.usd;
       return;
   }
 }

@@ -38,9 +38,11 @@ import type { JournalRecord, JournalSink } from './records.js';
 import { replayJournal } from './recovery.js';
 import { createRootMachine } from './root-machine.js';
 import type { Learned, Runtime } from './runtime.js';
+import type { LearningService } from './learning.js';
 import { Schedules } from './schedules.js';
 import { SlaWatcher } from './sla.js';
 import { buildStatus } from './status.js';
+import { compactionRecords } from './compaction.js';
 import { TaskBook } from './task-book.js';
 import { TaskViews } from './task-views.js';
 
@@ -52,19 +54,27 @@ export interface SupervisorOptions {
   logger?: Logger;
   /** Journal file operations (tests inject disk faults). */
   fs?: FsOps;
-  learned?: Learned;
-  /** Receives outcomes for the learning store. */
-  onOutcome?: (taskId: string, kind: 'step' | 'gate' | 'final' | 'heal', data: Record<string, unknown>) => void;
+  /** The learning store; without it nothing is tuned and config values apply. */
+  learning?: LearningService;
   /** Answers Claude Code hook calls (hooks/ builds it). */
   hookHandler?: (event: string, payload: unknown, sup: Supervisor) => Promise<HookResult>;
-  learnReport?: () => unknown;
 }
+
+/** Journal records between compactions (about a minute of heavy load). */
+const COMPACT_EVERY_APPENDS = 50_000;
+const SEEN_TTL_MS = 3 * 24 * 3600 * 1000;
+
+/** Names of the supervisor's own events: outside callers may not emit them. */
+const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.'];
 
 const NO_LEARNING: Learned = { confidenceThreshold: () => undefined, model: () => undefined, severityThreshold: () => undefined };
 
 export class Supervisor implements SupervisorApi {
   private draining = false;
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, number>();
+  private readonly finishedViews: TaskView[] = [];
+  private compactedAt = 0;
+  private compacting: Promise<void> | null = null;
 
   private constructor(
     private readonly opts: SupervisorOptions,
@@ -92,14 +102,28 @@ export class Supervisor implements SupervisorApi {
     const onError = (err: unknown): void => logger.error({ err }, 'supervisor error');
     const events = new EventLog(sink, onError);
     const day = new DayStats(clock.now());
-    events.subscribe((_seq, e) => day.add(e));
+    events.subscribe((_seq, e) => {
+      day.add(e);
+      opts.learning?.onEvent(e);
+    });
     const memo = new ActivityMemo(sink, () => clock.now());
     const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
     const approvals = new Approvals(clock);
     const views = new TaskViews();
     const pausedDomains = new Set<string>();
     const inFlight = createInFlightLimit(config().limits.globalInFlight);
-    const agentMachine = createAgentMachine({ model: opts.model, clock, inFlight });
+    // Every model request is journaled (and durable) before it is sent: a crash after this
+    // point may have been billed, so the step re-runs labelled as such.
+    const journaled: StructuredModel = {
+      offline: opts.model.offline,
+      worstCaseCost: (req) => opts.model.worstCaseCost(req),
+      async call(req) {
+        await sink.append({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model });
+        memo.noteCall(req.stepKey);
+        return opts.model.call(req);
+      },
+    };
+    const agentMachine = createAgentMachine({ model: journaled, clock, inFlight });
 
     // Late-bound: the runtime's services need the task book and agents, built below.
     let book: TaskBook | undefined;
@@ -121,12 +145,15 @@ export class Supervisor implements SupervisorApi {
       approvals,
       sla,
       views,
-      learned: opts.learned ?? NO_LEARNING,
+      learned: opts.learning ?? NO_LEARNING,
       pausedDomains,
       record: (id) => (book as TaskBook).record(id),
       pauseDomain: (domain, reason) => supervisorRef?.pauseDomain(domain, reason),
       openIncident: (incident) => supervisorRef?.openIncident(incident),
-      recordOutcome: (taskId, kind, data) => opts.onOutcome?.(taskId, kind, data),
+      recordOutcome: (taskId, kind, data) => {
+        const r = (book as TaskBook).records.get(taskId);
+        if (r && opts.learning) opts.learning.note(taskId, r.workflow, r.contentType, kind, data);
+      },
     };
     const provided = taskMachine.provide({
       actors: { agentStep: agentStepLogic(rt), gate: gateLogic(rt), approval: approvalLogic(rt), heal: healLogic(rt), execute: executeLogic(rt) },
@@ -149,7 +176,7 @@ export class Supervisor implements SupervisorApi {
       rt,
       send: (e) => root.send(e),
       child: (id) => children()[id],
-      learnedTier: () => undefined,
+      learnedTier: (contentType) => opts.learning?.tier(contentType),
       onFinished: (record, outcome) => supervisorRef?.onTaskFinished(record.id, outcome),
     });
     const intake = new Intake({
@@ -220,10 +247,12 @@ export class Supervisor implements SupervisorApi {
 
   async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
     this.assertAccepting();
+    if (RESERVED_EVENT_PREFIXES.some((p) => req.type.startsWith(p))) {
+      throw new UserError('INVALID_INPUT', `type: "${req.type}" is reserved for the supervisor's own events; name business events like competitor.rank_drop or keyword.spike`);
+    }
     const eventId = req.id ?? `ev_${this.rt.clock.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     if (this.seen.has(eventId)) return { eventId, duplicate: true, outcome: 'recorded', taskIds: [] };
-    this.seen.add(eventId);
-    await this.journal.append({ t: 'seen', id: eventId, at: this.rt.clock.now() });
+    await this.remember(eventId);
     return this.intake.route(eventId, req.type, req.data);
   }
 
@@ -234,8 +263,9 @@ export class Supervisor implements SupervisorApi {
 
   async remember(id: string): Promise<void> {
     if (this.seen.has(id)) return;
-    this.seen.add(id);
-    await this.journal.append({ t: 'seen', id, at: this.rt.clock.now() });
+    const at = this.rt.clock.now();
+    this.seen.set(id, at);
+    await this.journal.append({ t: 'seen', id, at });
   }
 
   events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[] {
@@ -252,7 +282,7 @@ export class Supervisor implements SupervisorApi {
   }
 
   learn(): unknown {
-    return this.opts.learnReport?.() ?? { values: [] };
+    return this.opts.learning?.report() ?? { values: [], text: 'learning is off: no learning store is open\n' };
   }
 
   get config(): ResolvedConfig {
@@ -290,6 +320,9 @@ export class Supervisor implements SupervisorApi {
     this.rt.approvals.close();
     this.agentHandles.close();
     this.root.stop();
+    await this.compacting;
+    if (this.journal.state === 'ok') await this.compact();
+    await this.opts.learning?.flush();
     await this.journal.close();
   }
 
@@ -348,7 +381,44 @@ export class Supervisor implements SupervisorApi {
   onTaskFinished(taskId: string, outcome: TaskOutcome): void {
     this.rt.memo.forget(taskId);
     this.rt.approvals.forgetTask(taskId);
-    this.opts.onOutcome?.(taskId, 'final', { outcome });
+    this.rt.ledger.forgetTask(taskId);
+    this.rt.recordOutcome(taskId, 'final', { outcome, at: this.rt.clock.now() });
+    this.opts.learning?.flush().catch((err: unknown) => this.rt.logger.error({ err }, 'learning store not written'));
+    const view = this.rt.views.get(taskId);
+    if (view) this.finishedViews.push(view);
+    if (this.journal.stats.appends - this.compactedAt >= COMPACT_EVERY_APPENDS) void this.compact();
+  }
+
+  /**
+   * Moves finished tasks to the archive and rewrites the journal as a snapshot of the live state,
+   * so the folder stays bounded and start-up replays only what is active.
+   */
+  compact(): Promise<void> {
+    this.compacting ??= (async () => {
+      try {
+        const finished = this.finishedViews.splice(0);
+        if (finished.length > 0) await this.journal.archive(dayOf(this.rt.clock.now()), finished);
+        const records = compactionRecords({
+          book: this.book,
+          memo: this.rt.memo,
+          ledger: this.rt.ledger,
+          intake: this.intake,
+          events: this.rt.events.retained(),
+          seen: this.seen,
+          pausedDomains: this.rt.pausedDomains,
+          now: this.rt.clock.now(),
+          seenTtlMs: SEEN_TTL_MS,
+        });
+        await this.journal.compact({ records });
+        this.compactedAt = this.journal.stats.appends;
+        this.book.dropFinished();
+      } catch (err) {
+        this.rt.logger.error({ err }, 'compaction failed; the journal keeps growing until the next try');
+      } finally {
+        this.compacting = null;
+      }
+    })();
+    return this.compacting;
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', note?: string): Promise<ApprovalView> {

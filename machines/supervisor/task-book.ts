@@ -157,6 +157,20 @@ export class TaskBook {
     return resumed;
   }
 
+  /** Forgets finished tasks no active task refers to (they are in the archive now). */
+  dropFinished(): void {
+    const needed = new Set<string>();
+    for (const r of this.records.values()) {
+      if (this.outcomes.has(r.id)) continue;
+      for (const id of [...r.dependsOn, ...(r.children ?? []), ...(r.parentId ? [r.parentId] : [])]) needed.add(id);
+    }
+    for (const id of this.outcomes.keys()) {
+      if (needed.has(id)) continue;
+      this.records.delete(id);
+      this.outcomes.delete(id);
+    }
+  }
+
   stopAccepting(): void {
     this.draining = true;
   }

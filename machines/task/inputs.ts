@@ -10,8 +10,19 @@ import type {
   SalesInput,
   SalesQualifyOutput,
 } from '../../schemas/generated/types.js';
+import { schemaOf } from '../../schemas/registry.js';
 import type { ReviewKind, TaskContext } from './context.js';
 import { currentStep } from './context.js';
+
+/** The brief's fields, read from its schema: a task input may carry more (a flow's lead, say). */
+const BRIEF_KEYS = Object.keys(
+  ((schemaOf('marketing.input')['properties'] as Record<string, { properties: object }>)['brief'] ?? { properties: {} }).properties,
+);
+
+function briefOf(input: Record<string, unknown>): MarketingInput['brief'] {
+  const source = typeof input['brief'] === 'object' && input['brief'] !== null ? (input['brief'] as Record<string, unknown>) : input;
+  return Object.fromEntries(BRIEF_KEYS.filter((k) => Object.hasOwn(source, k)).map((k) => [k, source[k]])) as unknown as MarketingInput['brief'];
+}
 
 /** A string field of the task input, or `fallback` when it is missing or not a string. */
 export function text(input: Record<string, unknown>, key: string, fallback: string): string {
@@ -29,7 +40,7 @@ export function authorInput(ctx: TaskContext): AgentCall {
   const step = currentStep(ctx);
   const input = ctx.record.input;
   if (step.agent === 'marketing') {
-    const brief = { ...input } as unknown as MarketingInput['brief'];
+    const brief = briefOf(input);
     const previous = ctx.outputs[step.id] as MarketingOutput | undefined;
     const body: MarketingInput = { brief };
     if (previous && ctx.feedback.length > 0) {

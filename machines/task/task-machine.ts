@@ -49,7 +49,8 @@ export const taskMachine = setup({
     anyReject: ({ context }) => roundVerdicts(context).includes('reject'),
     anyRevise: ({ context }) => roundVerdicts(context).includes('revise'),
     sequenceDone: ({ context }) => nextSequential(context) === undefined,
-    roundsLeft: ({ context }) => context.round <= context.record.maxRounds,
+    // Checked on entering `revising`, after `round` moved on: round N is revision N - 1.
+    roundsLeft: ({ context }) => context.round - 1 <= context.record.maxRounds,
   },
   actions: {
     recordFailure: assign(({ event }, params: { phase: TaskPhase }) => {

@@ -40,6 +40,8 @@ export async function startHarness(opts: Partial<ApiServerOptions> = {}): Promis
 
 export interface RawResponse {
   status: number;
+  /** The server answered `100 Continue` (only with expectContinue). */
+  continued: boolean;
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json(): unknown;
@@ -57,6 +59,8 @@ export interface RawRequest {
   chunked?: boolean;
   /** Send no Host header at all. */
   noHost?: boolean;
+  /** Send `Expect: 100-continue` and hold the body until the server says continue. */
+  expectContinue?: boolean;
 }
 
 export function raw(r: RawRequest): Promise<RawResponse> {
@@ -65,6 +69,8 @@ export function raw(r: RawRequest): Promise<RawResponse> {
     if (r.body !== undefined && !r.chunked && headers['content-length'] === undefined) {
       headers['content-length'] = String(Buffer.byteLength(r.body));
     }
+    if (r.expectContinue) headers['expect'] = '100-continue';
+    let continued = false;
     const target = r.socketPath !== undefined ? { socketPath: r.socketPath } : { host: r.host ?? '127.0.0.1', port: r.port ?? 0 };
     const req = request({ ...target, method: r.method ?? 'GET', path: r.path, headers, agent: false, setHost: r.noHost !== true });
     req.once('response', (res) => {
@@ -72,12 +78,21 @@ export function raw(r: RawRequest): Promise<RawResponse> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.once('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+        resolve({ status: res.statusCode ?? 0, continued, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+        // Refused before continue: the body was never sent, so the request cannot end normally.
+        if (r.expectContinue && !continued) req.destroy();
       });
     });
     // After a 413 the server may close while we still write: the answer already arrived.
     req.once('error', reject);
-    req.end(r.body);
+    if (!r.expectContinue) req.end(r.body);
+    else {
+      req.flushHeaders();
+      req.once('continue', () => {
+        continued = true;
+        req.end(r.body);
+      });
+    }
   });
 }
 

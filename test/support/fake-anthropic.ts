@@ -8,7 +8,8 @@ import type { FakeReply, FakeUsage } from './fake-anthropic-replies.js';
 
 export type { FakeErrorStatus, FakeReply, FakeUsage } from './fake-anthropic-replies.js';
 
-export type FakeStep = FakeReply | { hang: true } | { respond: (req: FakeRequest) => FakeReply };
+/** `respond` may answer later (a promise), so a test can hold requests in flight together. */
+export type FakeStep = FakeReply | { hang: true } | { respond: (req: FakeRequest) => FakeReply | Promise<FakeReply> };
 
 /** One recorded request, frozen. `body` is the parsed JSON; `raw` the bytes as sent. */
 export interface FakeRequest {
@@ -71,7 +72,7 @@ export function createFakeAnthropic(steps: FakeStep[] = []): FakeAnthropic {
     if (step === undefined) return fail(res, `request #${n}: no scripted step left`);
     if ('hang' in step) return; // never answered; the client must time out or abort
     try {
-      answer(req, res, 'respond' in step ? step.respond(req) : step);
+      answer(req, res, 'respond' in step ? await step.respond(req) : step);
     } catch (err) {
       fail(res, `request #${n}: responder threw ${String(err)}`);
     }

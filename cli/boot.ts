@@ -1,0 +1,142 @@
+// Boots a whole supervisor in this process: lock, config, model, learning store, supervisor,
+// hook spool, API server, config watcher. `agentry start`, the demo and end-to-end tests use it.
+import { createAnthropicModel } from '../agents/client/index.js';
+import type { PriceTable, StructuredModel } from '../agents/client/types.js';
+import { createOfflineModel } from '../agents/offline/index.js';
+import type { Clock } from '../core/clock.js';
+import { createRootLogger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
+import type { AgentryPaths } from '../core/paths.js';
+import { ensureStateDir, writeFileDurable } from '../memory/durable-file.js';
+import { acquireLock } from '../memory/lock.js';
+import { loadConfig } from '../machines/config/load.js';
+import type { ResolvedConfig } from '../machines/config/load.js';
+import { watchConfig } from '../machines/config/watch.js';
+import { LearningService } from '../machines/supervisor/learning.js';
+import { Supervisor } from '../machines/supervisor/supervisor.js';
+import { createHookHandler } from '../hooks/handler.js';
+import { ingestSpool } from '../hooks/spool-ingest.js';
+import { ensureTokenFile, startApiServer } from '../server/index.js';
+import type { ApiServer } from '../server/index.js';
+import { rm } from 'node:fs/promises';
+
+export interface BootOptions {
+  paths: AgentryPaths;
+  env: Record<string, string | undefined>;
+  offline: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the model entirely (tests, benchmarks). */
+  model?: StructuredModel;
+  /** Offline model latency, to make the demo watchable. */
+  offlineLatencyMs?: number;
+}
+
+export interface Booted {
+  supervisor: Supervisor;
+  server: ApiServer;
+  logger: Logger;
+  config: ResolvedConfig;
+  modelNote: string;
+  reloadConfig(): Promise<void>;
+  /** Drains and releases everything; safe to call twice. */
+  close(reason: string): Promise<void>;
+}
+
+function chooseModel(opts: BootOptions, config: ResolvedConfig, logger: Logger): { model: StructuredModel; note: string } {
+  if (opts.model) return { model: opts.model, note: opts.model.offline ? 'offline model' : 'injected model' };
+  if (opts.offline) {
+    return { model: createOfflineModel(opts.offlineLatencyMs === undefined ? {} : { latencyMs: opts.offlineLatencyMs }), note: 'OFFLINE model (deterministic stand-in; set ANTHROPIC_API_KEY and drop --offline to use Claude)' };
+  }
+  const model = createAnthropicModel({
+    prices: priceTable(config.prices),
+    maxRetries: config.models.maxRetries,
+    structuredMode: definedOnly(config.models.structuredOutput),
+    repairAttempts: config.models.repairAttempts,
+    logger,
+  });
+  const hasKey = Boolean(opts.env['ANTHROPIC_API_KEY'] ?? opts.env['ANTHROPIC_AUTH_TOKEN']);
+  const note = hasKey ? `Claude via ${opts.env['ANTHROPIC_BASE_URL'] ?? 'the Anthropic API'}` : 'NO ANTHROPIC_API_KEY: model calls will fail with MODEL_UNAVAILABLE (use --offline for the offline model)';
+  if (!hasKey) logger.warn('no ANTHROPIC_API_KEY in the environment: model calls will fail; start with --offline to use the offline model');
+  return { model, note };
+}
+
+/** Config prices may omit cache rates: the API's standard multipliers fill them (1.25× write, 0.1× read). */
+function priceTable(prices: ResolvedConfig['prices']): PriceTable {
+  const table: PriceTable = {};
+  for (const [model, p] of Object.entries(prices)) {
+    if (p) table[model] = { input: p.input, output: p.output, cacheWrite: p.cacheWrite ?? p.input * 1.25, cacheRead: p.cacheRead ?? p.input * 0.1 };
+  }
+  return table;
+}
+
+function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter((e): e is [string, T] => e[1] !== undefined));
+}
+
+export async function boot(opts: BootOptions): Promise<Booted> {
+  const { paths } = opts;
+  await ensureStateDir(paths.stateDir);
+  const lock = await acquireLock(paths.stateDir);
+  try {
+    const config = await loadConfig(paths.configFile);
+    const logger = opts.logger ?? createRootLogger({ dir: paths.stateDir, level: config.logging.level, pretty: process.stderr.isTTY });
+    const { model, note } = chooseModel(opts, config, logger);
+    const box = { current: config };
+    const learning = await LearningService.open(paths.stateDir, () => box.current);
+    const supervisor = await Supervisor.start({
+      stateDir: paths.stateDir,
+      config,
+      model,
+      logger,
+      learning,
+      hookHandler: createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    Object.defineProperty(box, 'current', { get: () => supervisor.config });
+    const spool = await ingestSpool(paths.spoolFile, supervisor, createHookHandler({ learning }));
+    if (spool.lines > 0) logger.info(spool, 'hook spool ingested');
+    const tcp = config.server.tcp.enabled
+      ? { host: config.server.tcp.host, port: config.server.tcp.port, tokenFile: (ensureTokenFile(paths.tokenFile), paths.tokenFile), allowedHosts: config.server.tcp.allowedHosts }
+      : undefined;
+    const githubSecret = opts.env['AGENTRY_GITHUB_SECRET'];
+    const server = await startApiServer(supervisor, {
+      stateDir: paths.stateDir,
+      maxBodyBytes: config.server.maxBodyBytes,
+      deliveryStore: { seen: (id) => supervisor.hasSeen(`github:${id}`), remember: (id) => supervisor.remember(`github:${id}`) },
+      logger,
+      ...(tcp ? { tcp } : {}),
+      ...(githubSecret ? { githubSecret } : {}),
+    });
+    await writeFileDurable(paths.pidFile, `${process.pid}\n`);
+    const watcher = watchConfig(paths.configFile, {
+      onValid: (next, changed) => supervisor.applyConfig(next, changed),
+      onInvalid: (issues) => {
+        logger.error({ issues }, 'agentry.config.json refused; the previous config stays');
+        supervisor.rejectConfig(issues);
+      },
+      logger,
+      current: () => supervisor.config,
+    });
+    let closed: Promise<void> | undefined;
+    return {
+      supervisor,
+      server,
+      logger,
+      config,
+      modelNote: note,
+      reloadConfig: () => watcher.reload(),
+      close: (reason) =>
+        (closed ??= (async () => {
+          watcher.close();
+          await server.close();
+          await supervisor.stop(reason);
+          await rm(paths.pidFile, { force: true });
+          await lock.release();
+        })()),
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+// The CLI entry as a function: parse argv with node:util parseArgs, find the command in the
+// table, run it, and turn whatever it throws into an exit code and one line (or one JSON
+// document with --json). Never calls process.exit; bin.ts does.
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { createContext } from './commands/context.js';
+import type { CliIo } from './commands/context.js';
+import { COMMANDS, subcommandsOf } from './commands/table.js';
+import type { CommandSpec } from './commands/table.js';
+import { failureJson, failureOf, renderFailure, usageError } from './exit-error.js';
+import { commandHelp, groupHelp, topHelp } from './format/help.js';
+
+export type { CliIo };
+
+const HELP = new Set(['--help', '-h', 'help']);
+
+interface Resolved {
+  spec: CommandSpec;
+  rest: readonly string[];
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let spec: CommandSpec | undefined;
+  let json = argv.includes('--json');
+  try {
+    const resolved = resolve(argv.filter((a, i) => !(i === 0 && a === '--json')), io);
+    if (resolved === undefined) return 0;
+    spec = resolved.spec;
+    const parsed = parse(spec, resolved.rest);
+    json = parsed.values['json'] === true;
+    if (parsed.values['help'] === true) {
+      io.stdout.write(`${commandHelp(spec).join('\n')}\n`);
+      return 0;
+    }
+    const [min, max] = spec.positionals;
+    if (parsed.positionals.length < min) throw usageError('a required argument is missing');
+    if (parsed.positionals.length > max) throw usageError(`unexpected argument ${JSON.stringify(parsed.positionals[max])}`);
+    await spec.run(parsed, createContext(io, json));
+    return 0;
+  } catch (err) {
+    return report(err, io, json, spec);
+  }
+}
+
+/** The command named by the first one or two words; undefined when help was printed. */
+function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
+  const first = argv[0];
+  if (first === undefined) throw usageError('no command given', 'agentry <command> [flags] (agentry --help lists them)');
+  if (HELP.has(first)) {
+    io.stdout.write(`${topHelp(COMMANDS).join('\n')}\n`);
+    return undefined;
+  }
+  const direct = COMMANDS[first];
+  if (direct !== undefined) return { spec: direct, rest: argv.slice(1) };
+  const subs = subcommandsOf(first);
+  if (subs.length === 0) throw usageError(`unknown command ${JSON.stringify(first)}`, 'agentry <command> [flags] (agentry --help lists them)');
+  const groupSpecs = subs.map((name) => COMMANDS[name]).filter((s): s is CommandSpec => s !== undefined);
+  const second = argv[1];
+  if (second !== undefined && HELP.has(second)) {
+    io.stdout.write(`${groupHelp(first, groupSpecs).join('\n')}\n`);
+    return undefined;
+  }
+  const spec = second === undefined ? undefined : COMMANDS[`${first} ${second}`];
+  if (spec === undefined) {
+    const what = second === undefined || second.startsWith('-') ? `agentry ${first} needs a subcommand` : `unknown command "${first} ${second}"`;
+    throw usageError(what, groupSpecs.map((s) => `agentry ${s.usage}`).join(' | '));
+  }
+  return { spec, rest: argv.slice(2) };
+}
+
+function parse(spec: CommandSpec, args: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const options: ParseArgsConfig['options'] = { ...spec.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    // ERR_PARSE_ARGS_UNKNOWN_OPTION and friends: the message names the flag.
+    throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+function report(err: unknown, io: CliIo, json: boolean, spec: CommandSpec | undefined): number {
+  const failure = failureOf(err);
+  if (failure.silent) return failure.exitCode;
+  const usage = failure.code === 'USAGE' && spec !== undefined ? (failure.usage ?? `agentry ${spec.usage}`) : failure.usage;
+  if (json) io.stdout.write(`${JSON.stringify(failureJson(failure))}\n`);
+  else io.stderr.write(`${renderFailure({ ...failure, usage }).join('\n')}\n`);
+  return failure.exitCode;
+}

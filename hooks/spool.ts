@@ -1,0 +1,121 @@
+// The hook spool: where hook calls go while the supervisor is unreachable (DESIGN §1). One NDJSON
+// line per call, appended with O_APPEND and fsync'd before the hook answers; the supervisor
+// ingests it at start (spool-ingest.ts) and skips ids it has already seen.
+//
+// Line format (v1):
+//   {"v":1,"id":"hook:<32 hex>","event":"PreToolUse","at":"<ISO time>","payload":{…},"decision":"deny"}
+// - id: sha256 of event, spool time and the raw stdin bytes; written once, so a line read twice
+//   (a crash before the spool was cleared) is recognised as the same event.
+// - payload: the parsed stdin reduced to what the supervisor records (spoolPayload): tool inputs,
+//   tool outputs, prompts and messages are left out, so a secret that the gate just denied is
+//   not written to disk after all.
+// - decision: the local PreToolUse decision (deny | ask | allow | none), PreToolUse only.
+
+import { createHash } from 'node:crypto';
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
+
+export const SPOOL_VERSION = 1;
+
+export interface SpoolEntry {
+  readonly v: typeof SPOOL_VERSION;
+  readonly id: string;
+  readonly event: string;
+  readonly at: string;
+  readonly payload: JsonObject;
+  readonly decision?: string;
+}
+
+export function spoolEntry(event: string, raw: Buffer, payload: JsonObject, now: number, decision?: string): SpoolEntry {
+  const at = new Date(now).toISOString();
+  const id = `hook:${createHash('sha256').update(`${event}\n${at}\n`).update(raw).digest('hex').slice(0, 32)}`;
+  const base = { v: SPOOL_VERSION, id, event, at, payload: spoolPayload(payload) };
+  return decision === undefined ? base : { ...base, decision };
+}
+
+/** Appends one line and fsyncs it (and, for a new spool file, its folder). */
+export function appendSpool(file: string, entry: SpoolEntry): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const created = !existsSync(file);
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  try {
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (created) fsyncDir(dir);
+}
+
+/** A spool line, or undefined for a torn or foreign one. */
+export function parseSpoolLine(line: string): SpoolEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || own(value, 'v') !== SPOOL_VERSION) return undefined;
+  const id = ownString(value, 'id');
+  const event = ownString(value, 'event');
+  const at = ownString(value, 'at');
+  const payload = ownObject(value, 'payload');
+  const decision = ownString(value, 'decision');
+  if (id === undefined || event === undefined || at === undefined || payload === undefined || Number.isNaN(Date.parse(at))) return undefined;
+  const base = { v: SPOOL_VERSION, id, event, at, payload };
+  return decision === undefined ? base : { ...base, decision };
+}
+
+const LEFT_OUT = new Set(['tool_input', 'tool_response', 'prompt', 'last_assistant_message', 'message', 'error']);
+const AGENT_TOOLS = new Set(['Agent', 'Task']);
+const AGENT_RESPONSE_KEYS = ['status', 'agentId', 'totalDurationMs', 'totalTokens', 'totalToolUseCount'];
+const MAX_STRING = 1000;
+
+/**
+ * Top-level scalars (strings capped), minus free text that can hold secrets; for the subagent
+ * tool, the subagent type and the run's status and figures; for a failure, its first line.
+ */
+export function spoolPayload(raw: JsonObject): JsonObject {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    const value = own(raw, key);
+    if (LEFT_OUT.has(key)) continue;
+    if (typeof value === 'string') out[key] = value.slice(0, MAX_STRING);
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  const error = ownString(raw, 'error');
+  if (error !== undefined) out['error'] = (error.split('\n', 1)[0] ?? '').slice(0, 500);
+  if (AGENT_TOOLS.has(ownString(raw, 'tool_name') ?? '')) {
+    const subagentType = ownString(ownObject(raw, 'tool_input') ?? {}, 'subagent_type');
+    if (subagentType !== undefined) out['tool_input'] = { subagent_type: subagentType.slice(0, MAX_STRING) };
+    const response = ownObject(raw, 'tool_response');
+    if (response !== undefined) out['tool_response'] = pick(response, AGENT_RESPONSE_KEYS);
+  }
+  return out;
+}
+
+function pick(obj: JsonObject, keys: readonly string[]): JsonObject {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) {
+    const value = own(obj, key);
+    if (typeof value === 'string') out[key] = value.slice(0, MAX_STRING);
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some platforms cannot fsync a folder; the file itself is synced
+  }
+}

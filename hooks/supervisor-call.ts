@@ -1,0 +1,61 @@
+// The hook's first try: POST the payload to the running supervisor over its Unix socket
+// (`POST /v1/hooks/<Event>`, the same route Claude Code `http` hooks use). Any failure is an
+// answer too (`undefined`): the caller then falls back to the spool and the local policy.
+
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+
+export interface SupervisorCallOptions {
+  /** The whole exchange, connect to last byte; past it the supervisor counts as unreachable. */
+  readonly timeoutMs: number;
+}
+
+/** Under the 5 s Claude Code timeout agentry installs for SessionStart and UserPromptSubmit. */
+export const DEFAULT_TIMEOUT_MS = 3000;
+
+/** The body of a 200 answer when it is '' or exactly one JSON object; otherwise undefined. */
+export async function callSupervisor(socketPath: string, event: string, body: Buffer, options: SupervisorCallOptions): Promise<string | undefined> {
+  if (!existsSync(socketPath)) return undefined;
+  const reply = await post(socketPath, `/v1/hooks/${encodeURIComponent(event)}`, body, options.timeoutMs);
+  if (reply === undefined || reply.status !== 200) return undefined;
+  return isHookStdout(reply.text) ? reply.text : undefined;
+}
+
+function post(socketPath: string, path: string, body: Buffer, timeoutMs: number): Promise<{ status: number; text: string } | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const req = request(
+      { socketPath, path, method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json', 'content-length': body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => finish({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', () => finish(undefined));
+      },
+    );
+    const timer = setTimeout(() => {
+      finish(undefined);
+      req.destroy();
+    }, timeoutMs);
+    function finish(value: { status: number; text: string } | undefined): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(value);
+    }
+    req.on('error', () => finish(undefined));
+    req.end(body);
+  });
+}
+
+/** What a hook may print: nothing, or one JSON object and nothing around it. */
+export function isHookStdout(text: string): boolean {
+  if (text === '') return true;
+  if (!text.startsWith('{')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

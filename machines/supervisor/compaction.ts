@@ -1,0 +1,47 @@
+// What a compaction keeps: the smallest set of records that rebuilds the live state. Finished
+// tasks leave the journal for the archive (their final view, outputs included).
+import type { SupervisorEvent } from '../events.js';
+import type { BudgetLedger } from '../ledger.js';
+import type { Intake } from './intake.js';
+import type { ActivityMemo } from './memo.js';
+import type { JournalRecord } from './records.js';
+import type { TaskBook } from './task-book.js';
+
+export interface LiveState {
+  book: TaskBook;
+  memo: ActivityMemo;
+  ledger: BudgetLedger;
+  intake: Intake;
+  events: { seq: number; event: SupervisorEvent; key?: string }[];
+  seen: ReadonlyMap<string, number>;
+  pausedDomains: ReadonlySet<string>;
+  now: number;
+  /** Idempotency keys older than this are dropped (GitHub redelivers for 3 days). */
+  seenTtlMs: number;
+}
+
+export function compactionRecords(s: LiveState): JournalRecord[] {
+  const out: JournalRecord[] = [];
+  const active = [...s.book.records.values()].filter((r) => !s.book.outcomes.has(r.id));
+  const needed = new Set<string>();
+  for (const r of active) {
+    for (const dep of r.dependsOn) needed.add(dep);
+    for (const child of r.children ?? []) needed.add(child);
+    if (r.parentId) needed.add(r.parentId);
+  }
+  // Finished tasks that an active one still refers to keep their record and outcome.
+  for (const id of needed) {
+    const r = s.book.records.get(id);
+    const outcome = s.book.outcomes.get(id);
+    if (!r || outcome === undefined) continue;
+    out.push({ t: 'task', record: r }, { t: 'final', taskId: id, outcome, at: s.now });
+  }
+  for (const r of active) out.push({ t: 'task', record: r }, ...s.memo.records(r.id));
+  for (const e of s.events) out.push(e.key === undefined ? { t: 'event', seq: e.seq, event: e.event } : { t: 'event', seq: e.seq, key: e.key, event: e.event });
+  for (const [id, at] of s.seen) if (s.now - at < s.seenTtlMs) out.push({ t: 'seen', id, at });
+  for (const domain of s.pausedDomains) out.push({ t: 'domain', domain, paused: true, at: s.now });
+  for (const q of s.intake.queued()) out.push({ t: 'queued', ...q, at: s.now });
+  const spend = s.ledger.view();
+  out.push({ t: 'spend', day: spend.day, usd: spend.spentUsd });
+  return out;
+}
