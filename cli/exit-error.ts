@@ -84,20 +84,21 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** The lines for stderr: `agentry: what is wrong`, then each issue, then the usage. */
+/** The lines for stderr: `agentry: what is wrong (what to do)`, then each issue, then the usage. */
 export function renderFailure(f: Failure): string[] {
-  const head = f.issues.length > 1 ? `${headline(f.message)}:` : f.message;
   const hint = f.hint === undefined ? '' : ` (${f.hint})`;
-  const lines = [`agentry: ${head}${hint}`];
-  if (f.issues.length > 1) lines.push(...f.issues.map((i) => `  ${i}`));
+  const head = f.issues.length === 0 ? f.message : `${headline(f.message, f.issues)}:`;
+  const lines = [`agentry: ${head}${hint}`, ...f.issues.map((i) => `  ${i}`)];
   if (f.usage !== undefined) lines.push(`usage: ${f.usage}`);
   return lines;
 }
 
-/** `api.create-task: a: …; b: …` → `api.create-task failed validation`. */
-function headline(message: string): string {
+/** `api.create-task: a: …; b: …` → `api.create-task failed validation` (the issues follow). */
+function headline(message: string, issues: readonly string[]): string {
   const colon = message.indexOf(': ');
-  return colon > 0 ? `${message.slice(0, colon)} failed validation` : message;
+  const repeats = issues.some((i) => message.includes(i));
+  if (!repeats) return message;
+  return colon > 0 ? `${message.slice(0, colon)} failed validation` : 'invalid input';
 }
 
 /** The --json form of a failure: one document on stdout. */

@@ -16,7 +16,7 @@ import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, write
 import { dirname } from 'node:path';
 import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
 
-export const SPOOL_VERSION = 1;
+export const SPOOL_VERSION = 1 as const;
 
 export interface SpoolEntry {
   readonly v: typeof SPOOL_VERSION;

@@ -8,6 +8,7 @@ import type { AgentStepInput, AgentStepOutput } from '../task/activities.js';
 import type { ReviewKind } from '../task/context.js';
 import { toReview } from '../task/reviews.js';
 import { createEvent } from '../events.js';
+import { recordFallbackDecision } from './approval-step.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
 
@@ -63,6 +64,7 @@ export function agentStepLogic(rt: Runtime) {
             `${input.key}:completed`,
           );
           if (input.review) reviewDone(rt, input, result.output, requestedAt);
+          if (input.phase === 'approval' && input.part === 'fallback') recordFallbackDecision(rt, input.taskId, input.key, result.output);
           const verdict = input.review ? toReview(input.review, result.output, 0).verdict : null;
           rt.recordOutcome(input.taskId, 'step', { agent: input.agent, model: result.model, costUsd: result.costUsd, confidence, latencyMs: result.latencyMs, usage: result.usage, review: input.review ?? null, verdict });
           return { value: { output: result.output, confidence, costUsd: result.costUsd }, costUsd: result.costUsd };

@@ -10,6 +10,7 @@ import type { Priority } from '../../schemas/generated/types.js';
 import type { AgentContext } from '../agent/context.js';
 import type { AgentResult, ReplyError } from '../agent/events.js';
 import { createConfigureEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../agent/events.js';
+import type { EventOf } from '../events.js';
 import type { AgentControl } from './runtime.js';
 
 type Waiter = { resolve: (r: StructuredCallResult) => void; reject: (e: AgentryError) => void };
@@ -29,9 +30,12 @@ export class AgentHandles implements AgentControl {
   constructor(
     private readonly refs: Record<AgentKind, AnyActorRef>,
     private readonly clock: Clock,
+    onEmitted: (kind: AgentKind, event: EventOf<'agent.breaker'> | EventOf<'agent.failed'>) => void = () => {},
   ) {
     for (const kind of AGENT_KINDS) {
       refs[kind].on('agent.result', (ev: AgentResult) => this.settle(ev));
+      refs[kind].on('agent.breaker', (ev: EventOf<'agent.breaker'>) => onEmitted(kind, ev));
+      refs[kind].on('agent.failed', (ev: EventOf<'agent.failed'>) => onEmitted(kind, ev));
     }
   }
 

@@ -46,6 +46,11 @@ export function approvalLogic(rt: Runtime) {
         const out = await rt.approvals.wait(view);
         if (out.status === 'timed_out') {
           rt.events.emit(createEvent('approval.timed_out', { taskId: input.taskId, approvalId: view.id, fallback }, rt.clock.now()), `${input.key}:timeout`);
+          // With no one else left to decide, the policy rejects: recorded as its decision.
+          if (fallback === 'reject') {
+            const payload = { taskId: input.taskId, approvalId: view.id, by: 'policy' as const, policy: fallbackPolicy(rt, 'reject') };
+            rt.events.emit(createEvent('approval.rejected', payload, rt.clock.now()), `${input.key}:decided`);
+          }
         }
         return { value: out, costUsd: 0 };
       },
@@ -53,4 +58,21 @@ export function approvalLogic(rt: Runtime) {
     );
     return run.value;
   });
+}
+
+function fallbackPolicy(rt: Runtime, fallback: ApprovalOutput['fallback']): string {
+  const cfg = rt.config();
+  return `${cfg.mode} mode; unanswered after ${cfg.approvals.timeoutMinutes} min, so the ${fallback} fallback decided`;
+}
+
+/**
+ * The coordinator's answer on the `coordinator` fallback (the task's fallback step) is the
+ * approval's decision: recorded as granted or rejected by the coordinator, under that policy.
+ */
+export function recordFallbackDecision(rt: Runtime, taskId: string, key: string, output: unknown): void {
+  const approval = rt.approvals.list('timed_out').findLast((a) => a.taskId === taskId);
+  if (!approval) return;
+  const granted = (output as { decision?: string }).decision === 'approve';
+  const payload = { taskId, approvalId: approval.id, by: 'coordinator' as const, policy: fallbackPolicy(rt, 'coordinator') };
+  rt.events.emit(granted ? createEvent('approval.granted', payload, rt.clock.now()) : createEvent('approval.rejected', payload, rt.clock.now()), `${key}:decided`);
 }

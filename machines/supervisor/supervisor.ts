@@ -18,7 +18,7 @@ import { createInFlightLimit } from '../agent/in-flight.js';
 import type { InFlightLimit } from '../agent/in-flight.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { createEvent } from '../events.js';
-import type { SupervisorEvent } from '../events.js';
+import type { EventOf, SupervisorEvent } from '../events.js';
 import { BudgetLedger } from '../ledger.js';
 import { taskMachine } from '../task/task-machine.js';
 import type { TaskOutcome } from '../task/task-machine.js';
@@ -43,6 +43,8 @@ import { Schedules } from './schedules.js';
 import { SlaWatcher } from './sla.js';
 import { buildStatus } from './status.js';
 import { compactionRecords } from './compaction.js';
+import { createNotifier } from './notifier.js';
+import type { Post } from './notifier.js';
 import { TaskBook } from './task-book.js';
 import { TaskViews } from './task-views.js';
 
@@ -56,6 +58,8 @@ export interface SupervisorOptions {
   fs?: FsOps;
   /** The learning store; without it nothing is tuned and config values apply. */
   learning?: LearningService;
+  /** Sends notify.webhookUrl messages (tests inject a recorder). */
+  notifyPost?: Post;
   /** Answers Claude Code hook calls (hooks/ builds it). */
   hookHandler?: (event: string, payload: unknown, sup: Supervisor) => Promise<HookResult>;
 }
@@ -102,9 +106,11 @@ export class Supervisor implements SupervisorApi {
     const onError = (err: unknown): void => logger.error({ err }, 'supervisor error');
     const events = new EventLog(sink, onError);
     const day = new DayStats(clock.now());
+    const notify = createNotifier(config, logger, opts.notifyPost);
     events.subscribe((_seq, e) => {
       day.add(e);
       opts.learning?.onEvent(e);
+      notify(e);
     });
     const memo = new ActivityMemo(sink, () => clock.now());
     const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
@@ -169,7 +175,10 @@ export class Supervisor implements SupervisorApi {
     root.subscribe({ error: onError });
     root.start();
     const children = (): Record<string, AnyActorRef> => (root.getSnapshot() as { children: Record<string, AnyActorRef> }).children;
-    handles = new AgentHandles(Object.fromEntries(AGENT_KINDS.map((k) => [k, children()[k] as AnyActorRef])) as Record<AgentKind, AnyActorRef>, clock);
+    handles = new AgentHandles(Object.fromEntries(AGENT_KINDS.map((k) => [k, children()[k] as AnyActorRef])) as Record<AgentKind, AnyActorRef>, clock, (kind, e) => {
+      events.emit(e);
+      supervisorRef?.watchAgent(kind, e);
+    });
 
     let supervisorRef: Supervisor | undefined;
     book = new TaskBook({
@@ -240,7 +249,7 @@ export class Supervisor implements SupervisorApi {
     return this.decide(id, 'granted', req.note);
   }
 
-  reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
+  async reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
     if (!req.note) throw new UserError('INVALID_INPUT', 'a rejection needs a note saying why (--note)');
     return this.decide(id, 'rejected', req.note);
   }
@@ -376,6 +385,27 @@ export class Supervisor implements SupervisorApi {
     void this.remember(incident.key)
       .then(() => this.book.create({ workflow: 'incident', input, priority: 'P1' }, 'event', { origin: incident.key }))
       .catch((err: unknown) => this.rt.logger.error({ err }, 'incident not opened'));
+  }
+
+  /**
+   * Breaker openings become incidents for the healer, and so does an agent whose consecutive
+   * failures reach `healing.predictiveErrorRate` of its breaker threshold: before it trips.
+   */
+  watchAgent(kind: AgentKind, e: EventOf<'agent.breaker'> | EventOf<'agent.failed'>): void {
+    if (kind === 'healer') return; // the healer cannot heal itself; its failures fail the task
+    const cfg = this.config;
+    const window = Math.floor(this.rt.clock.now() / Math.max(1, cfg.agents[kind].breaker.cooldownMs));
+    if (e.type === 'agent.breaker' && e.state === 'open') {
+      this.openIncident({ kind: 'breaker_open', agent: kind, message: `${kind}'s breaker opened after repeated failures`, key: `incident:${kind}:breaker:${window}` });
+      return;
+    }
+    if (e.type !== 'agent.failed') return;
+    const breaker = this.agentHandles.context(kind).breaker;
+    const warnAt = Math.max(1, Math.ceil(cfg.agents[kind].breaker.failureThreshold * cfg.healing.predictiveErrorRate));
+    if (breaker.status === 'closed' && breaker.failures >= warnAt && breaker.failures < cfg.agents[kind].breaker.failureThreshold) {
+      const message = `${kind} failed ${breaker.failures} times in a row (breaker opens at ${cfg.agents[kind].breaker.failureThreshold}); last: ${e.code}`;
+      this.openIncident({ kind: 'predictive', agent: kind, message, key: `incident:${kind}:predictive:${window}` });
+    }
   }
 
   onTaskFinished(taskId: string, outcome: TaskOutcome): void {

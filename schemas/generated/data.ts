@@ -176,10 +176,11 @@ export const configSchema: AnySchema = {
           "type": "integer",
           "minimum": 1,
           "default": 100000,
-          "description": "Tasks accepted but not finished; past it new tasks are refused (503)."
+          "description": "Tasks accepted but not finished; past it new tasks are refused with AGENT_BUSY (429)."
         }
       },
-      "default": {}
+      "default": {},
+      "description": "Process-wide limits."
     },
     "risk": {
       "$ref": "#/$defs/risk",
@@ -248,7 +249,8 @@ export const configSchema: AnySchema = {
           "description": "Event types sent to the webhook."
         }
       },
-      "default": {}
+      "default": {},
+      "description": "Outbound notifications for a person."
     },
     "server": {
       "type": "object",
@@ -260,20 +262,23 @@ export const configSchema: AnySchema = {
           "properties": {
             "enabled": {
               "type": "boolean",
-              "default": false
+              "default": false,
+              "description": "Listen on loopback TCP too."
             },
             "host": {
               "enum": [
                 "127.0.0.1",
                 "::1"
               ],
-              "default": "127.0.0.1"
+              "default": "127.0.0.1",
+              "description": "Loopback address to bind."
             },
             "port": {
               "type": "integer",
               "minimum": 0,
               "maximum": 65535,
-              "default": 7077
+              "default": 7077,
+              "description": "TCP port."
             },
             "allowedHosts": {
               "type": "array",
@@ -284,15 +289,18 @@ export const configSchema: AnySchema = {
               "default": []
             }
           },
-          "default": {}
+          "default": {},
+          "description": "Optional loopback TCP listener with a bearer token (for http hooks)."
         },
         "maxBodyBytes": {
           "type": "integer",
           "minimum": 1024,
-          "default": 1048576
+          "default": 1048576,
+          "description": "Largest request body; larger ones get 413."
         }
       },
-      "default": {}
+      "default": {},
+      "description": "The API server (always on the Unix socket)."
     },
     "logging": {
       "type": "object",
@@ -307,10 +315,12 @@ export const configSchema: AnySchema = {
             "debug",
             "trace"
           ],
-          "default": "info"
+          "default": "info",
+          "description": "Log level of .agentry/logs/agentry.ndjson."
         }
       },
-      "default": {}
+      "default": {},
+      "description": "Logs."
     }
   },
   "$defs": {
@@ -375,22 +385,28 @@ export const configSchema: AnySchema = {
           "additionalProperties": false,
           "properties": {
             "marketing": {
-              "type": "string"
+              "type": "string",
+              "description": "Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned)."
             },
             "sales": {
-              "type": "string"
+              "type": "string",
+              "description": "Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned)."
             },
             "reviewer": {
-              "type": "string"
+              "type": "string",
+              "description": "Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned)."
             },
             "coordinator": {
-              "type": "string"
+              "type": "string",
+              "description": "Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned)."
             },
             "healer": {
-              "type": "string"
+              "type": "string",
+              "description": "Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned)."
             }
           },
-          "default": {}
+          "default": {},
+          "description": "Per-agent models."
         },
         "tiers": {
           "type": "array",
@@ -418,25 +434,29 @@ export const configSchema: AnySchema = {
         "timeoutMs": {
           "type": "integer",
           "minimum": 1000,
-          "default": 120000
+          "default": 120000,
+          "description": "Timeout of one HTTP attempt to the model API."
         },
         "maxRetries": {
           "type": "integer",
           "minimum": 0,
           "maximum": 10,
-          "default": 2
+          "default": 2,
+          "description": "SDK retries of 408/409/429/5xx/529 (retry-after honoured)."
         },
         "maxTokens": {
           "type": "integer",
           "minimum": 256,
           "maximum": 16000,
-          "default": 4096
+          "default": 4096,
+          "description": "Upper bound of max_tokens per call (the worst case the budget reserves)."
         },
         "repairAttempts": {
           "type": "integer",
           "minimum": 0,
           "maximum": 5,
-          "default": 2
+          "default": 2,
+          "description": "Times an invalid answer is sent back with its errors before the step fails."
         }
       }
     },
@@ -449,7 +469,8 @@ export const configSchema: AnySchema = {
           "type": "integer",
           "minimum": 1,
           "maximum": 100,
-          "default": 2
+          "default": 2,
+          "description": "Model calls this agent runs at once."
         },
         "mailbox": {
           "type": "integer",
@@ -474,7 +495,8 @@ export const configSchema: AnySchema = {
               "description": "Time open before one half-open probe."
             }
           },
-          "default": {}
+          "default": {},
+          "description": "Circuit breaker."
         }
       }
     },

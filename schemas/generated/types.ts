@@ -92,13 +92,16 @@ export interface AgentryConfig {
     coordinator?: AgentLimits3;
     healer?: AgentLimits4;
   };
+  /**
+   * Process-wide limits.
+   */
   limits?: {
     /**
      * Model calls in flight across all agents.
      */
     globalInFlight?: number;
     /**
-     * Tasks accepted but not finished; past it new tasks are refused (503).
+     * Tasks accepted but not finished; past it new tasks are refused with AGENT_BUSY (429).
      */
     maxActiveTasks?: number;
   };
@@ -119,6 +122,9 @@ export interface AgentryConfig {
    */
   schedules?: ScheduleConfig[];
   events?: EventRoutingConfig;
+  /**
+   * Outbound notifications for a person.
+   */
   notify?: {
     /**
      * Slack-compatible incoming webhook for escalations and approvals.
@@ -129,19 +135,43 @@ export interface AgentryConfig {
      */
     events?: string[];
   };
+  /**
+   * The API server (always on the Unix socket).
+   */
   server?: {
+    /**
+     * Optional loopback TCP listener with a bearer token (for http hooks).
+     */
     tcp?: {
+      /**
+       * Listen on loopback TCP too.
+       */
       enabled?: boolean;
+      /**
+       * Loopback address to bind.
+       */
       host?: "127.0.0.1" | "::1";
+      /**
+       * TCP port.
+       */
       port?: number;
       /**
        * Extra Host header values accepted besides localhost and the bound address.
        */
       allowedHosts?: string[];
     };
+    /**
+     * Largest request body; larger ones get 413.
+     */
     maxBodyBytes?: number;
   };
+  /**
+   * Logs.
+   */
   logging?: {
+    /**
+     * Log level of .agentry/logs/agentry.ndjson.
+     */
     level?: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
   };
 }
@@ -150,11 +180,29 @@ export interface ModelsConfig {
    * Model for agents without their own.
    */
   default?: string;
+  /**
+   * Per-agent models.
+   */
   byAgent?: {
+    /**
+     * Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned).
+     */
     marketing?: string;
+    /**
+     * Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned).
+     */
     sales?: string;
+    /**
+     * Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned).
+     */
     reviewer?: string;
+    /**
+     * Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned).
+     */
     coordinator?: string;
+    /**
+     * Model for this agent; overrides models.default (the learning store may pick a cheaper tier unless pinned).
+     */
     healer?: string;
   };
   /**
@@ -167,9 +215,21 @@ export interface ModelsConfig {
   structuredOutput?: {
     [k: string]: "native" | "tool" | undefined;
   };
+  /**
+   * Timeout of one HTTP attempt to the model API.
+   */
   timeoutMs?: number;
+  /**
+   * SDK retries of 408/409/429/5xx/529 (retry-after honoured).
+   */
   maxRetries?: number;
+  /**
+   * Upper bound of max_tokens per call (the worst case the budget reserves).
+   */
   maxTokens?: number;
+  /**
+   * Times an invalid answer is sent back with its errors before the step fails.
+   */
   repairAttempts?: number;
 }
 export interface ConfigPrice {
@@ -179,11 +239,17 @@ export interface ConfigPrice {
   cacheRead?: number;
 }
 export interface AgentLimits {
+  /**
+   * Model calls this agent runs at once.
+   */
   concurrency?: number;
   /**
    * Queued runs past which new work is refused.
    */
   mailbox?: number;
+  /**
+   * Circuit breaker.
+   */
   breaker?: {
     /**
      * Consecutive failures that open the breaker.
@@ -196,11 +262,17 @@ export interface AgentLimits {
   };
 }
 export interface AgentLimits1 {
+  /**
+   * Model calls this agent runs at once.
+   */
   concurrency?: number;
   /**
    * Queued runs past which new work is refused.
    */
   mailbox?: number;
+  /**
+   * Circuit breaker.
+   */
   breaker?: {
     /**
      * Consecutive failures that open the breaker.
@@ -213,11 +285,17 @@ export interface AgentLimits1 {
   };
 }
 export interface AgentLimits2 {
+  /**
+   * Model calls this agent runs at once.
+   */
   concurrency?: number;
   /**
    * Queued runs past which new work is refused.
    */
   mailbox?: number;
+  /**
+   * Circuit breaker.
+   */
   breaker?: {
     /**
      * Consecutive failures that open the breaker.
@@ -230,11 +308,17 @@ export interface AgentLimits2 {
   };
 }
 export interface AgentLimits3 {
+  /**
+   * Model calls this agent runs at once.
+   */
   concurrency?: number;
   /**
    * Queued runs past which new work is refused.
    */
   mailbox?: number;
+  /**
+   * Circuit breaker.
+   */
   breaker?: {
     /**
      * Consecutive failures that open the breaker.
@@ -247,11 +331,17 @@ export interface AgentLimits3 {
   };
 }
 export interface AgentLimits4 {
+  /**
+   * Model calls this agent runs at once.
+   */
   concurrency?: number;
   /**
    * Queued runs past which new work is refused.
    */
   mailbox?: number;
+  /**
+   * Circuit breaker.
+   */
   breaker?: {
     /**
      * Consecutive failures that open the breaker.

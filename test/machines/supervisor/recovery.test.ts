@@ -61,7 +61,7 @@ describe('recovery', () => {
     dir = await mkdtemp(join(tmpdir(), 'agentry-rec-'));
     const first: string[] = [];
     const a = await Supervisor.start({ stateDir: dir, config, model: stallingReviews(first) });
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await a.createTask({ workflow: 'content', input: brief }, 'cli')).id);
     // Two reviewer calls in flight (its concurrency), four queued behind them.
     await until(() => first.filter((c) => c.startsWith('reviewer')).length === 2, 'two stalled reviews');

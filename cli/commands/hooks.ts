@@ -1,0 +1,73 @@
+// agentry hooks install | uninstall: merges our handlers into (or out of) Claude Code settings,
+// idempotently, keeping every other hook; says what changed.
+import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { loadConfig } from '../../machines/config/load.js';
+import { DEFAULT_TOKEN_ENV_VAR, planInstall, planUninstall, readSettings, writeSettings } from '../../hooks/install.js';
+import type { InstallOptions, SettingsScope, Transport } from '../../hooks/install.js';
+import { oneOf } from './args.js';
+import { note, output } from './context.js';
+import type { CommandContext } from './context.js';
+import { SCOPES, hookScriptPath, ourHandlers, scopePath } from './hook-settings.js';
+
+const TRANSPORTS: readonly Transport[] = ['command', 'http'];
+
+export interface HooksOptions extends CommandContext {
+  scope: string | undefined;
+  transport?: string | undefined;
+}
+
+export async function hooksInstall(opts: HooksOptions): Promise<void> {
+  const scope = oneOf(opts.scope, SCOPES, '--scope') ?? 'project';
+  const transport = oneOf(opts.transport, TRANSPORTS, '--transport') ?? 'command';
+  const install = await installOptions(opts, transport);
+  const path = scopePath(opts, scope);
+  const before = await readSettings(path);
+  const after = planInstall(before, install);
+  const change = await apply(path, before, after);
+  output(opts, { scope, transport, path, ...change }, () => [
+    change.changed
+      ? `installed agentry hooks in ${path} (${scope}, ${transport}): added ${change.added}${change.removed > 0 ? `, replaced ${change.removed}` : ''} handlers`
+      : `agentry hooks already installed in ${path} (${change.handlers} handlers); nothing changed`,
+  ]);
+}
+
+export async function hooksUninstall(opts: HooksOptions): Promise<void> {
+  const scope: SettingsScope = oneOf(opts.scope, SCOPES, '--scope') ?? 'project';
+  const path = scopePath(opts, scope);
+  const before = await readSettings(path);
+  const change = await apply(path, before, planUninstall(before));
+  output(opts, { scope, path, ...change }, () => [
+    change.changed ? `removed ${change.removed} agentry handlers from ${path}; other hooks kept` : `no agentry hooks in ${path}; nothing changed`,
+  ]);
+}
+
+interface Change {
+  changed: boolean;
+  added: number;
+  removed: number;
+  /** Our handlers in the file afterwards. */
+  handlers: number;
+}
+
+async function apply(path: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<Change> {
+  const was = new Set(ourHandlers(before));
+  const now = ourHandlers(after);
+  const changed = !isDeepStrictEqual(before, after);
+  if (changed) await writeSettings(path, after);
+  const added = now.filter((h) => !was.has(h)).length;
+  const removed = [...was].filter((h) => !now.includes(h)).length;
+  return { changed, added, removed, handlers: now.length };
+}
+
+async function installOptions(opts: CommandContext, transport: Transport): Promise<InstallOptions> {
+  // SessionStart accepts only command handlers, so the script path is needed for http too.
+  const commandPath = hookScriptPath();
+  if (!existsSync(commandPath)) note(opts, `warning: ${commandPath} is missing; the hooks will fail until it exists (reinstall agentry)`);
+  if (transport === 'command') return { transport, commandPath };
+  const { tcp } = (await loadConfig(opts.paths.configFile)).server;
+  if (!tcp.enabled) note(opts, 'warning: server.tcp.enabled is false in agentry.config.json; http hooks fail until it is true');
+  const host = tcp.host === '::1' ? '[::1]' : tcp.host;
+  note(opts, `http hooks send the token from $${DEFAULT_TOKEN_ENV_VAR}; export it where Claude Code runs`);
+  return { transport, commandPath, url: `http://${host}:${tcp.port}`, tokenEnvVar: DEFAULT_TOKEN_ENV_VAR };
+}

@@ -1,0 +1,10 @@
+// agentry learn: GET /v1/learn, the tuned values with their evidence and the rule behind each.
+import { learnLines } from '../format/learn.js';
+import { apiClient } from './api.js';
+import { output } from './context.js';
+import type { CommandContext } from './context.js';
+
+export async function learn(opts: CommandContext): Promise<void> {
+  const report = await apiClient(opts).get<unknown>('/v1/learn');
+  output(opts, report, () => learnLines(report));
+}

@@ -1,0 +1,207 @@
+// The supervisor's side of Claude Code hooks (DESIGN §7): the same protocol answers as the local
+// fallback, plus what only the supervisor knows (live mode, approvals, spend, the learning store).
+// Every call is recorded as a `hook.received` event. Pass it as `Supervisor.start({ hookHandler })`.
+
+import type { EventOf } from '../machines/events.js';
+import type { Supervisor } from '../machines/supervisor/supervisor.js';
+import type { HookResult } from '../server/contract.js';
+import { type HookAnswer, answerInvalidInput, context, silent } from './answers.js';
+import { isHookEvent } from './events.js';
+import { ownObject, ownString, own } from './own.js';
+import { answerPreToolUse, evaluatePreToolUse } from './policy/pre-tool-use.js';
+import { type HookInput, parseHookInput } from './protocol.js';
+import { statusContext } from './status-context.js';
+import { type SubagentRun, SubagentRuns } from './subagent-runs.js';
+
+/** What the handler uses of the supervisor. */
+export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt'>;
+
+/** How a call reached the handler: live (HTTP) unless `spooled`, with the spool line's id and time. */
+export interface HookMeta {
+  readonly spooled?: boolean;
+  readonly id?: string;
+  /** ms since the epoch the event happened (the spool time). */
+  readonly at?: number;
+  /** The PreToolUse decision the local policy enforced. */
+  readonly decision?: string;
+}
+
+export type HookHandler = (event: string, payload: unknown, sup: HookSupervisor, meta?: HookMeta) => Promise<HookResult>;
+
+export interface ToolFailure {
+  readonly sessionId: string;
+  readonly toolName: string;
+  /** First line of the error (often `Exit code N`). */
+  readonly error: string;
+  readonly agentType?: string;
+  readonly durationMs?: number;
+}
+
+/** What the handler tells the learning store (LearningService fits). */
+export interface SubagentLearning {
+  recordSubagentRun(sessionId: string, agentType: string, ok: boolean): void;
+  endSession(sessionId: string, endedWell: boolean): void;
+}
+
+export interface HookHandlerDeps {
+  /** The learning store's next-subagent suggestion after `agentType`, with its evidence count. */
+  readonly nextSubagent?: (agentType: string) => { agentType: string; count: number } | null;
+  /** Subagent runs and session ends; a session ends well when none of its subagent runs failed. */
+  readonly learning?: SubagentLearning;
+  /** Tool failures for the healer (a user interrupt is not one). */
+  readonly onToolFailure?: (failure: ToolFailure) => void;
+}
+
+const SUBAGENT_TOOLS = new Set(['Agent', 'Task']);
+
+interface Call {
+  readonly input: HookInput;
+  readonly sup: HookSupervisor;
+  readonly meta: HookMeta;
+  /** ms since the epoch the event happened. */
+  readonly at: number;
+  readonly live: boolean;
+  /** Runs a dependency; a failing one is logged, never the hook's failure. */
+  readonly safely: (what: string, fn: () => void) => void;
+}
+
+interface Outcome {
+  readonly answer: HookAnswer;
+  readonly decision?: string;
+}
+
+export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
+  const runs = new SubagentRuns();
+  return (event, payload, sup, meta = {}) => {
+    if (!isHookEvent(event)) return Promise.resolve(silent(`agentry hook: ${event.slice(0, 64)} is not an event agentry handles`));
+    const parsed = parseHookInput(payload === undefined ? '' : JSON.stringify(payload), event);
+    if (!parsed.ok) return Promise.resolve(answerInvalidInput(event, parsed.reason));
+    const call: Call = {
+      input: parsed.input,
+      sup,
+      meta,
+      at: meta.at ?? sup.rt.clock.now(),
+      live: meta.spooled !== true,
+      safely: (what, fn) => {
+        try {
+          fn();
+        } catch (err) {
+          sup.rt.logger.warn({ err, hook: event }, `hook ${what} failed`);
+        }
+      },
+    };
+    const outcome = respond(call, deps, runs);
+    sup.rt.events.emit(received(call, outcome.decision), meta.id);
+    return Promise.resolve(outcome.answer);
+  };
+}
+
+function respond(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outcome {
+  const { input } = call;
+  switch (input.hook_event_name) {
+    case 'PreToolUse':
+      return preToolUse(call);
+    case 'SessionStart':
+    case 'UserPromptSubmit':
+      return { answer: call.live ? context(input.hook_event_name, statusContext(call.sup.status(), call.at)) : silent() };
+    case 'SubagentStart':
+      if (input.agent_id !== undefined) runs.start(input.agent_id, input.agent_type ?? '', call.at);
+      return { answer: silent() };
+    case 'SubagentStop':
+      // Never a block or context here: either would keep the subagent running (reference §4).
+      noteRun(call, deps, runs.finish({ sessionId: input.session_id, ok: true, at: call.at, ...opt('agentId', input.agent_id), ...opt('agentType', input.agent_type) }));
+      return { answer: silent() };
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return toolResult(call, deps, runs);
+    case 'SessionEnd': {
+      const failed = runs.endSession(input.session_id);
+      call.safely('endSession', () => deps.learning?.endSession(input.session_id, failed === 0));
+      return { answer: silent() };
+    }
+    default:
+      // Stop and Notification: recorded only.
+      return { answer: silent() };
+  }
+}
+
+/** Live: the policy with the supervisor's mode. Spooled: the decision the local policy enforced. */
+function preToolUse(call: Call): Outcome {
+  if (!call.live) return { answer: silent(), ...opt('decision', call.meta.decision) };
+  const verdict = evaluatePreToolUse(call.input, { mode: call.sup.config.mode });
+  return { answer: answerPreToolUse(verdict), decision: verdict.decision };
+}
+
+function toolResult(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outcome {
+  const { input } = call;
+  const tool = input.tool_name ?? '';
+  if (input.hook_event_name === 'PostToolUseFailure' && own(input.raw, 'is_interrupt') !== true) {
+    const failure = toolFailure(input, tool);
+    call.safely('onToolFailure', () => deps.onToolFailure?.(failure));
+  }
+  if (!SUBAGENT_TOOLS.has(tool)) return { answer: silent() };
+  const agentType = ownString(input.tool_input ?? {}, 'subagent_type') ?? 'general-purpose';
+  const run = subagentFinished(input, runs, call.at, agentType);
+  noteRun(call, deps, run);
+  if (!call.live || run?.ok !== true) return { answer: silent() };
+  return { answer: suggestion(deps, agentType) ?? silent() };
+}
+
+function noteRun(call: Call, deps: HookHandlerDeps, run: SubagentRun | undefined): void {
+  if (run === undefined) return;
+  call.safely('recordSubagentRun', () => deps.learning?.recordSubagentRun(run.sessionId, run.agentType, run.ok));
+}
+
+function toolFailure(input: HookInput, tool: string): ToolFailure {
+  const duration = own(input.raw, 'duration_ms');
+  return {
+    sessionId: input.session_id,
+    toolName: tool,
+    error: ((ownString(input.raw, 'error') ?? '').split('\n', 1)[0] ?? '').slice(0, 500),
+    ...opt('agentType', input.agent_type),
+    ...(typeof duration === 'number' && Number.isFinite(duration) ? { durationMs: duration } : {}),
+  };
+}
+
+/** The Agent tool's result closes the run, unless the subagent went on in the background. */
+function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agentType: string): SubagentRun | undefined {
+  const response = ownObject(input.raw, 'tool_response') ?? {};
+  const status = ownString(response, 'status');
+  if (status === 'async_launched') return undefined;
+  const ok = input.hook_event_name === 'PostToolUse' && (status === undefined || status === 'completed');
+  const took = own(response, 'totalDurationMs');
+  return runs.finish({
+    sessionId: input.session_id,
+    agentType,
+    ok,
+    at,
+    ...opt('agentId', ownString(response, 'agentId')),
+    ...(typeof took === 'number' && Number.isFinite(took) ? { durationMs: took } : {}),
+  });
+}
+
+function suggestion(deps: HookHandlerDeps, after: string): HookAnswer | undefined {
+  const next = deps.nextSubagent?.(after);
+  if (next === undefined || next === null) return undefined;
+  const runs = next.count === 1 ? '1 run' : `${next.count} runs`;
+  return context('PostToolUse', `Past sessions that went well usually ran ${next.agentType} after ${after} (${runs}).`);
+}
+
+function received(call: Call, decision: string | undefined): EventOf<'hook.received'> {
+  const { input } = call;
+  return {
+    type: 'hook.received',
+    at: new Date(call.at).toISOString(),
+    hookEvent: input.hook_event_name,
+    sessionId: input.session_id,
+    ...opt('toolName', input.tool_name),
+    ...opt('agentType', input.agent_type),
+    ...opt('decision', decision),
+    ...(call.live ? {} : { spooled: true }),
+  };
+}
+
+// Keys are literals, so spreading cannot set a prototype.
+function opt<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
+}
