@@ -71,7 +71,9 @@ function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
 function parse(spec: CommandSpec, args: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const options: ParseArgsConfig['options'] = { ...spec.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    // No option sets `multiple`, so no value is an array.
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (err) {
     // ERR_PARSE_ARGS_UNKNOWN_OPTION and friends: the message names the flag.
     throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));

@@ -1,10 +1,9 @@
-// agentry demo: a scripted run with the offline model; the script lives in cli/demo.ts.
+// agentry demo: a scripted day with the offline model; the script lives in cli/demo.ts.
+import { ExitError } from '../exit-error.js';
 import type { CommandContext } from './context.js';
-import { loadExport, passExitCode } from './delegate.js';
-
-type RunDemo = (opts: { cwd: string; json: boolean }) => Promise<number>;
 
 export async function demo(opts: CommandContext): Promise<void> {
-  const runDemo = await loadExport<RunDemo>((s) => import(s), '../demo.js', 'runDemo', 'agentry demo');
-  passExitCode(await runDemo({ cwd: opts.cwd, json: opts.json }));
+  const { runDemo } = await import('../demo.js');
+  const code = await runDemo({ cwd: opts.cwd, json: opts.json });
+  if (code !== 0) throw ExitError.quiet(code);
 }

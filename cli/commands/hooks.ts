@@ -68,6 +68,6 @@ async function installOptions(opts: CommandContext, transport: Transport): Promi
   const { tcp } = (await loadConfig(opts.paths.configFile)).server;
   if (!tcp.enabled) note(opts, 'warning: server.tcp.enabled is false in agentry.config.json; http hooks fail until it is true');
   const host = tcp.host === '::1' ? '[::1]' : tcp.host;
-  note(opts, `http hooks send the token from $${DEFAULT_TOKEN_ENV_VAR}; export it where Claude Code runs`);
+  note(opts, `http hooks send $${DEFAULT_TOKEN_ENV_VAR} as the token: export ${DEFAULT_TOKEN_ENV_VAR}="$(cat ${opts.paths.tokenFile})" where Claude Code runs`);
   return { transport, commandPath, url: `http://${host}:${tcp.port}`, tokenEnvVar: DEFAULT_TOKEN_ENV_VAR };
 }

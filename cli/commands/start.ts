@@ -1,19 +1,10 @@
-// agentry start [--detach] [--offline]: the supervisor itself lives in cli/daemon.ts.
+// agentry start [--detach] [--offline]: the supervisor itself lives in cli/daemon.ts, which
+// reports on its own; its exit code is handed through unchanged.
+import { ExitError } from '../exit-error.js';
 import type { CommandContext } from './context.js';
-import { loadExport, passExitCode } from './delegate.js';
-
-export interface DaemonOptions {
-  cwd: string;
-  env: Record<string, string | undefined>;
-  detach: boolean;
-  offline: boolean;
-  json: boolean;
-}
-
-type RunDaemon = (opts: DaemonOptions) => Promise<number>;
 
 export async function start(opts: CommandContext & { detach: boolean; offline: boolean }): Promise<void> {
-  // A computed specifier: cli/daemon.ts is written separately and may not be in this build.
-  const runDaemon = await loadExport<RunDaemon>((s) => import(s), '../daemon.js', 'runDaemon', 'agentry start');
-  passExitCode(await runDaemon({ cwd: opts.cwd, env: opts.env, detach: opts.detach, offline: opts.offline, json: opts.json }));
+  const { runDaemon } = await import('../daemon.js');
+  const code = await runDaemon({ cwd: opts.cwd, env: opts.env, detach: opts.detach, offline: opts.offline, json: opts.json });
+  if (code !== 0) throw ExitError.quiet(code);
 }

@@ -114,7 +114,7 @@ export function lastActionsSection(events: StatusView['lastActions'], now: numbe
         { header: 'TASK', value: (e) => taskOf(e) },
         { header: 'DETAILS', value: (e) => details(e, 60) },
       ],
-      [...events].reverse(),
+      events.toReversed(),
     ),
   ];
 }

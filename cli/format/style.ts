@@ -1,14 +1,16 @@
 // Colour only on a terminal (CommandContext.color); everywhere else the same text, uncoloured.
 
+type Paint = (text: string) => string;
+
 export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
+  bold: Paint;
+  dim: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
 }
 
-const wrap = (on: boolean, code: number, reset: number) => (text: string): string => (on ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
+const wrap = (on: boolean, code: number, reset: number): Paint => (text) => (on ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
 
 export function style(color: boolean): Style {
   return {

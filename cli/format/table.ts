@@ -1,4 +1,5 @@
 // Plain-text tables with aligned columns: headers in capitals, numbers right-aligned.
+import { stripVTControlCharacters } from 'node:util';
 
 export interface Column<T> {
   header: string;
@@ -43,7 +44,7 @@ export function clip(text: string, max: number): string {
 
 function width(text: string): number {
   // Colour escapes take no room on screen.
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 function pad(text: string, w: number, side: 'left' | 'right'): string {

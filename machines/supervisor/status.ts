@@ -29,7 +29,7 @@ export function buildStatus(s: StatusSources): StatusView {
     const paused = s.agents.paused(kind);
     return {
       kind,
-      model: ctx.model ?? rt.learned.model(kind) ?? cfg.models.byAgent[kind] ?? cfg.models.default,
+      model: s.offline ? 'offline' : (ctx.model ?? rt.learned.model(kind) ?? cfg.models.byAgent[kind] ?? cfg.models.default),
       state: paused ? 'paused' : ctx.inFlight.length > 0 ? 'busy' : 'idle',
       breaker: ctx.breaker.status,
       inFlight: ctx.inFlight.length,

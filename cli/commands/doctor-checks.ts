@@ -1,0 +1,83 @@
+// The checks of `agentry doctor`, each a pure-ish probe returning what it found and how to fix it.
+import { stat } from 'node:fs/promises';
+import { loadConfig } from '../../machines/config/load.js';
+import { readSettings } from '../../hooks/install.js';
+import type { StatusView } from '../../server/contract.js';
+import { apiClient } from './api.js';
+import type { CommandContext } from './context.js';
+import { SCOPES, ourHandlers, scopePath } from './hook-settings.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** A failed essential check makes doctor exit 1; the others are advice. */
+  essential: boolean;
+  message: string;
+  hint?: string;
+}
+
+const pass = (name: string, essential: boolean, message: string): Check => ({ name, ok: true, essential, message });
+const fail = (name: string, essential: boolean, message: string, hint: string): Check => ({ name, ok: false, essential, message, hint });
+
+export function nodeCheck(version: string = process.versions.node): Check {
+  const major = Number(version.split('.')[0]);
+  return major >= 20 ? pass('node', true, `node ${version}`) : fail('node', true, `node ${version} is too old`, 'install Node.js 20 or later');
+}
+
+export async function configCheck(ctx: CommandContext): Promise<Check> {
+  const path = ctx.paths.configFile;
+  try {
+    const config = await loadConfig(path);
+    const exists = await stat(path).then(() => true, () => false);
+    return pass('config', true, exists ? `${path} is valid (mode ${config.mode})` : 'no agentry.config.json: the defaults apply');
+  } catch (err) {
+    return fail('config', true, `${path} is invalid: ${(err as Error).message}`, 'run `agentry config validate` to see every issue');
+  }
+}
+
+export async function stateCheck(ctx: CommandContext): Promise<Check> {
+  const dir = ctx.paths.stateDir;
+  const st = await stat(dir).catch(() => undefined);
+  if (st === undefined) return fail('state', false, `state folder ${dir} does not exist yet`, '`agentry start` creates it');
+  if (!st.isDirectory()) return fail('state', true, `${dir} is not a folder`, 'move it away, or set AGENTRY_HOME');
+  const mode = st.mode & 0o777;
+  if ((mode & 0o077) !== 0) return fail('state', true, `state folder ${dir} has mode 0${mode.toString(8)}; others can read it`, `chmod 700 ${dir}`);
+  return pass('state', true, `state folder ${dir} is private (0700)`);
+}
+
+export async function supervisorCheck(ctx: CommandContext): Promise<{ check: Check; status: StatusView | undefined }> {
+  const client = apiClient(ctx);
+  const status = await client.get<StatusView>('/v1/status').catch(() => undefined);
+  if (status === undefined) {
+    return { check: fail('supervisor', true, `no supervisor answers on ${client.where}`, 'start it with `agentry start`'), status };
+  }
+  const h = status.health;
+  const extra = `${h.offline ? ', offline model' : ''}${h.draining ? ', draining' : ''}${h.store === 'ok' ? '' : ', store unavailable'}`;
+  return { check: pass('supervisor', true, `supervisor answers on ${client.where} (pid ${h.pid}, mode ${status.mode}${extra})`), status };
+}
+
+export function keyCheck(ctx: CommandContext, status: StatusView | undefined): Check {
+  const key = ctx.env['ANTHROPIC_API_KEY'];
+  if (key !== undefined && key.trim() !== '') {
+    const base = ctx.env['ANTHROPIC_BASE_URL'];
+    return pass('api-key', false, `ANTHROPIC_API_KEY is set${base === undefined || base === '' ? '' : ` (base URL ${base})`}`);
+  }
+  if (status?.health.offline === true) return pass('api-key', false, 'no ANTHROPIC_API_KEY: the supervisor runs the offline model');
+  return fail('api-key', false, 'ANTHROPIC_API_KEY is not set: model calls will fail', 'export ANTHROPIC_API_KEY, or run `agentry start --offline`');
+}
+
+export async function hooksCheck(ctx: CommandContext): Promise<Check> {
+  const found: string[] = [];
+  const problems: string[] = [];
+  for (const scope of SCOPES) {
+    try {
+      const n = ourHandlers(await readSettings(scopePath(ctx, scope))).length;
+      if (n > 0) found.push(`${scope} (${n} handlers)`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (problems.length > 0) return fail('hooks', false, problems.join('; '), 'fix the settings file by hand');
+  if (found.length === 0) return fail('hooks', false, 'no agentry hooks in Claude Code settings', 'run `agentry hooks install`');
+  return pass('hooks', false, `hooks installed: ${found.join(', ')}`);
+}

@@ -1,0 +1,46 @@
+// The hook client runs on every Claude Code tool call: its whole static import graph (type-only
+// imports aside, they are erased) must stay off the heavy modules (DESIGN §1).
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const HEAVY = ['xstate', '@anthropic-ai/sdk', 'lowdb', 'ajv', 'ajv-formats', 'pino', 'pino-pretty', 'croner'];
+
+/** Every module `entry` loads: relative ones as repo paths, packages and builtins by name. */
+function importGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop() ?? '';
+    const key = relative(ROOT, file);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) {
+      const [, typeOnly, spec = ''] = m;
+      if (typeOnly !== undefined) continue;
+      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+      else seen.add(spec);
+    }
+    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) seen.add(`dynamic:${m[1] ?? ''}`);
+  }
+  return seen;
+}
+
+describe('hook client imports', () => {
+  const graph = importGraph(join(ROOT, 'hooks/client.ts'));
+
+  it('reaches the policy through hooks/ files only', () => {
+    expect(graph).toContain('hooks/policy/pre-tool-use.ts');
+    expect([...graph].filter((m) => m.endsWith('.ts') && !m.startsWith('hooks/'))).toEqual([]);
+    expect(graph).not.toContain('hooks/install.ts');
+    expect(graph).not.toContain('hooks/handler.ts');
+  });
+
+  it('loads no heavy package, only node builtins', () => {
+    const packages = [...graph].filter((m) => !m.endsWith('.ts'));
+    expect(packages.filter((m) => HEAVY.some((h) => m === h || m.startsWith(`${h}/`)))).toEqual([]);
+    expect(packages.filter((m) => !m.startsWith('node:'))).toEqual([]);
+  });
+});
