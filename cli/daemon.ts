@@ -58,7 +58,7 @@ async function detach(opts: DaemonOptions): Promise<number> {
   const out = openSync(`${paths.stateDir}/logs/daemon.out`, 'a', 0o600);
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url));
   const args = [bin, 'start', ...(opts.offline ? ['--offline'] : [])];
-  const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', out, out] });
   child.unref();
   const client = createApiClient({ stateDir: paths.stateDir });
   for (let i = 0; i < 100; i++) {

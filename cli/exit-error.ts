@@ -12,7 +12,7 @@ export interface ExitErrorInit {
   issues?: readonly string[];
   /** What to do about it, appended to the line. */
   hint?: string;
-  /** Printed after the message on a usage error. */
+  /** Printed after the message on a usage error; one usage per line. */
   usage?: string;
 }
 
@@ -89,7 +89,7 @@ export function renderFailure(f: Failure): string[] {
   const hint = f.hint === undefined ? '' : ` (${f.hint})`;
   const head = f.issues.length === 0 ? f.message : `${headline(f.message, f.issues)}:`;
   const lines = [`agentry: ${head}${hint}`, ...f.issues.map((i) => `  ${i}`)];
-  if (f.usage !== undefined) lines.push(`usage: ${f.usage}`);
+  if (f.usage !== undefined) lines.push(...f.usage.split('\n').map((u, i) => `${i === 0 ? 'usage:' : '      '} ${u}`));
   return lines;
 }
 

@@ -62,8 +62,8 @@ function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
   }
   const spec = second === undefined ? undefined : COMMANDS[`${first} ${second}`];
   if (spec === undefined) {
-    const what = second === undefined || second.startsWith('-') ? `agentry ${first} needs a subcommand` : `unknown command "${first} ${second}"`;
-    throw usageError(what, groupSpecs.map((s) => `agentry ${s.usage}`).join(' | '));
+    const what = second === undefined || second.startsWith('-') ? `\`${first}\` needs a subcommand` : `unknown command "${first} ${second}"`;
+    throw usageError(what, groupSpecs.map((s) => `agentry ${s.usage}`).join('\n'));
   }
   return { spec, rest: argv.slice(2) };
 }

@@ -141,9 +141,12 @@ function toolResult(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outc
   }
   if (!SUBAGENT_TOOLS.has(tool)) return { answer: silent() };
   const agentType = ownString(input.tool_input ?? {}, 'subagent_type') ?? 'general-purpose';
-  const run = subagentFinished(input, runs, call.at, agentType);
-  noteRun(call, deps, run);
-  if (!call.live || run?.ok !== true) return { answer: silent() };
+  const status = ownString(ownObject(input.raw, 'tool_response') ?? {}, 'status');
+  // A background subagent is still running: its SubagentStop will close the run.
+  if (status === 'async_launched') return { answer: silent() };
+  const ok = input.hook_event_name === 'PostToolUse' && (status === undefined || status === 'completed');
+  noteRun(call, deps, subagentFinished(input, runs, call.at, agentType, ok));
+  if (!call.live || !ok) return { answer: silent() };
   return { answer: suggestion(deps, agentType) ?? silent() };
 }
 
@@ -163,12 +166,9 @@ function toolFailure(input: HookInput, tool: string): ToolFailure {
   };
 }
 
-/** The Agent tool's result closes the run, unless the subagent went on in the background. */
-function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agentType: string): SubagentRun | undefined {
+/** The Agent tool's result closes the run, unless SubagentStop closed it first. */
+function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agentType: string, ok: boolean): SubagentRun | undefined {
   const response = ownObject(input.raw, 'tool_response') ?? {};
-  const status = ownString(response, 'status');
-  if (status === 'async_launched') return undefined;
-  const ok = input.hook_event_name === 'PostToolUse' && (status === undefined || status === 'completed');
   const took = own(response, 'totalDurationMs');
   return runs.finish({
     sessionId: input.session_id,

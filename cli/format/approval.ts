@@ -12,7 +12,7 @@ export function approvalTable(approvals: readonly ApprovalView[], now: number): 
       { header: 'ACTION', value: (a) => a.action },
       { header: 'STATUS', value: (a) => a.status },
       { header: 'AGE', value: (a) => ago(a.requestedAt, now) },
-      { header: 'DEADLINE', value: (a) => (a.status === 'pending' ? dueIn(a.deadline, now) : `decided by ${a.decidedBy ?? '-'}`) },
+      { header: 'DEADLINE', value: (a) => (a.status === 'pending' ? dueIn(a.deadline, now) : a.decidedBy === undefined ? '-' : `by ${a.decidedBy}`) },
       { header: 'WHY', value: (a) => clip(a.reasons.join('; '), 60) },
     ],
     approvals,

@@ -4,23 +4,21 @@ import type { CommandSpec } from '../commands/table.js';
 const GLOBAL = 'Every command takes --json (one JSON document on stdout) and --help.';
 const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage or invalid input; `hook` follows the Claude Code protocol.';
 
+/** Usage and summary side by side; a long usage gets its summary on the next line. */
+const USAGE_WIDTH = 34;
+
+function listing(specs: readonly CommandSpec[]): string[] {
+  return specs.flatMap((s) =>
+    s.usage.length <= USAGE_WIDTH ? [`  ${s.usage.padEnd(USAGE_WIDTH)}  ${s.summary}`] : [`  ${s.usage}`, `  ${' '.repeat(USAGE_WIDTH)}  ${s.summary}`],
+  );
+}
+
 export function topHelp(commands: Readonly<Record<string, CommandSpec>>): string[] {
-  const specs = Object.values(commands);
-  const width = Math.max(...specs.map((s) => s.usage.length));
-  return [
-    'usage: agentry <command> [flags]',
-    '',
-    'Commands:',
-    ...specs.map((s) => `  ${s.usage.padEnd(width)}  ${s.summary}`),
-    '',
-    GLOBAL,
-    EXIT_CODES,
-  ];
+  return ['usage: agentry <command> [flags]', '', 'Commands:', ...listing(Object.values(commands)), '', GLOBAL, EXIT_CODES];
 }
 
 export function groupHelp(group: string, specs: readonly CommandSpec[]): string[] {
-  const width = Math.max(...specs.map((s) => s.usage.length));
-  return [`usage: agentry ${group} <subcommand> [flags]`, '', ...specs.map((s) => `  ${s.usage.padEnd(width)}  ${s.summary}`)];
+  return [`usage: agentry ${group} <subcommand> [flags]`, '', ...listing(specs)];
 }
 
 export function commandHelp(spec: CommandSpec): string[] {

@@ -57,7 +57,8 @@ export function watchConfig(path: string, opts: WatchConfigOptions): ConfigWatch
       return;
     }
     const previous = opts.current?.() ?? base;
-    const paths = previous === undefined ? ['*'] : changedPaths(previous, next.config);
+    // `$schema` only points editors at the schema: not a setting, not a change.
+    const paths = previous === undefined ? ['*'] : changedPaths(previous, next.config).filter((p) => p !== '$schema');
     if (paths.length === 0) return;
     base = next.config;
     opts.logger?.info({ path, paths }, 'config change applied');

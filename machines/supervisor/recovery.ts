@@ -40,51 +40,44 @@ interface Replay {
   open: Set<string>;
 }
 
+type Handler<K extends JournalRecord['t']> = (r: Extract<JournalRecord, { t: K }>, t: ReplayTargets, acc: Replay) => void;
+
+/** What each record kind rebuilds. */
+const REPLAY: { [K in JournalRecord['t']]: Handler<K> } = {
+  task: (r, t, acc) => {
+    t.book.records.set(r.record.id, r.record);
+    if (r.record.origin !== undefined) acc.origins.add(r.record.origin);
+    acc.tasks++;
+  },
+  intent: (r, t) => t.memo.replay(r),
+  call: (r, t, acc) => {
+    t.memo.replay(r);
+    acc.open.add(r.key);
+  },
+  result: (r, t, acc) => {
+    t.memo.replay(r);
+    acc.open.delete(r.key);
+    // The per-task cap covers a task's life; the daily limit only today.
+    if (r.costUsd > 0) acc.spentByTask[r.taskId] = (acc.spentByTask[r.taskId] ?? 0) + r.costUsd;
+    if (r.costUsd > 0 && dayOf(r.at) === t.today) acc.spent += r.costUsd;
+  },
+  event: (r, t) => {
+    t.events.replay(r.seq, r.event, r.key);
+    t.day.add(r.event);
+  },
+  decision: (r, t) =>
+    t.approvals.replayDecision(r.approvalId, r.note === undefined ? { status: r.status, by: r.by, at: r.at } : { status: r.status, by: r.by, note: r.note, at: r.at }),
+  final: (r, _t, acc) => void acc.finals.push(r),
+  seen: (r, t) => void t.seen.set(r.id, r.at),
+  domain: (r, t) => void (r.paused ? t.pausedDomains.add(r.domain) : t.pausedDomains.delete(r.domain)),
+  queued: (r, _t, acc) => void acc.queued.set(r.eventId, { eventId: r.eventId, workflow: r.workflow, input: r.input, priority: r.priority }),
+  spend: (r, t, acc) => {
+    if (r.day === t.today) acc.spent += r.usd;
+  },
+};
+
 function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
-  switch (r.t) {
-    case 'task':
-      t.book.records.set(r.record.id, r.record);
-      if (r.record.origin !== undefined) acc.origins.add(r.record.origin);
-      acc.tasks++;
-      return;
-    case 'intent':
-      t.memo.replay(r);
-      return;
-    case 'call':
-      t.memo.replay(r);
-      acc.open.add(r.key);
-      return;
-    case 'result':
-      t.memo.replay(r);
-      acc.open.delete(r.key);
-      // The per-task cap covers a task's life; the daily limit only today.
-      if (r.costUsd > 0) acc.spentByTask[r.taskId] = (acc.spentByTask[r.taskId] ?? 0) + r.costUsd;
-      if (r.costUsd > 0 && dayOf(r.at) === t.today) acc.spent += r.costUsd;
-      return;
-    case 'event':
-      t.events.replay(r.seq, r.event, r.key);
-      t.day.add(r.event);
-      return;
-    case 'decision':
-      t.approvals.replayDecision(r.approvalId, r.note === undefined ? { status: r.status, by: r.by, at: r.at } : { status: r.status, by: r.by, note: r.note, at: r.at });
-      return;
-    case 'final':
-      acc.finals.push(r);
-      return;
-    case 'seen':
-      t.seen.set(r.id, r.at);
-      return;
-    case 'domain':
-      if (r.paused) t.pausedDomains.add(r.domain);
-      else t.pausedDomains.delete(r.domain);
-      return;
-    case 'queued':
-      acc.queued.set(r.eventId, { eventId: r.eventId, workflow: r.workflow, input: r.input, priority: r.priority });
-      return;
-    case 'spend':
-      if (r.day === t.today) acc.spent += r.usd;
-      return;
-  }
+  REPLAY[r.t](r as never, t, acc);
 }
 
 export function replayJournal(records: readonly JournalRecord[], t: ReplayTargets): ReplaySummary {

@@ -104,8 +104,10 @@ export const taskMachine = setup({
           type: 'parallel',
           states: {
             canon: {
-              initial: 'running',
+              initial: 'check',
               states: {
+                // After a healed failure the round is retried: a review it already has is kept.
+                check: { always: [{ guard: ({ context }) => thisRound(context, 'canon') !== undefined, target: 'done' }, { target: 'running' }] },
                 running: {
                   invoke: {
                     src: 'agentStep',
@@ -118,8 +120,10 @@ export const taskMachine = setup({
               },
             },
             cultural: {
-              initial: 'running',
+              initial: 'check',
               states: {
+                // After a healed failure the round is retried: a review it already has is kept.
+                check: { always: [{ guard: ({ context }) => thisRound(context, 'cultural') !== undefined, target: 'done' }, { target: 'running' }] },
                 running: {
                   invoke: {
                     src: 'agentStep',
@@ -289,7 +293,11 @@ function fallbackIs(output: unknown, fallback: ApprovalOutput['fallback']): bool
 
 function failedAgent(ctx: Ctx): AgentKind | null {
   if (ctx.failedPhase === 'authoring') return currentStep(ctx).agent;
-  if (ctx.failedPhase === 'reviewing') return nextSequential(ctx) === 'coordinator' ? 'coordinator' : 'reviewer';
+  if (ctx.failedPhase === 'reviewing') {
+    // A parallel review still missing from this round means one of them failed.
+    if (reviewPlan(ctx).parallel.some((k) => !thisRound(ctx, k))) return 'reviewer';
+    return nextSequential(ctx) === 'coordinator' ? 'coordinator' : 'reviewer';
+  }
   if (ctx.failedPhase === 'approval') return 'coordinator';
   return null;
 }

@@ -23,6 +23,30 @@ import { coordinate, draft, heal, review } from './replies.js';
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
 export const MINUTE = 60_000;
 
+/** XState's SimulatedClock that also tells which timers are armed, so a test can wait for one. */
+export class TestClock extends SimulatedClock {
+  private readonly armed = new Map<number, number>();
+
+  override setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
+    const id = super.setTimeout(() => {
+      this.armed.delete(id);
+      fn();
+    }, timeout);
+    this.armed.set(id, this.now() + timeout);
+    return id;
+  }
+
+  override clearTimeout(id: number): void {
+    this.armed.delete(id);
+    super.clearTimeout(id);
+  }
+
+  /** Whether a timer is armed to fire at exactly `at`. */
+  armedAt(at: number): boolean {
+    return [...this.armed.values()].includes(at);
+  }
+}
+
 /** One request to the fake, decoded: which agent, its input (from the <input> tags), model, round. */
 export interface AgentCall {
   agent: AgentKind;
@@ -57,7 +81,7 @@ const DEFAULT_RESPONDERS: Record<AgentKind, Responder> = {
 export class Harness {
   private constructor(
     readonly sup: Supervisor,
-    readonly clock: SimulatedClock,
+    readonly clock: TestClock,
     readonly fake: FakeAnthropic,
     /** Every request the fake took, decoded, in arrival order. */
     readonly calls: readonly AgentCall[],
@@ -73,7 +97,7 @@ export class Harness {
     const fake = createFakeAnthropic();
     fake.script(...Array.from({ length: MAX_REQUESTS }, () => ({ respond: (req: FakeRequest) => route(req, calls, responders) })));
     const server = await fake.start();
-    const clock = new SimulatedClock();
+    const clock = new TestClock();
     clock.set(T0);
     const stateDir = await mkdtemp(join(tmpdir(), 'agentry-scenario-'));
     const config = resolveConfig(merge({ version: 1, mode: 'full', risk: { randomReviewPercent: 0 } }, opts.config ?? {}));

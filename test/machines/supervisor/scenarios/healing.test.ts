@@ -58,7 +58,8 @@ describe('a healer remedy applied', () => {
   it('retry_with_backoff: the retry waits for the delay on the clock', async () => {
     h = await Harness.start({ responders: { marketing: failingDrafts(1), healer: () => heal('retry_with_backoff', 0.5, { delayMs: 30_000 }) } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
-    await h.settle(() => h?.callsOf('healer').length === 1, 'the healer call');
+    const due = h.clock.now() + 30_000;
+    await h.settle(() => h?.clock.armedAt(due), 'the backoff timer');
 
     await h.advance(29_999);
     expect(h.callsOf('marketing')).toHaveLength(1);
@@ -130,7 +131,7 @@ describe('the restart limit', () => {
     const reason = 'restart limit reached (2 in 60 s) after MODEL_OVERLOADED';
     expect(view.status).toBe('failed');
     expect(h.callsOf('marketing')).toHaveLength(3);
-    expect(h.callsOf('healer')).toHaveLength(2);
+    expect(h.callsOf('healer', task.id)).toHaveLength(2);
     expect(h.events('heal.applied')).toHaveLength(2);
     expect(h.events('escalation.raised', task.id)).toMatchObject([{ to: 'person', domain: 'content', reason }]);
     expect(h.events('task.failed', task.id)).toMatchObject([{ message: reason }]);
@@ -143,7 +144,8 @@ describe('the restart limit', () => {
     });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
     for (let n = 1; n <= 3; n++) {
-      await h.settle(() => h?.callsOf('healer').length === n, `heal ${n}`);
+      const due = h.clock.now() + 61_000;
+      await h.settle(() => h?.clock.armedAt(due), `backoff ${n}`);
       await h.advance(61_000);
     }
     const view = await h.final(task.id);

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseJson, tempProject } from './harness.js';
+import type { Project } from './harness.js';
+
+describe('argument parsing, help and usage errors', () => {
+  let p: Project;
+  beforeAll(() => {
+    p = tempProject();
+  });
+  afterAll(() => p.remove());
+
+  it('an unknown command exits 2 with a usage line', async () => {
+    const r = await p.run(['frobnicate']);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'agentry: unknown command "frobnicate"\nusage: agentry <command> [flags] (agentry --help lists them)\n',
+    });
+  });
+
+  it('an unknown flag exits 2 and names the flag and the command usage', async () => {
+    const r = await p.run(['tasks', '--colour']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("agentry: Unknown option '--colour'\nusage: agentry tasks [--status S] [--limit N]\n");
+  });
+
+  it('an extra positional argument exits 2', async () => {
+    const r = await p.run(['status', 'now']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('agentry: unexpected argument "now"');
+  });
+
+  it('no command at all exits 2', async () => {
+    const r = await p.run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^agentry: no command given\n/);
+  });
+
+  it('a group without its subcommand lists the subcommands (exit 2)', async () => {
+    const r = await p.run(['hooks']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'agentry: `hooks` needs a subcommand\nusage: agentry hooks install [--scope project|local|user] [--transport command|http]\n       agentry hooks uninstall [--scope project|local|user]\n',
+    );
+  });
+
+  it('--help works at every level and exits 0', async () => {
+    const top = await p.run(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^usage: agentry <command> \[flags\]\n/);
+    for (const usage of ['status', 'task show ID', 'event emit TYPE --data JSON [--id ID]', 'config validate [--file F]', 'doctor', 'demo']) {
+      expect(top.stdout).toContain(`  ${usage}`);
+    }
+    const group = await p.run(['task', '--help']);
+    expect(group.code).toBe(0);
+    expect(group.stdout).toMatch(/^usage: agentry task <subcommand> \[flags\]\n\n {2}task create --workflow W/);
+    const one = await p.run(['reject', '--help']);
+    expect(one).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: agentry reject ID --note TEXT \[--json\]\n/), stderr: '' });
+  });
+
+  it('usage errors with --json are one JSON document on stdout, exit 2', async () => {
+    const r = await p.run(['tasks', '--limit', 'many', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    expect(parseJson(r.stdout)).toEqual({ error: { code: 'USAGE', message: '--limit must be an integer ≥ 1, got "many"' } });
+  });
+
+  it('an unknown command with a leading --json still answers in JSON', async () => {
+    const r = await p.run(['--json', 'nope']);
+    expect(r.code).toBe(2);
+    expect(parseJson(r.stdout)).toEqual({ error: { code: 'USAGE', message: 'unknown command "nope"' } });
+  });
+});
