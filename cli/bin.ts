@@ -18,7 +18,8 @@ function interruptSignal(): AbortSignal {
 
 // A closed pipe (`agentry events --follow | head`) is the reader's choice, not our failure.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
 });
 
 const code = await main(process.argv.slice(2), {

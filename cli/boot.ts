@@ -84,18 +84,17 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     const { model, note } = chooseModel(opts, config, logger);
     const box = { current: config };
     const learning = await LearningService.open(paths.stateDir, () => box.current);
+    const hookHandler = createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning });
     const supervisor = await Supervisor.start({
       stateDir: paths.stateDir,
       config,
       model,
       logger,
       learning,
-      hookHandler: createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning }),
+      hookHandler,
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
     Object.defineProperty(box, 'current', { get: () => supervisor.config });
-    const spool = await ingestSpool(paths.spoolFile, supervisor, createHookHandler({ learning }));
-    if (spool.lines > 0) logger.info(spool, 'hook spool ingested');
     const tcp = config.server.tcp.enabled
       ? { host: config.server.tcp.host, port: config.server.tcp.port, tokenFile: (ensureTokenFile(paths.tokenFile), paths.tokenFile), allowedHosts: config.server.tcp.allowedHosts }
       : undefined;
@@ -108,6 +107,9 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       ...(tcp ? { tcp } : {}),
       ...(githubSecret ? { githubSecret } : {}),
     });
+    // After the socket listens: hooks from here on go live, the spool holds only older ones.
+    const spool = await ingestSpool(paths.spoolFile, supervisor, hookHandler);
+    if (spool.lines > 0) logger.info(spool, 'hook spool ingested');
     await writeFileDurable(paths.pidFile, `${process.pid}\n`);
     const watcher = watchConfig(paths.configFile, {
       onValid: (next, changed) => supervisor.applyConfig(next, changed),

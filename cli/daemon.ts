@@ -24,6 +24,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
 async function foreground(opts: DaemonOptions): Promise<number> {
   const paths = agentryPaths(opts.cwd, opts.env);
+  // Caught from the start: boot's socket answers before boot returns, and a SIGTERM sent as soon
+  // as it answers must drain the supervisor, not kill it (leaving a stale socket and lock).
+  let early: string | undefined;
+  let onSignal = (signal: string): void => {
+    early ??= signal;
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
   let booted;
   try {
     booted = await boot({ paths, env: opts.env, offline: opts.offline });
@@ -44,8 +52,8 @@ async function foreground(opts: DaemonOptions): Promise<number> {
           resolve(1);
         });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    onSignal = stop;
+    if (early !== undefined) stop(early);
     process.on('SIGHUP', () => void booted.reloadConfig());
   });
 }

@@ -21,13 +21,14 @@ interface Resolved {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let spec: CommandSpec | undefined;
+  const leadingJson = argv[0] === '--json';
   let json = argv.includes('--json');
   try {
-    const resolved = resolve(argv.filter((a, i) => !(i === 0 && a === '--json')), io);
+    const resolved = resolve(leadingJson ? argv.slice(1) : argv, io);
     if (resolved === undefined) return 0;
     spec = resolved.spec;
     const parsed = parse(spec, resolved.rest);
-    json = parsed.values['json'] === true;
+    json = leadingJson || parsed.values['json'] === true;
     if (parsed.values['help'] === true) {
       io.stdout.write(`${commandHelp(spec).join('\n')}\n`);
       return 0;

@@ -38,9 +38,10 @@ case $EVENT in
   *)
     if [ -S "$SOCK" ] && command -v curl > /dev/null 2>&1; then
       TRIED=1
-      CODE=$(curl -sS --unix-socket "$SOCK" --connect-timeout 1 --max-time 3 -o "$OUT" -w '%{http_code}' \
-        -H 'content-type: application/json' -H 'expect:' --data-binary @"$IN" "http://localhost/v1/hooks/$EVENT")
-      if [ "$CODE" = 200 ]; then
+      # A 200 counts only if curl also got the whole body (a cut-off transfer exits non-zero).
+      if CODE=$(curl -sS --unix-socket "$SOCK" --connect-timeout 1 --max-time 3 -o "$OUT" -w '%{http_code}' \
+        -H 'content-type: application/json' -H 'expect:' --data-binary @"$IN" "http://localhost/v1/hooks/$EVENT") &&
+        [ "$CODE" = 200 ]; then
         cat "$OUT"
         exit 0
       fi

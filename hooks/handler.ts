@@ -147,7 +147,11 @@ function toolResult(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outc
   const ok = input.hook_event_name === 'PostToolUse' && (status === undefined || status === 'completed');
   noteRun(call, deps, subagentFinished(input, runs, call.at, agentType, ok));
   if (!call.live || !ok) return { answer: silent() };
-  return { answer: suggestion(deps, agentType) ?? silent() };
+  let next: { agentType: string; count: number } | null = null;
+  call.safely('nextSubagent', () => {
+    next = deps.nextSubagent?.(agentType) ?? null;
+  });
+  return { answer: suggestion(next, agentType) };
 }
 
 function noteRun(call: Call, deps: HookHandlerDeps, run: SubagentRun | undefined): void {
@@ -180,9 +184,8 @@ function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agen
   });
 }
 
-function suggestion(deps: HookHandlerDeps, after: string): HookAnswer | undefined {
-  const next = deps.nextSubagent?.(after);
-  if (next === undefined || next === null) return undefined;
+function suggestion(next: { agentType: string; count: number } | null, after: string): HookAnswer {
+  if (next === null) return silent();
   const runs = next.count === 1 ? '1 run' : `${next.count} runs`;
   return context('PostToolUse', `Past sessions that went well usually ran ${next.agentType} after ${after} (${runs}).`);
 }

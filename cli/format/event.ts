@@ -17,7 +17,7 @@ export function details(event: SupervisorEvent, max = 80): string {
   for (const [key, value] of Object.entries(event as unknown as Record<string, unknown>)) {
     if (SKIP.has(key) || value === undefined) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}=${String(value)}`);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) parts.push(`${key}=${value.join(',')}`);
+    else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) parts.push(`${key}=${value.join(',')}`);
   }
   return clip(parts.join(' '), max);
 }

@@ -3,7 +3,7 @@ import type { AgentView, ApprovalView, StatusView } from '../../server/contract.
 import { details, taskOf } from './event.js';
 import type { Style } from './style.js';
 import { clip, keyValues, money, percent, table } from './table.js';
-import { ago, dueIn } from './time.js';
+import { ago, dueIn, duration } from './time.js';
 
 const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 const BAR_CELLS = 20;
@@ -91,7 +91,7 @@ export function spendSection(spend: StatusView['spend'], s: Style): string[] {
 }
 
 export function todaySection(today: StatusView['today'], s: Style): string[] {
-  const minutes = today.meanReviewMinutes === null ? '-' : `${today.meanReviewMinutes.toFixed(1)} min`;
+  const minutes = today.meanReviewMinutes === null ? '-' : duration(today.meanReviewMinutes * 60_000);
   const human = today.humanShare === null ? '-' : percent(today.humanShare);
   return [
     s.bold('Today'),

@@ -27,7 +27,7 @@ export interface ConfigWatcher {
   close(): void;
 }
 
-type Outcome = { ok: true; config: ResolvedConfig } | { ok: false; issues: string[] } | { ok: 'missing' };
+type Outcome = { kind: 'valid'; config: ResolvedConfig } | { kind: 'invalid'; issues: string[] } | { kind: 'missing' };
 
 export function watchConfig(path: string, opts: WatchConfigOptions): ConfigWatcher {
   const debounceMs = opts.debounceMs ?? 100;
@@ -40,18 +40,18 @@ export function watchConfig(path: string, opts: WatchConfigOptions): ConfigWatch
 
   async function prime(): Promise<void> {
     const first = await read(path);
-    if (first.ok === true) base = first.config;
+    if (first.kind === 'valid') base = first.config;
   }
 
   async function reloadNow(): Promise<void> {
     if (closed) return;
     const next = await read(path);
     if (closed) return;
-    if (next.ok === 'missing') {
+    if (next.kind === 'missing') {
       opts.logger?.warn({ path }, 'config file is missing; the previous config stays');
       return;
     }
-    if (next.ok === false) {
+    if (next.kind === 'invalid') {
       opts.logger?.warn({ path, issues: next.issues }, 'config change refused; the previous config stays');
       opts.onInvalid(next.issues);
       return;
@@ -98,13 +98,13 @@ async function read(path: string): Promise<Outcome> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: 'missing' };
-    return { ok: false, issues: [`${path}: cannot be read (${(err as Error).message})`] };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'invalid', issues: [`${path}: cannot be read (${(err as Error).message})`] };
   }
   try {
-    return { ok: true, config: parseConfig(text, path) };
+    return { kind: 'valid', config: parseConfig(text, path) };
   } catch (err) {
-    return { ok: false, issues: issuesOf(err) };
+    return { kind: 'invalid', issues: issuesOf(err) };
   }
 }
 

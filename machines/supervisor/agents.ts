@@ -26,6 +26,7 @@ function errorOf(e: ReplyError): AgentryError {
 export class AgentHandles implements AgentControl {
   private readonly waiters = new Map<string, Waiter>();
   private readonly resumeTimers = new Map<AgentKind, unknown>();
+  private closed = false;
 
   constructor(
     private readonly refs: Record<AgentKind, AnyActorRef>,
@@ -40,6 +41,7 @@ export class AgentHandles implements AgentControl {
   }
 
   dispatch(agent: AgentKind, requestId: string, request: Omit<StructuredCallRequest, 'signal'>, priority: Priority): Promise<StructuredCallResult> {
+    if (this.closed) return Promise.reject(new PolicyError('DRAINING', 'the supervisor is shutting down; the step runs again after the restart'));
     return new Promise((resolve, reject) => {
       this.waiters.set(requestId, { resolve, reject });
       this.refs[agent].send(createRunEvent(requestId, request, { priority }));
@@ -60,6 +62,11 @@ export class AgentHandles implements AgentControl {
     this.refs[agent].send(createConfigureEvent({ model }));
   }
 
+  /** New limits from a config reload; runs in flight keep going, queued ones follow the new limits. */
+  setLimits(agent: AgentKind, limits: { concurrency: number; mailbox: number; breaker: { failureThreshold: number; cooldownMs: number } }): void {
+    this.refs[agent].send(createConfigureEvent(limits));
+  }
+
   context(agent: AgentKind): AgentContext {
     return (this.refs[agent].getSnapshot() as { context: AgentContext }).context;
   }
@@ -68,7 +75,11 @@ export class AgentHandles implements AgentControl {
     return (this.refs[agent].getSnapshot() as { value: unknown }).value === 'paused';
   }
 
+  /** Refuses new runs and fails the waiting ones as DRAINING (not an outcome: they run again after a restart). */
   close(): void {
+    this.closed = true;
+    for (const [id, w] of this.waiters) w.reject(new PolicyError('DRAINING', `${id} was cut off by the shutdown`));
+    this.waiters.clear();
     for (const t of this.resumeTimers.values()) this.clock.clearTimeout(t);
   }
 

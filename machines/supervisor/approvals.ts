@@ -24,6 +24,8 @@ export class Approvals {
   private readonly decided = new Map<string, ApprovalView>();
   /** Decisions replayed from the journal, waiting for their task to ask again. */
   private readonly recorded = new Map<string, Decision>();
+  /** Approval ids by task, in request order: a task's latest approval without a scan of all. */
+  private readonly byTask = new Map<string, string[]>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -33,6 +35,8 @@ export class Approvals {
 
   /** Waits for a decision on `view.id`, or for its deadline (then answers timed_out). */
   wait(view: ApprovalView): Promise<ApprovalOutput> {
+    const ids = this.byTask.get(view.taskId) ?? [];
+    if (!ids.includes(view.id)) this.byTask.set(view.taskId, [...ids, view.id]);
     const recorded = this.recorded.get(view.id);
     if (recorded) {
       this.recorded.delete(view.id);
@@ -64,6 +68,20 @@ export class Approvals {
     return this.pending.get(approvalId)?.view ?? this.decided.get(approvalId);
   }
 
+  /** The task's pending approval, else its latest decided one (what its view shows). */
+  latestFor(taskId: string): ApprovalView | undefined {
+    const ids = this.byTask.get(taskId) ?? [];
+    for (const id of ids) {
+      const p = this.pending.get(id);
+      if (p) return p.view;
+    }
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const v = this.decided.get(ids[i] ?? '');
+      if (v) return v;
+    }
+    return undefined;
+  }
+
   list(status?: ApprovalView['status']): ApprovalView[] {
     const all = [...[...this.pending.values()].map((p) => p.view), ...this.decided.values()];
     return status ? all.filter((v) => v.status === status) : all;
@@ -76,7 +94,10 @@ export class Approvals {
   }
 
   forgetTask(taskId: string): void {
-    for (const [id, v] of this.decided) if (v.taskId === taskId) this.decided.delete(id);
+    for (const id of this.byTask.get(taskId) ?? []) this.decided.delete(id);
+    const open = (this.byTask.get(taskId) ?? []).filter((id) => this.pending.has(id));
+    if (open.length > 0) this.byTask.set(taskId, open);
+    else this.byTask.delete(taskId);
   }
 
   private timeout(approvalId: string): void {

@@ -45,15 +45,20 @@ export class EventLog {
 
   recent(opts: { after?: number; limit?: number } = {}): { seq: number; event: SupervisorEvent }[] {
     const after = opts.after ?? 0;
-    const items = this.ring.filter((e) => e.seq > after).map(({ seq, event }) => ({ seq, event }));
+    const items: { seq: number; event: SupervisorEvent }[] = [];
+    for (let i = this.first(); i < this.ring.length; i++) {
+      const e = this.ring[i];
+      if (e && e.seq > after) items.push({ seq: e.seq, event: e.event });
+    }
     return opts.limit === undefined ? items : items.slice(-opts.limit);
   }
 
   /** The ring with its keys, for a compaction; keys of events that left it are forgotten. */
   retained(): { seq: number; event: SupervisorEvent; key?: string }[] {
+    const kept = this.ring.slice(this.first());
     this.keys.clear();
-    for (const e of this.ring) if (e.key !== undefined) this.keys.add(e.key);
-    return [...this.ring];
+    for (const e of kept) if (e.key !== undefined) this.keys.add(e.key);
+    return kept;
   }
 
   subscribe(listener: EventListener): () => void {
@@ -65,8 +70,14 @@ export class EventLog {
     return this.seq;
   }
 
+  /** Index of the oldest event in the ring: the array holds up to twice `capacity`, trimmed in chunks. */
+  private first(): number {
+    return Math.max(0, this.ring.length - this.capacity);
+  }
+
   private push(seq: number, event: SupervisorEvent, key: string | undefined): void {
     this.ring.push(key === undefined ? { seq, event } : { seq, event, key });
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    // One splice per `capacity` events rather than a shift of the whole ring on every event.
+    if (this.ring.length >= 2 * this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
   }
 }

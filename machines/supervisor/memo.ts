@@ -44,6 +44,8 @@ export interface RunContext {
 
 export class ActivityMemo {
   private readonly entries = new Map<string, Entry>();
+  /** Keys by task id, so forgetting or snapshotting one task does not scan every task's keys. */
+  private readonly keysByTask = new Map<string, Set<string>>();
 
   constructor(
     private readonly journal: JournalSink,
@@ -65,8 +67,8 @@ export class ActivityMemo {
 
   /** Drops the entries of a finished task (they move to the archive). */
   forget(taskId: string): void {
-    const prefix = `${taskId}:`;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of this.keysByTask.get(taskId) ?? []) this.entries.delete(key);
+    this.keysByTask.delete(taskId);
   }
 
   /** A model request for `key` is being sent (its `call` record is journaled by the caller). */
@@ -81,8 +83,9 @@ export class ActivityMemo {
   /** The records that rebuild this memo (for compaction snapshots). */
   records(taskId: string): JournalRecord[] {
     const out: JournalRecord[] = [];
-    for (const [key, e] of this.entries) {
-      if (!key.startsWith(`${taskId}:`)) continue;
+    for (const key of this.keysByTask.get(taskId) ?? []) {
+      const e = this.entries.get(key);
+      if (!e) continue;
       if (e.intents > 0) out.push({ t: 'intent', key, taskId, at: 0, ...(e.data === undefined ? {} : { data: e.data }) });
       for (let i = 0; i < e.calls; i++) out.push({ t: 'call', key, taskId, at: 0, model: '' });
       if (e.result) out.push({ t: 'result', key, taskId, at: 0, value: e.result.value, costUsd: e.result.costUsd, rerun: false });
@@ -139,7 +142,21 @@ export class ActivityMemo {
     if (!e) {
       e = { intents: 0, calls: 0 };
       this.entries.set(key, e);
+      this.index(key);
     }
     return e;
+  }
+
+  /** Keys are `taskId:…` (activityKey); a key without a task prefix belongs to no task. */
+  private index(key: string): void {
+    const at = key.indexOf(':');
+    if (at <= 0) return;
+    const taskId = key.slice(0, at);
+    let keys = this.keysByTask.get(taskId);
+    if (!keys) {
+      keys = new Set();
+      this.keysByTask.set(taskId, keys);
+    }
+    keys.add(key);
   }
 }

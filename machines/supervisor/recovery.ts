@@ -80,9 +80,22 @@ function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
   REPLAY[r.t](r as never, t, acc);
 }
 
+/**
+ * A routed task's origin, or a queued event, is `<eventId>#<rule>`: that event was accepted even
+ * if a kill came before its `seen` record (emitEvent journals it after routing).
+ */
+function markRoutedEvents(records: readonly JournalRecord[], seen: Map<string, number>): void {
+  for (const r of records) {
+    const routed = r.t === 'task' ? { id: r.record.origin, at: r.record.createdAt } : r.t === 'queued' ? { id: r.eventId, at: r.at } : undefined;
+    const eventId = routed?.id === undefined ? undefined : /^(.+)#\d+$/.exec(routed.id)?.[1];
+    if (routed && eventId !== undefined && !seen.has(eventId)) seen.set(eventId, routed.at);
+  }
+}
+
 export function replayJournal(records: readonly JournalRecord[], t: ReplayTargets): ReplaySummary {
   const acc: Replay = { finals: [], queued: new Map(), origins: new Set(), spentByTask: {}, spent: 0, tasks: 0, open: new Set() };
   for (const r of records) replayOne(r, t, acc);
+  markRoutedEvents(records, t.seen);
   for (const f of acc.finals) {
     t.book.restoreFinal(f.taskId, f.outcome, f.reason);
     t.memo.forget(f.taskId);

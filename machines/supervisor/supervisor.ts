@@ -212,6 +212,12 @@ export class Supervisor implements SupervisorApi {
       ledger,
       today: dayOf(clock.now()),
     });
+    // Tasks that finished before the restart are still only in the journal: the next compaction
+    // must archive them too, or it drops them (archiving is at-least-once; readers de-duplicate).
+    for (const id of book.outcomes.keys()) {
+      const view = views.get(id);
+      if (view) sup.finishedViews.push(view);
+    }
     const resumed = book.resumeAll();
     schedules.arm(config().schedules);
     events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
@@ -261,8 +267,16 @@ export class Supervisor implements SupervisorApi {
     }
     const eventId = req.id ?? `ev_${this.rt.clock.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     if (this.seen.has(eventId)) return { eventId, duplicate: true, outcome: 'recorded', taskIds: [] };
-    await this.remember(eventId);
-    return this.intake.route(eventId, req.type, req.data);
+    // The key becomes durable only after the routing it acknowledges (a kill in between must not
+    // leave a "duplicate" with no task). Routed tasks and queued events carry `<eventId>#<rule>`,
+    // so recovery marks their event seen; in memory it is seen at once, against concurrent repeats.
+    const at = this.rt.clock.now();
+    this.seen.set(eventId, at);
+    try {
+      return await this.intake.route(eventId, req.type, req.data);
+    } finally {
+      await this.journal.append({ t: 'seen', id: eventId, at });
+    }
   }
 
   /** Whether an idempotency key was already accepted (webhook deliveries, spooled hooks). */
@@ -306,6 +320,7 @@ export class Supervisor implements SupervisorApi {
     this.configBox.current = next;
     this.rt.ledger.setLimits(next.risk);
     this.inFlight.setLimit(next.limits.globalInFlight);
+    for (const kind of AGENT_KINDS) this.agentHandles.setLimits(kind, next.agents[kind]);
     this.rt.sla.setEscalationMinutes(next.sla.escalationMinutes);
     this.schedules.arm(next.schedules);
     const now = this.rt.clock.now();

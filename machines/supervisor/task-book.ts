@@ -125,10 +125,18 @@ export class TaskBook {
     rt.views.set(view);
     const payload = { taskId: record.id, workflow: record.workflow, priority: record.priority, source: record.source, dependsOn: record.dependsOn, contentType: record.contentType };
     rt.events.emit(createEvent('task.created', record.parentId ? { ...payload, parentId: record.parentId } : payload, rt.clock.now()), `${record.id}:created`);
+    this.armTaskSla(record);
     if (record.children) return view;
     if (waiting.length > 0) rt.events.emit(createEvent('task.blocked', { taskId: record.id, waitingFor: waiting }, rt.clock.now()), `${record.id}:blocked`);
     else this.spawn(record);
     return view;
+  }
+
+  /** The whole task's deadline by priority (sla.priorityHours), from its creation: absolute, so a restart keeps it. */
+  private armTaskSla(record: TaskRecord): void {
+    const hours = this.deps.rt.config().sla.priorityHours[record.priority];
+    const deadline = record.createdAt + hours * 3_600_000;
+    this.deps.rt.sla.arm({ key: `${record.id}:task`, taskId: record.id, domain: record.definition.domain, scope: 'task', deadline });
   }
 
   /** A replayed final outcome: the task is done and is not spawned again. */
@@ -148,6 +156,7 @@ export class TaskBook {
       if (this.outcomes.has(record.id) || record.children) continue;
       const waiting = this.waitingFor(record);
       this.deps.rt.views.set(newView(record, waiting.length > 0 ? 'blocked' : 'pending'));
+      this.armTaskSla(record);
       if (waiting.length === 0 && this.failedDependency(record) === undefined) {
         this.spawn(record);
         resumed++;
@@ -193,9 +202,12 @@ export class TaskBook {
   private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }): void {
     const { rt } = this.deps;
     const ctx = snap.context;
-    const patch: Partial<TaskView> = { status: statusOf(snap.value), round: ctx.round, outputs: ctx.outputs, reviews: ctx.reviews };
+    const status = statusOf(snap.value);
+    // A terminal status shows only once finish() has made the `final` record durable: a kill
+    // in between would otherwise take back an outcome the API already reported.
+    const patch: Partial<TaskView> = { ...(isTerminal(status) ? {} : { status }), round: ctx.round, outputs: ctx.outputs, reviews: ctx.reviews };
     if (ctx.error) patch.error = ctx.error;
-    const approval = rt.approvals.list().find((a) => a.taskId === record.id && a.status === 'pending') ?? rt.approvals.list().filter((a) => a.taskId === record.id).at(-1);
+    const approval = rt.approvals.latestFor(record.id);
     if (approval) patch.approval = approval;
     rt.views.update(record.id, patch, rt.clock.now());
     if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason);
@@ -203,7 +215,8 @@ export class TaskBook {
 
   private async finish(record: TaskRecord, outcome: TaskOutcome, reason?: string): Promise<void> {
     const { rt } = this.deps;
-    if (this.outcomes.has(record.id)) return;
+    // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
+    if (this.outcomes.has(record.id) || this.draining) return;
     this.outcomes.set(record.id, outcome);
     this.subscriptions.get(record.id)?.unsubscribe();
     this.subscriptions.delete(record.id);

@@ -45,7 +45,9 @@ export function authorInput(ctx: TaskContext): AgentCall {
     const body: MarketingInput = { brief };
     if (previous && ctx.feedback.length > 0) {
       body.previousDraft = { title: previous.title, content: previous.content };
-      body.reviewerFeedback = ctx.feedback.map((i) => ({ severity: i.severity, quote: i.quote, fix: i.fix })) as NonNullable<
+      // The coordinator's reasons concern the draft as a whole and quote nothing; the contract
+      // wants a non-empty quote, so they name the whole draft.
+      body.reviewerFeedback = ctx.feedback.map((i) => ({ severity: i.severity, quote: i.quote === '' ? '(the whole draft)' : i.quote, fix: i.fix })) as NonNullable<
         MarketingInput['reviewerFeedback']
       >;
     }

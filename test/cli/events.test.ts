@@ -87,3 +87,14 @@ describe('agentry events / event emit / learn', () => {
     expect(parseJson(json.stdout)).toEqual({ thresholds: [{ agent: 'marketing', value: 0.8, evidence: 12, rule: 'lowest threshold under 5% wrong approvals' }] });
   });
 });
+
+describe('agentry events --follow when the supervisor stops', () => {
+  it('exits 1 with one line: the stream ended', async () => {
+    const p = await runningProject();
+    const done = p.run(['events', '--follow']);
+    await until(() => p.fake.listenerCount() > 0, 'the stream to subscribe');
+    await p.close();
+    const r = await done;
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'agentry: the event stream ended: the supervisor stopped\n' });
+  });
+});

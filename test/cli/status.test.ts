@@ -61,3 +61,17 @@ describe('agentry status without a supervisor', () => {
     }
   });
 });
+
+describe('agentry status colours', () => {
+  it('colours a terminal, and never with NO_COLOR', async () => {
+    const p = await runningProject();
+    try {
+      const tty = await p.run(['status'], { onStdout: (out) => (out.isTTY = true) });
+      expect(tty.stdout).toContain('\u001b[1magentry\u001b[22m');
+      const plain = await p.run(['status'], { env: { NO_COLOR: '1' }, onStdout: (out) => (out.isTTY = true) });
+      expect(plain.stdout).not.toContain('\u001b[');
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -71,3 +71,16 @@ describe('argument parsing, help and usage errors', () => {
     expect(parseJson(r.stdout)).toEqual({ error: { code: 'USAGE', message: 'unknown command "nope"' } });
   });
 });
+
+describe('a leading --json', () => {
+  it('applies to the command after it', async () => {
+    const p = tempProject();
+    try {
+      const r = await p.run(['--json', 'config', 'validate']);
+      expect(r.code).toBe(0);
+      expect(parseJson(r.stdout)).toEqual({ valid: true, file: null, defaults: true });
+    } finally {
+      p.remove();
+    }
+  });
+});

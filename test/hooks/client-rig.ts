@@ -38,16 +38,18 @@ export interface MemoryIo {
   stderr(): string;
 }
 
+function sink(into: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      into.push(chunk);
+      done();
+    },
+  });
+}
+
 export function memoryIo(stdin: string | Buffer, project: string, env: Record<string, string | undefined> = {}): MemoryIo {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const sink = (into: Buffer[]): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        into.push(chunk);
-        done();
-      },
-    });
   return {
     io: {
       stdin: Readable.from([typeof stdin === 'string' ? Buffer.from(stdin) : stdin]),

@@ -24,18 +24,19 @@ export async function startRig(mode: 'manual' | 'semi' | 'full', deps: HookHandl
   const handler = createHookHandler(deps);
   const sup = await Supervisor.start({ stateDir: dir, config: resolveConfig({ version: 1, mode }), model: createOfflineModel(), hookHandler: handler });
   let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await sup.stop();
+  };
   return {
     sup,
     handler,
     stateDir: dir,
     received: () => sup.events().flatMap((e) => (e.event.type === 'hook.received' ? [e.event] : [])),
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await sup.stop();
-    },
-    async remove() {
-      await this.stop();
+    stop,
+    remove: async () => {
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -3,11 +3,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createApiClient } from '../../server/index.js';
 import type { ApiClient } from '../../server/index.js';
 
-export const REPO = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The repository, whether this file runs as source (vitest) or compiled in dist/ (a bench). */
+export const REPO = basename(ROOT) === 'dist' ? dirname(ROOT) : ROOT;
 export const BIN = join(REPO, 'dist', 'cli', 'bin.js');
 
 export function assertBuilt(): void {

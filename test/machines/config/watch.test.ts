@@ -28,6 +28,7 @@ afterEach(async () => {
 
 const write = (raw: unknown): Promise<void> => writeFile(file, typeof raw === 'string' ? raw : JSON.stringify(raw));
 
+/** Without `current`, the base is the file as first read: `await w.reload()` once to settle it. */
 function start(opts: { current?: () => ResolvedConfig; onValid?: () => void } = {}): ConfigWatcher {
   watcher = watchConfig(file, {
     onValid: (config, paths) => {
@@ -56,6 +57,7 @@ describe('watchConfig reload', () => {
   it('refuses an invalid file with every issue, then diffs the next valid one against the last applied', async () => {
     await write({ version: 1, mode: 'semi' });
     const w = start();
+    await w.reload();
 
     await write({ version: 1, mode: 'turbo', risk: { randomReviewPercent: 101 } });
     await w.reload();
@@ -70,6 +72,7 @@ describe('watchConfig reload', () => {
   it('refuses a file that is not JSON, and one whose cross-checks fail', async () => {
     await write({ version: 1 });
     const w = start();
+    await w.reload();
 
     await write('{"version": 1,');
     await w.reload();
@@ -107,11 +110,9 @@ describe('watchConfig reload', () => {
 describe('watchConfig file notifications', () => {
   it('reloads by itself when the file is replaced (write temp, rename), within 5 s', async () => {
     await write({ version: 1, mode: 'semi' });
-    let applied: () => void = () => undefined;
     const done = new Promise<void>((resolve) => {
-      applied = resolve;
+      start({ current: () => resolveConfig({ version: 1, mode: 'semi' }), onValid: resolve });
     });
-    start({ onValid: () => applied() });
 
     await writeFile(join(dir, 'agentry.config.json.tmp'), JSON.stringify({ version: 1, mode: 'full' }));
     await rename(join(dir, 'agentry.config.json.tmp'), file);

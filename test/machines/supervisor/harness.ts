@@ -1,51 +1,30 @@
 // Shared rig of the supervisor scenarios: a temp state dir, XState's SimulatedClock, and the fake
 // Messages API on loopback driven by the real SDK. The fake answers each request with the
 // responder of the agent it is meant for, told apart by the output schema named in the system
-// prompt. Waiting never sleeps: `settle` yields to real I/O until a condition holds (bounded),
-// and simulated time only moves when a test calls `advance`.
+// prompt. No test sleeps a fixed time: `settle` yields to real I/O until a condition holds
+// (bounded, with the recent events in its error), and simulated time only moves in `advance`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SimulatedClock } from 'xstate';
+import { afterEach } from 'vitest';
 import { createAnthropicModel } from '../../../agents/client/anthropic.js';
 import { AGENT_KINDS } from '../../../agents/client/types.js';
+import { RESPONDERS } from '../../../agents/offline/responders.js';
 import type { AgentKind } from '../../../agents/client/types.js';
 import { resolveConfig } from '../../../machines/config/load.js';
+import type { SalesInput } from '../../../schemas/generated/types.js';
 import type { EventOf, EventType } from '../../../machines/events.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { TERMINAL_STATUSES } from '../../../server/contract.js';
-import type { ApprovalView, TaskView } from '../../../server/contract.js';
+import type { ApprovalView, TaskStatus, TaskView } from '../../../server/contract.js';
 import { createFakeAnthropic } from '../../support/fake-anthropic.js';
 import type { FakeAnthropic, FakeReply, FakeRequest } from '../../support/fake-anthropic.js';
 import { coordinate, draft, heal, review } from './replies.js';
+import { TestClock } from './test-clock.js';
 
 /** Monday 2026-03-02 09:00 UTC: the simulated clock starts here. */
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
 export const MINUTE = 60_000;
-
-/** XState's SimulatedClock that also tells which timers are armed, so a test can wait for one. */
-export class TestClock extends SimulatedClock {
-  private readonly armed = new Map<number, number>();
-
-  override setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
-    const id = super.setTimeout(() => {
-      this.armed.delete(id);
-      fn();
-    }, timeout);
-    this.armed.set(id, this.now() + timeout);
-    return id;
-  }
-
-  override clearTimeout(id: number): void {
-    this.armed.delete(id);
-    super.clearTimeout(id);
-  }
-
-  /** Whether a timer is armed to fire at exactly `at`. */
-  armedAt(at: number): boolean {
-    return [...this.armed.values()].includes(at);
-  }
-}
 
 /** One request to the fake, decoded: which agent, its input (from the <input> tags), model, round. */
 export interface AgentCall {
@@ -72,7 +51,8 @@ const MAX_REQUESTS = 300;
 
 const DEFAULT_RESPONDERS: Record<AgentKind, Responder> = {
   marketing: () => draft(),
-  sales: () => ({ status: 400 }),
+  // Sales answers depend on the task (qualify or propose): the offline model's answer is valid for both.
+  sales: (call) => ({ json: RESPONDERS.sales(call.input as unknown as SalesInput, 0.9) }),
   reviewer: () => review('approve'),
   coordinator: () => coordinate('approve'),
   healer: () => heal('retry', 0.8),
@@ -102,8 +82,14 @@ export class Harness {
     const stateDir = await mkdtemp(join(tmpdir(), 'agentry-scenario-'));
     const config = resolveConfig(merge({ version: 1, mode: 'full', risk: { randomReviewPercent: 0 } }, opts.config ?? {}));
     const model = createAnthropicModel({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0, repairAttempts: 1 });
-    const sup = await Supervisor.start({ stateDir, config, model, clock });
-    return new Harness(sup, clock, fake, calls, responders, stateDir, () => server.close());
+    try {
+      const sup = await Supervisor.start({ stateDir, config, model, clock });
+      return new Harness(sup, clock, fake, calls, responders, stateDir, () => server.close());
+    } catch (err) {
+      await server.close();
+      await rm(stateDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** Calls of one agent (or all), in arrival order. */
@@ -130,16 +116,18 @@ export class Harness {
    * Yields to real I/O (HTTP, fsync) until `check` returns a truthy value, then returns it.
    * Timers already due on the simulated clock fire on the way; time itself does not move.
    */
-  async settle<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5_000): Promise<T> {
+  async settle<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
     const started = performance.now();
-    for (;;) {
+    for (let turn = 0; ; turn++) {
       this.clock.increment(0);
       const value = check();
       if (value) return value;
       if (performance.now() - started > timeoutMs) {
         throw new Error(`settle: timed out after ${timeoutMs} ms waiting for ${what}; events: ${this.eventTypes().slice(-25).join(' ')}`);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      // A few bare turns of the event loop catch in-process work; then 1 ms waits, so a test
+      // waiting on an fsync does not spin a core the other test files need.
+      await new Promise((resolve) => (turn < 20 ? setImmediate(resolve) : setTimeout(resolve, 1)));
     }
   }
 
@@ -163,7 +151,7 @@ export class Harness {
     return this.settle(() => this.sup.listApprovals({ status: 'pending' }).find((a) => a.taskId === taskId), `a pending approval of ${taskId}`);
   }
 
-  status(taskId: string): string | undefined {
+  status(taskId: string): TaskStatus | undefined {
     return this.sup.getTask(taskId)?.status;
   }
 
@@ -174,6 +162,22 @@ export class Harness {
     await rm(this.stateDir, { recursive: true, force: true });
     if (this.fake.unexpected.length > 0) throw new Error(`fake-anthropic: ${this.fake.unexpected.join('; ')}`);
   }
+}
+
+/**
+ * For a test file: `const start = scenarios();` then `const h = await start(opts)` in a test.
+ * Every harness opened in a test is closed after it, hanging requests included.
+ */
+export function scenarios(): (opts?: HarnessOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+  });
+  return async (opts) => {
+    const h = await Harness.start(opts);
+    open.push(h);
+    return h;
+  };
 }
 
 async function route(req: FakeRequest, calls: AgentCall[], responders: Record<AgentKind, Responder>): Promise<FakeReply> {
@@ -203,11 +207,16 @@ export function decode(req: FakeRequest): AgentCall {
 
 /** A promise with its resolver, for holding a request until the test lets it go. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
+  const box: { resolve?: (value: T) => void } = {};
+  const promise = new Promise<T>((resolve) => {
+    box.resolve = resolve;
   });
-  return { promise, resolve };
+  return { promise, resolve: (value) => box.resolve?.(value) };
+}
+
+/** Strings in code-unit order (to compare results whose order is not part of the contract). */
+export function sorted(values: readonly unknown[]): string[] {
+  return values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Never answers: the request hangs until the supervisor stops and aborts it. */

@@ -63,8 +63,8 @@ describe('recovery', () => {
     const a = await Supervisor.start({ stateDir: dir, config, model: stallingReviews(first) });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await a.createTask({ workflow: 'content', input: brief }, 'cli')).id);
-    // Two reviewer calls in flight (its concurrency), four queued behind them.
-    await until(() => first.filter((c) => c.startsWith('reviewer')).length === 2, 'two stalled reviews');
+    // Every draft recorded; two reviewer calls in flight (its concurrency), four queued behind them.
+    await until(() => ids.every((id) => a.getTask(id)?.status === 'reviewing') && first.filter((c) => c.startsWith('reviewer')).length === 2, 'drafts done, two stalled reviews');
     await a.stop('test restart');
 
     const second: string[] = [];

@@ -14,6 +14,19 @@ export const BRIEF = Object.freeze({
   contentType: 'launch-announcement',
 });
 
+/** A lead and an offer: the lead workflow's task input. */
+export const LEAD = Object.freeze({
+  lead: {
+    company: 'Northwind Analytics',
+    contactRole: 'VP Marketing',
+    need: 'Replace three reporting tools with one dashboard before Q3 planning',
+    budgetSignals: ['approved budget of $40k for tooling'],
+    timeline: 'decision within 6 weeks',
+    notes: 'Came in through the launch webinar.',
+  },
+  offer: { product: 'Lens Team plan', basePriceUsd: 24000, constraints: ['max discount 15%'] },
+});
+
 export function brief(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...BRIEF, ...overrides };
 }

@@ -1,20 +1,16 @@
 // Approvals (DESIGN §4): a person grants or rejects; an unanswered request follows the configured
 // fallback after approvals.timeoutMinutes on the simulated clock — the coordinator decides,
 // the request is rejected, or it is escalated once (and the escalated one rejects on timeout).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, MINUTE } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { scenarios, MINUTE } from '../harness.js';
 import { brief, coordinate } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 const TIMEOUT_MIN = 60;
 
 async function awaitingApproval(fallback: 'coordinator' | 'reject' | 'escalate') {
-  h = await Harness.start({ config: { mode: 'manual', approvals: { timeoutMinutes: TIMEOUT_MIN, fallback } } });
+  const h = await start({ config: { mode: 'manual', approvals: { timeoutMinutes: TIMEOUT_MIN, fallback } } });
   const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
   const approval = await h.pendingApproval(task.id);
   return { h, task, approval };

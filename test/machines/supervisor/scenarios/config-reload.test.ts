@@ -6,38 +6,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchConfig } from '../../../../machines/config/watch.js';
-import type { ConfigWatcher } from '../../../../machines/config/watch.js';
 import type { FakeReply } from '../../../support/fake-anthropic.js';
-import { Harness, deferred, merge } from '../harness.js';
+import { deferred, merge, scenarios } from '../harness.js';
+import type { HarnessOptions } from '../harness.js';
 import { brief, draft, review } from '../replies.js';
 
-let h: Harness | undefined;
-let watcher: ConfigWatcher | undefined;
-let dir = '';
+const start = scenarios();
+const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  watcher?.close();
-  await h?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-  h = undefined;
-  watcher = undefined;
-  dir = '';
+  for (const undo of cleanup.splice(0).toReversed()) await undo();
 });
 
 const BASE = { version: 1, mode: 'semi', risk: { confidenceThreshold: 0.8, randomReviewPercent: 0, dailySpendLimitUsd: 10 }, limits: { globalInFlight: 5 } };
 
 /** A supervisor started from agentry.config.json, and the watcher wired as the daemon wires it. */
-async function watched(responders: Parameters<typeof Harness.start>[0] = {}) {
-  dir = await mkdtemp(join(tmpdir(), 'agentry-config-'));
+async function watched(opts: Omit<HarnessOptions, 'config'> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'agentry-config-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'agentry.config.json');
   await writeFile(file, JSON.stringify(BASE));
-  h = await Harness.start({ ...responders, config: BASE });
+  const h = await start({ ...opts, config: BASE });
   const sup = h.sup;
-  watcher = watchConfig(file, {
+  const watcher = watchConfig(file, {
     onValid: (next, paths) => sup.applyConfig(next, paths),
     onInvalid: (issues) => sup.rejectConfig(issues),
     current: () => sup.config,
     debounceMs: 60_000, // the test reloads by hand; a file notification must not race it
   });
+  cleanup.push(() => Promise.resolve(watcher.close()));
   const write = (raw: unknown): Promise<void> => writeFile(file, typeof raw === 'string' ? raw : JSON.stringify(raw));
   return { h, watcher, write };
 }
@@ -78,7 +74,10 @@ describe('config hot reload', () => {
     expect(h.events('gate.decided', after.id)).toMatchObject([{ decision: 'auto', reasons: [expect.stringContaining('confidence 0.60 meets the threshold 0.50') as unknown, expect.any(String) as unknown, expect.any(String) as unknown] }]);
   });
 
-  it('applies a new global in-flight limit to calls not yet started', async () => {
+  it.each([
+    { limit: 'the global in-flight limit', change: { limits: { globalInFlight: 1 } }, paths: ['limits.globalInFlight', 'mode'] },
+    { limit: "the reviewer's concurrency", change: { agents: { reviewer: { concurrency: 1 } } }, paths: ['agents.reviewer.concurrency', 'mode'] },
+  ])('applies $limit to calls not yet started', async ({ change, paths }) => {
     const held: ((reply: FakeReply) => void)[] = [];
     const { h, watcher, write } = await watched({
       responders: {
@@ -89,19 +88,23 @@ describe('config hot reload', () => {
         },
       },
     });
-    await write(merge(BASE, { mode: 'full', limits: { globalInFlight: 1 } }));
+    await write(merge(BASE, { mode: 'full', ...change }));
     await watcher.reload();
 
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
+    const reviewer = () => h.sup.status().agents.find((a) => a.kind === 'reviewer');
+    const both = await h.settle(() => {
+      const view = reviewer();
+      return view && view.inFlight + view.queued === 2 ? view : undefined;
+    }, 'both reviews at the reviewer');
     await h.settle(() => held.length === 1, 'the first review request');
-    await h.settle(() => h?.events('review.requested', task.id).length === 2, 'both reviews requested');
 
-    expect(held).toHaveLength(1);
+    expect(both).toMatchObject({ inFlight: 1, queued: 1 });
     held[0]?.(review('approve'));
     await h.settle(() => held.length === 2, 'the second review request, after the first');
     held[1]?.(review('approve'));
     expect((await h.final(task.id)).status).toBe('completed');
-    expect(h.events('config.changed')).toMatchObject([{ paths: ['limits.globalInFlight', 'mode'] }]);
+    expect(h.events('config.changed')).toMatchObject([{ paths }]);
   });
 
   it('refuses an invalid file with its issues and keeps the old config', async () => {

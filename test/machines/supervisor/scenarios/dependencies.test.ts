@@ -1,15 +1,12 @@
 // Dependencies between tasks: a task waits (blocked) until every task it depends on completes,
 // and fails when one of them ends otherwise. The campaign flow builds the same DAG from config.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeReply } from '../../../support/fake-anthropic.js';
-import { Harness, deferred } from '../harness.js';
+import { deferred, scenarios } from '../harness.js';
+import type { Harness } from '../harness.js';
 import { brief, draft, review } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 /** Sequence numbers of the first event of `type` about `taskId`. */
 function seqOf(h: Harness, type: string, taskId: string): number {
@@ -21,9 +18,10 @@ function seqOf(h: Harness, type: string, taskId: string): number {
 describe('a task that depends on another', () => {
   it('is blocked until its dependency completes, then runs and completes', async () => {
     const first = deferred<FakeReply>();
-    h = await Harness.start({ responders: { marketing: () => (h?.callsOf('marketing').length === 1 ? first.promise : draft()) } });
+    let drafts = 0;
+    const h = await start({ responders: { marketing: () => (++drafts === 1 ? first.promise : draft()) } });
     const a = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
-    await h.settle(() => h?.callsOf('marketing').length === 1, "A's draft request at the fake");
+    await h.settle(() => h.callsOf('marketing').length === 1, "A's draft request at the fake");
 
     const b = await h.sup.createTask({ workflow: 'content', input: brief({ goal: 'Follow-up post' }), dependsOn: [a.id] }, 'cli');
 
@@ -43,7 +41,7 @@ describe('a task that depends on another', () => {
   });
 
   it('fails when its dependency is rejected, without calling any agent', async () => {
-    h = await Harness.start({ config: { mode: 'manual' } });
+    const h = await start({ config: { mode: 'manual' } });
     const a = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
     const b = await h.sup.createTask({ workflow: 'content', input: brief(), dependsOn: [a.id] }, 'cli');
     const approval = await h.pendingApproval(a.id);
@@ -57,7 +55,7 @@ describe('a task that depends on another', () => {
   });
 
   it('refuses a dependency on a task that does not exist', async () => {
-    h = await Harness.start();
+    const h = await start();
 
     await expect(h.sup.createTask({ workflow: 'content', input: brief(), dependsOn: ['t_nope'] }, 'cli')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(h.events('task.created')).toEqual([]);
@@ -66,7 +64,7 @@ describe('a task that depends on another', () => {
 
 describe('the campaign flow', () => {
   it('runs the announcement first, then the post and the email, then completes the flow', async () => {
-    h = await Harness.start();
+    const h = await start();
     const flow = await h.sup.createTask({ workflow: 'campaign', input: brief() }, 'cli');
 
     const view = await h.final(flow.id);
@@ -90,7 +88,7 @@ describe('the campaign flow', () => {
   });
 
   it('ends the flow with the outcome of a child that did not complete', async () => {
-    h = await Harness.start({
+    const h = await start({
       responders: { reviewer: (call) => review((call.input['content'] as { channel: string }).channel === 'email' && call.input['focus'] === 'canon' ? 'reject' : 'approve') },
     });
     const flow = await h.sup.createTask({ workflow: 'campaign', input: brief() }, 'cli');

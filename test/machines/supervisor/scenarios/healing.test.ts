@@ -2,16 +2,12 @@
 // applied only within policy (severity threshold, manual mode asks first), and restarts are
 // bounded: past healing.restartIntensity in restartPeriodSeconds the task fails and a person
 // is told. The failures are real API failures through the SDK (529s, answers that are not JSON).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../harness.js';
 import type { HarnessOptions, Responder } from '../harness.js';
 import { NOT_JSON, OVERLOADED, brief, draft, heal, review } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 /** Marketing fails `failures` times with `failure`, then drafts. */
 function failingDrafts(failures: number, failure = OVERLOADED): Responder {
@@ -20,7 +16,7 @@ function failingDrafts(failures: number, failure = OVERLOADED): Responder {
 }
 
 async function contentTask(opts: HarnessOptions) {
-  h = await Harness.start(opts);
+  const h = await start(opts);
   const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
   return { h, task, view: await h.final(task.id) };
 }
@@ -56,10 +52,10 @@ describe('a healer remedy applied', () => {
   });
 
   it('retry_with_backoff: the retry waits for the delay on the clock', async () => {
-    h = await Harness.start({ responders: { marketing: failingDrafts(1), healer: () => heal('retry_with_backoff', 0.5, { delayMs: 30_000 }) } });
+    const h = await start({ responders: { marketing: failingDrafts(1), healer: () => heal('retry_with_backoff', 0.5, { delayMs: 30_000 }) } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
     const due = h.clock.now() + 30_000;
-    await h.settle(() => h?.clock.armedAt(due), 'the backoff timer');
+    await h.settle(() => h.clock.armedAt(due), 'the backoff timer');
 
     await h.advance(29_999);
     expect(h.callsOf('marketing')).toHaveLength(1);
@@ -138,14 +134,14 @@ describe('the restart limit', () => {
   });
 
   it('counts only restarts inside the period', async () => {
-    h = await Harness.start({
+    const h = await start({
       config: { healing: { restartIntensity: 1, restartPeriodSeconds: 60 } },
       responders: { marketing: failingDrafts(3), healer: () => heal('retry_with_backoff', 0.8, { delayMs: 61_000 }) },
     });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
     for (let n = 1; n <= 3; n++) {
       const due = h.clock.now() + 61_000;
-      await h.settle(() => h?.clock.armedAt(due), `backoff ${n}`);
+      await h.settle(() => h.clock.armedAt(due), `backoff ${n}`);
       await h.advance(61_000);
     }
     const view = await h.final(task.id);

@@ -1,15 +1,11 @@
 // Business events mapped to workflows by config rules (DESIGN §4): under the threshold an event
 // is recorded and ignored with the reason; over it, P0/P1 start a task at once and P2/P3 wait
 // for the batch window on the simulated clock; a repeated event id is a duplicate.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness } from '../harness.js';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../harness.js';
 import { BRIEF } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 const WINDOW_SECONDS = 300;
 const rule = (event: string, priority: 'P1' | 'P3') => ({
@@ -22,11 +18,11 @@ const rule = (event: string, priority: 'P1' | 'P3') => ({
 });
 const EVENTS = { batchWindowSeconds: WINDOW_SECONDS, rules: [rule('competitor.rank_drop', 'P1'), rule('keyword.spike', 'P3')] };
 
-const start = () => Harness.start({ config: { events: EVENTS } });
+const withRules = () => start({ config: { events: EVENTS } });
 
 describe('event intake', () => {
   it('ignores an event under its threshold, saying why', async () => {
-    h = await start();
+    const h = await withRules();
 
     const result = await h.sup.emitEvent({ type: 'competitor.rank_drop', data: { magnitude: 10, keyword: 'dashboards' } });
 
@@ -37,7 +33,7 @@ describe('event intake', () => {
   });
 
   it('ignores an event without the numeric field', async () => {
-    h = await start();
+    const h = await withRules();
 
     const result = await h.sup.emitEvent({ type: 'competitor.rank_drop', data: { magnitude: 'huge' } });
 
@@ -46,7 +42,7 @@ describe('event intake', () => {
   });
 
   it('records an event no rule maps', async () => {
-    h = await start();
+    const h = await withRules();
 
     const result = await h.sup.emitEvent({ type: 'github.push', data: { ref: 'main' } });
 
@@ -55,7 +51,7 @@ describe('event intake', () => {
   });
 
   it('starts a P1 task at once, its input filled from the event data', async () => {
-    h = await start();
+    const h = await withRules();
 
     const result = await h.sup.emitEvent({ type: 'competitor.rank_drop', data: { magnitude: 80, keyword: 'dashboards' } });
 
@@ -65,11 +61,11 @@ describe('event intake', () => {
     expect(h.events('task.created')).toMatchObject([{ taskId: id, source: 'event', priority: 'P1', contentType: 'rank-response' }]);
     const view = await h.final(id ?? '');
     expect(view.status).toBe('completed');
-    expect((h.callsOf('marketing')[0]?.input['brief'] as { goal: string }).goal).toBe('Win back the rank for dashboards');
+    expect(h.callsOf('marketing')[0]?.input['brief']).toMatchObject({ goal: 'Win back the rank for dashboards' });
   });
 
   it('batches P3 events until the window passes on the clock, then starts them together', async () => {
-    h = await start();
+    const h = await withRules();
 
     const first = await h.sup.emitEvent({ type: 'keyword.spike', data: { magnitude: 90, keyword: 'lens' } });
     await h.advance(60_000);
@@ -82,7 +78,7 @@ describe('event intake', () => {
 
     await h.advance(1);
     const created = await h.settle(() => {
-      const found = h?.events('task.created') ?? [];
+      const found = h.events('task.created') ?? [];
       return found.length === 2 ? found : undefined;
     }, 'both batched tasks');
 
@@ -90,14 +86,14 @@ describe('event intake', () => {
       ['event', 'P3'],
       ['event', 'P3'],
     ]);
-    const views = await Promise.all(created.map((e) => h?.final(e.taskId)));
+    const views = await Promise.all(created.map((e) => h.final(e.taskId)));
     expect(views.map((v) => v?.status)).toEqual(['completed', 'completed']);
     const goals = h.callsOf('marketing').map((c) => (c.input['brief'] as { goal: string }).goal).sort();
     expect(goals).toEqual(['Win back the rank for dashboards', 'Win back the rank for lens']);
   });
 
   it('acknowledges a repeated event id once and starts nothing more', async () => {
-    h = await start();
+    const h = await withRules();
 
     const once = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80 } });
     const again = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80 } });

@@ -1,18 +1,14 @@
 // A content task in each autonomy mode (DESIGN §4): manual always asks a person, semi-auto acts
 // alone only when every control allows it, full-auto acts unless a hard limit blocks.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness } from '../harness.js';
-import { brief, draft } from '../replies.js';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../harness.js';
+import { LEAD, brief, draft } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 describe('a content task in each mode', () => {
   it('full: publishes without asking, after the tier 1 reviews', async () => {
-    h = await Harness.start({ config: { mode: 'full' } });
+    const h = await start({ config: { mode: 'full' } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
 
     const view = await h.final(task.id);
@@ -30,8 +26,20 @@ describe('a content task in each mode', () => {
     expect(view.costUsd).toBeGreaterThan(0);
   });
 
+  it('full: a hard limit still blocks (a domain disabled in config)', async () => {
+    const h = await start({ config: { mode: 'full', risk: { domains: { content: false } } } });
+    const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
+
+    const view = await h.final(task.id);
+
+    expect(view.status).toBe('rejected');
+    expect(h.events('gate.decided', task.id)).toMatchObject([{ decision: 'blocked', mode: 'full', reasons: ['domain "content" is disabled in config'] }]);
+    expect(h.events('task.rejected', task.id)).toMatchObject([{ by: 'policy', reasons: ['blocked: domain "content" is disabled in config'] }]);
+    expect(h.events('action.executed', task.id)).toEqual([]);
+  });
+
   it('manual: every action waits for a person, however confident', async () => {
-    h = await Harness.start({ config: { mode: 'manual' } });
+    const h = await start({ config: { mode: 'manual' } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
 
     const approval = await h.pendingApproval(task.id);
@@ -44,7 +52,7 @@ describe('a content task in each mode', () => {
   });
 
   it('semi: acts alone when confidence, cost and the random review all allow it', async () => {
-    h = await Harness.start({ config: { mode: 'semi', risk: { confidenceThreshold: 0.8, approvalThresholdUsd: 0.5, randomReviewPercent: 0 } } });
+    const h = await start({ config: { mode: 'semi', risk: { confidenceThreshold: 0.8, approvalThresholdUsd: 0.5, randomReviewPercent: 0 } } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
 
     const view = await h.final(task.id);
@@ -65,7 +73,7 @@ describe('a content task in each mode', () => {
     { why: 'cost above the approval threshold', risk: { approvalThresholdUsd: 0 }, confidence: 0.9, reason: /^estimated cost \$\S+ is above the approval threshold \$0\.00$/ },
     { why: 'picked for random review', risk: { randomReviewPercent: 100 }, confidence: 0.9, reason: /^picked for random review/ },
   ])('semi: asks a person when $why', async ({ risk, confidence, reason }) => {
-    h = await Harness.start({ config: { mode: 'semi', risk }, responders: { marketing: () => draft({ confidence }) } });
+    const h = await start({ config: { mode: 'semi', risk }, responders: { marketing: () => draft({ confidence }) } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
 
     const approval = await h.pendingApproval(task.id);
@@ -75,5 +83,17 @@ describe('a content task in each mode', () => {
     expect(gate?.reasons).toEqual([expect.stringMatching(reason)]);
     expect(approval.reasons).toEqual(gate?.reasons);
     expect(h.status(task.id)).toBe('awaiting_approval');
+  });
+
+  it('full: a lead is qualified, proposed, reviewed by the coordinator alone, then sent', async () => {
+    const h = await start({ config: { mode: 'full' } });
+    const task = await h.sup.createTask({ workflow: 'lead', input: { ...LEAD } }, 'cli');
+
+    const view = await h.final(task.id);
+
+    expect(view.status).toBe('completed');
+    expect(h.callsOf().map((c) => [c.agent, c.input['decision'] ?? c.input['task']].join(':'))).toEqual(['sales:qualify', 'sales:propose', 'coordinator:final_approval']);
+    expect(Object.keys(view.outputs)).toEqual(['qualify', 'propose']);
+    expect(h.events('action.executed', task.id)).toMatchObject([{ action: 'send', by: 'auto' }]);
   });
 });

@@ -2,17 +2,13 @@
 // sla.escalationMinutes — the coordinator, then a person, then the domain is paused, after which
 // the gate blocks every action in that domain. The hanging review is a real HTTP request that
 // is aborted when the supervisor stops.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeReply } from '../../../support/fake-anthropic.js';
-import { Harness, MINUTE, deferred, hang } from '../harness.js';
+import { scenarios, MINUTE, deferred, hang } from '../harness.js';
 import type { Responder } from '../harness.js';
 import { brief, review } from '../replies.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = scenarios();
 
 const SLA = { reviewMinutes: { culturalTier1: 60 }, escalationMinutes: 30 };
 /** Content type reviewed by the coordinator alone, so a second task needs no reviewer slot. */
@@ -20,13 +16,13 @@ const QUICK = { reviews: { tiers: { quick: 3 } } };
 
 /** Starts a tier 1 task whose cultural review is answered by `cultural`; returns its deadline. */
 async function withCulturalReview(cultural: Responder) {
-  h = await Harness.start({
+  const h = await start({
     config: { sla: SLA, ...QUICK },
     responders: { reviewer: (call) => (call.input['focus'] === 'cultural' ? cultural(call) : review('approve')) },
   });
   const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
-  const requested = await h.settle(() => h?.events('review.requested', task.id).find((e) => e.review === 'cultural'), 'the cultural review request');
-  await h.settle(() => h?.callsOf('reviewer', task.id).some((c) => c.input['focus'] === 'cultural'), 'the cultural review at the fake');
+  const requested = await h.settle(() => h.events('review.requested', task.id).find((e) => e.review === 'cultural'), 'the cultural review request');
+  await h.settle(() => h.callsOf('reviewer', task.id).some((c) => c.input['focus'] === 'cultural'), 'the cultural review at the fake');
   return { h, task, deadline: Date.parse(requested.deadline) };
 }
 

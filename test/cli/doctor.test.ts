@@ -1,0 +1,74 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Check } from '../../cli/commands/doctor-checks.js';
+import { parseJson, runningProject, tempProject } from './harness.js';
+
+const byName = (checks: Check[]): Record<string, Check> => Object.fromEntries(checks.map((c) => [c.name, c]));
+
+describe('agentry doctor', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('--json gives the checks as an array of {name, ok, essential, message, hint?}; exit 0 when the essentials pass', async () => {
+    const p = await runningProject();
+    cleanups.push(() => p.close());
+    const r = await p.run(['doctor', '--json']);
+    expect(r.code).toBe(0);
+    const checks = parseJson(r.stdout) as Check[];
+    expect(checks.map((c) => [c.name, c.ok, c.essential])).toEqual([
+      ['node', true, true],
+      ['config', true, true],
+      ['state', true, true],
+      ['supervisor', true, true],
+      ['api-key', true, false],
+      ['hooks', false, false],
+    ]);
+    // A passing check has no hint; a failing one says what to do.
+    expect(checks.map((c) => Object.keys(c).sort().join(' '))).toEqual([
+      ...Array<string>(5).fill('essential message name ok'),
+      'essential hint message name ok',
+    ]);
+    const c = byName(checks);
+    expect(c['supervisor']).toMatchObject({ ok: true, essential: true, message: expect.stringContaining('pid 4242') });
+    expect(c['api-key']).toMatchObject({ ok: true, message: 'no ANTHROPIC_API_KEY: the supervisor runs the offline model' });
+    expect(c['hooks']).toEqual({ name: 'hooks', ok: false, essential: false, message: 'no agentry hooks in Claude Code settings', hint: 'run `agentry hooks install`' });
+  });
+
+  it('finds installed hooks and a key, and never prints the key', async () => {
+    const p = await runningProject();
+    cleanups.push(() => p.close());
+    await p.run(['hooks', 'install', '--scope', 'local']);
+    const r = await p.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-ant-secret' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ hooks: hooks installed: local (11 handlers)\n');
+    expect(r.stdout).toContain('✓ api-key: ANTHROPIC_API_KEY is set\n');
+    expect(r.stdout).not.toContain('sk-ant-secret');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('all essential checks pass');
+  });
+
+  it('exits 1 when the supervisor is not reachable, with the fix', async () => {
+    const p = tempProject();
+    cleanups.push(() => p.remove());
+    const r = await p.run(['doctor']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ supervisor: no supervisor answers on .*\n {4}→ start it with `agentry start`$/m);
+    expect(r.stdout).toMatch(/^! api-key: ANTHROPIC_API_KEY is not set: model calls will fail$/m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 essential check failed');
+  });
+
+  it('flags a state folder others can read, and an invalid config, as essential failures', async () => {
+    const p = tempProject();
+    cleanups.push(() => p.remove());
+    mkdirSync(join(p.dir, '.agentry'));
+    chmodSync(join(p.dir, '.agentry'), 0o755);
+    writeFileSync(join(p.dir, 'agentry.config.json'), '{"version": 1, "mode": "turbo"}');
+    const r = await p.run(['doctor', '--json']);
+    expect(r.code).toBe(1);
+    const c = byName(parseJson(r.stdout) as Check[]);
+    expect(c['state']).toMatchObject({ ok: false, essential: true, hint: `chmod 700 ${join(p.dir, '.agentry')}` });
+    expect(c['config']).toMatchObject({ ok: false, essential: true, hint: 'run `agentry config validate` to see every issue' });
+  });
+});
