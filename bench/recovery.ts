@@ -48,8 +48,10 @@ async function measureRead(dir: string): Promise<Measured> {
 }
 
 async function measureStart(dir: string): Promise<Measured> {
+  const config = benchConfig('full');
+  const model = createSilentModel();
   const t0 = performance.now();
-  const sup = await Supervisor.start({ stateDir: dir, config: benchConfig('full'), model: createSilentModel() });
+  const sup = await Supervisor.start({ stateDir: dir, config, model });
   const status = sup.status();
   const ms = performance.now() - t0;
   const active = Object.values(status.queue).reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -137,7 +137,8 @@ async function runOwn(name: string, args: readonly string[] = [], nodeFlags: rea
 
 function machineFacts(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `node ${process.version}, ${availableParallelism()} cores (nproc), ${cpu}, ${fmt(totalmem() / 2 ** 30, 1)} GB RAM, ${process.platform}/${process.arch}, ${new Date().toISOString()}`;
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  return `node ${process.version}, ${availableParallelism()} cores (nproc), ${cpu}, ${fmt(totalmem() / 2 ** 30, 1)} GB RAM, load ${load}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`;
 }
 
 export function formatTable(results: readonly BenchResult[]): string {

@@ -41,8 +41,9 @@ function* history(template: TaskTemplate, finished: number): Generator<JournalRe
 async function measureSize(template: TaskTemplate, finished: number, run: number): Promise<SizeFigures> {
   return withTempDir(`store-${finished}`, async (stateDir) => {
     const records = await writeJournal(stateDir, history(template, finished));
+    const config = benchConfig('full');
     const t0 = performance.now();
-    const sup = await Supervisor.start({ stateDir, config: benchConfig('full'), model: createSilentModel() });
+    const sup = await Supervisor.start({ stateDir, config, model: createSilentModel() });
     const startMs = performance.now() - t0;
     try {
       let n = 0;

@@ -7,6 +7,7 @@ import type { AgentKind } from '../../agents/client/types.js';
 import { openJsonStore } from '../../memory/json-store.js';
 import {
   CURRENT_SCHEMA_VERSION,
+  LEARNING_MIGRATIONS,
   LearningStore,
   confidenceThreshold,
   emptyLearningState,
@@ -45,6 +46,7 @@ export class LearningService implements Learned {
   static async open(stateDir: string, config: () => ResolvedConfig): Promise<LearningService> {
     const db = await openJsonStore<LearningState>(join(stateDir, 'learning.json'), emptyLearningState(), {
       version: CURRENT_SCHEMA_VERSION,
+      migrations: LEARNING_MIGRATIONS,
       validate: parseLearningState,
     });
     return new LearningService(LearningStore.fromJSON(db.data, { window: config().learning.window }), db, config);

@@ -46,7 +46,7 @@ import { compactionRecords } from './compaction.js';
 import { createNotifier } from './notifier.js';
 import type { Post } from './notifier.js';
 import { TaskBook } from './task-book.js';
-import { TaskViews } from './task-views.js';
+import { newView, TaskViews } from './task-views.js';
 
 export interface SupervisorOptions {
   stateDir: string;
@@ -214,8 +214,10 @@ export class Supervisor implements SupervisorApi {
     });
     // Tasks that finished before the restart are still only in the journal: the next compaction
     // must archive them too, or it drops them (archiving is at-least-once; readers de-duplicate).
-    for (const id of book.outcomes.keys()) {
-      const view = views.get(id);
+    // (The views keep only the latest 1,000 finished tasks, so older ones are rebuilt from records.)
+    for (const [id, outcome] of book.outcomes) {
+      const record = book.records.get(id);
+      const view = views.get(id) ?? (record ? newView(record, outcome) : undefined);
       if (view) sup.finishedViews.push(view);
     }
     const resumed = book.resumeAll();

@@ -1,15 +1,15 @@
-// Confidence histograms: 20 buckets of 0.05, so a threshold on a 0.05 step is a bucket boundary.
+// Confidence histograms: 100 buckets of 0.01, so a threshold on a 0.01 step is a bucket boundary.
 import type { OutcomeAggregate } from '../../schemas/generated/types.js';
 
 export type Histogram = OutcomeAggregate['histKnown'];
 
-export const BUCKETS = 20;
+export const BUCKETS = 100;
 
-/** Thresholds the confidence rule may pick, as bucket indexes: 0.50, 0.55, … 0.95. */
-export const THRESHOLD_BUCKETS: readonly number[] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+/** Thresholds the confidence rule may pick, as bucket indexes: 0.50, 0.51, … 0.95. */
+export const THRESHOLD_BUCKETS: readonly number[] = Array.from({ length: 46 }, (_, i) => 50 + i);
 
 export function bucketOf(confidence: number): number {
-  // The epsilon keeps 0.55 * 20 = 11.000000000000002 and 0.7 * 20 = 13.999… on the right side.
+  // The epsilon keeps 0.29 * 100 = 28.999999999999996 and 0.57 * 100 = 56.99999999999999 on the right side.
   const index = Math.floor(confidence * BUCKETS + 1e-9);
   return Math.min(BUCKETS - 1, Math.max(0, index));
 }
@@ -19,7 +19,7 @@ export function thresholdOf(bucket: number): number {
 }
 
 export function zeros(): Histogram {
-  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  return Array.from({ length: BUCKETS }, () => 0);
 }
 
 /** Sum of buckets `from` and above: the outcomes with confidence ≥ thresholdOf(from). */

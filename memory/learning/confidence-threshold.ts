@@ -29,7 +29,7 @@ export function confidenceThreshold(state: Readonly<LearningState>, config: Lear
     return { key, value: fallback, source: 'pinned', evidence: atFallback, rule: 'pinned by learning.pin.confidenceThreshold: risk.confidenceThreshold' };
   }
   const rule =
-    `lowest threshold from 0.50 to 0.95 (steps of 0.05) whose wrong-approval rate among outcomes ` +
+    `lowest threshold from 0.50 to 0.95 (steps of 0.01) whose wrong-approval rate among outcomes ` +
     `with confidence at or above it stays <= ${pct(target)} over >= ${m} outcomes`;
   if (!config.learning.enabled) return { key, value: fallback, source: 'config', evidence: atFallback, rule: 'learning disabled: risk.confidenceThreshold' };
   for (const b of THRESHOLD_BUCKETS) {

@@ -3,6 +3,8 @@
 export { LearningStore } from './store.js';
 export type { StoreLimits } from './store.js';
 export { CURRENT_SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS, emptyLearningState, parseLearningState } from './state.js';
+export type { SupportedSchemaVersion } from './state.js';
+export { LEARNING_MIGRATIONS, V1_BUCKETS, learningV1ToV2 } from './migrate.js';
 export { reviewTier } from './review-tier.js';
 export type { ReviewTierValue } from './review-runs.js';
 export { confidenceThreshold } from './confidence-threshold.js';

@@ -2979,7 +2979,8 @@ export const learningStateSchema: AnySchema = {
   ],
   "properties": {
     "schemaVersion": {
-      "const": 1
+      "const": 2,
+      "description": "2: confidence histograms of 100 buckets of 0.01. Version 1 (20 buckets of 0.05) is migrated on read: old bucket i goes into new bucket 5i+4, its upper edge."
     },
     "aggregates": {
       "type": "array",
@@ -3221,7 +3222,7 @@ export const learningStateSchema: AnySchema = {
     },
     "OutcomeAggregate": {
       "title": "OutcomeAggregate",
-      "description": "Sums over outcomes with one (agent, workflow, contentType, model). hist* are 20 confidence buckets of 0.05 (bucket i holds confidence in [i/20, (i+1)/20), 1.0 in the last).",
+      "description": "Sums over outcomes with one (agent, workflow, contentType, model). hist* are 100 confidence buckets of 0.01 (bucket i holds confidence in [i/100, (i+1)/100), 1.0 in the last).",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -3320,8 +3321,8 @@ export const learningStateSchema: AnySchema = {
         },
         "histKnown": {
           "type": "array",
-          "minItems": 20,
-          "maxItems": 20,
+          "minItems": 100,
+          "maxItems": 100,
           "items": {
             "type": "integer",
             "minimum": 0
@@ -3330,8 +3331,8 @@ export const learningStateSchema: AnySchema = {
         },
         "histBad": {
           "type": "array",
-          "minItems": 20,
-          "maxItems": 20,
+          "minItems": 100,
+          "maxItems": 100,
           "items": {
             "type": "integer",
             "minimum": 0
@@ -3340,8 +3341,8 @@ export const learningStateSchema: AnySchema = {
         },
         "histAuto": {
           "type": "array",
-          "minItems": 20,
-          "maxItems": 20,
+          "minItems": 100,
+          "maxItems": 100,
           "items": {
             "type": "integer",
             "minimum": 0
@@ -3350,8 +3351,8 @@ export const learningStateSchema: AnySchema = {
         },
         "histWrong": {
           "type": "array",
-          "minItems": 20,
-          "maxItems": 20,
+          "minItems": 100,
+          "maxItems": 100,
           "items": {
             "type": "integer",
             "minimum": 0

@@ -1178,7 +1178,10 @@ export interface RemedyParameters {
  * The learning store, persisted as plain JSON: aggregates of every outcome that left the window, the window of recent outcomes, review runs, heal outcomes and subagent sequences. Bounded in size.
  */
 export interface LearningState {
-  schemaVersion: 1;
+  /**
+   * 2: confidence histograms of 100 buckets of 0.01. Version 1 (20 buckets of 0.05) is migrated on read: old bucket i goes into new bucket 5i+4, its upper edge.
+   */
+  schemaVersion: 2;
   /**
    * Outcomes folded in as they left the window, one entry per (agent, workflow, contentType, model).
    */
@@ -1192,7 +1195,7 @@ export interface LearningState {
   sessions: SubagentSessions;
 }
 /**
- * Sums over outcomes with one (agent, workflow, contentType, model). hist* are 20 confidence buckets of 0.05 (bucket i holds confidence in [i/20, (i+1)/20), 1.0 in the last).
+ * Sums over outcomes with one (agent, workflow, contentType, model). hist* are 100 confidence buckets of 0.01 (bucket i holds confidence in [i/100, (i+1)/100), 1.0 in the last).
  */
 export interface OutcomeAggregate {
   agent: string;
@@ -1217,29 +1220,29 @@ export interface OutcomeAggregate {
   /**
    * Outcomes whose quality is known (found wrong or not, or decided by a person).
    *
-   * @minItems 20
-   * @maxItems 20
+   * @minItems 100
+   * @maxItems 100
    */
   histKnown: number[];
   /**
    * Known outcomes that would have been wrong to auto-approve.
    *
-   * @minItems 20
-   * @maxItems 20
+   * @minItems 100
+   * @maxItems 100
    */
   histBad: number[];
   /**
    * Auto-approved outcomes.
    *
-   * @minItems 20
-   * @maxItems 20
+   * @minItems 100
+   * @maxItems 100
    */
   histAuto: number[];
   /**
    * Auto-approved outcomes later found wrong.
    *
-   * @minItems 20
-   * @maxItems 20
+   * @minItems 100
+   * @maxItems 100
    */
   histWrong: number[];
 }

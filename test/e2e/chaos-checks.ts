@@ -42,7 +42,10 @@ export interface ChaosRun {
   billed: ReadonlyMap<string, number>;
   /** Requests the fake could not answer. */
   fakeUnexpected: readonly string[];
-  /** After one more restart: each accepted task's status from the API, and the restored spend. */
+  /**
+   * After one more restart: the status the API answers for each accepted task (it keeps views of
+   * the 1,000 most recent finished tasks; older ones answer 404 and are absent), and the spend.
+   */
   apiStatus: ReadonlyMap<string, string>;
   restoredSpendMicros: number;
   /** After the clean stop: its exit code, archived views, and task records left in the snapshot. */
@@ -97,7 +100,8 @@ export function checkTasks(run: ChaosRun) {
     lostTasks: run.acceptedTasks.filter((id) => !taskIds.has(id)),
     lostEvents: run.acceptedEvents.filter((id) => byOrigin.get(`${id}#0`) !== 1).map((id) => `${id}: ${byOrigin.get(`${id}#0`) ?? 0} tasks`),
     wrongOutcomes: [...outcome].filter(([id, o]) => o !== OUTCOME_OF[fateOf(run.seed, id)]).map(([id, o]) => `${id}: ${o} (${reason.get(id)}), fate ${fateOf(run.seed, id)}`),
-    apiMismatch: run.acceptedTasks.filter((id) => run.apiStatus.get(id) !== outcome.get(id)).map((id) => `${id}: api ${run.apiStatus.get(id)}, journal ${outcome.get(id)}`),
+    apiMismatch: [...run.apiStatus].filter(([id, status]) => status !== outcome.get(id)).map(([id, status]) => `${id}: api ${status}, journal ${outcome.get(id)}`),
+    apiMissing: run.acceptedTasks.filter((id) => !run.apiStatus.has(id)),
     archiveMismatch: run.acceptedTasks
       .filter((id) => archived.get(id)?.size !== 1 || !archived.get(id)?.has(outcome.get(id) ?? ''))
       .map((id) => `${id}: archived as ${[...(archived.get(id) ?? [])].join('/') || 'nothing'}, journal ${outcome.get(id)}`),

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApiClient } from '../../server/api-client.js';
+import { ApiError, createApiClient } from '../../server/api-client.js';
 import type { ApiClient } from '../../server/api-client.js';
 import type { EmitEventResult, StatusView, TaskView } from '../../server/contract.js';
 import { TERMINAL_STATUSES } from '../../server/contract.js';
@@ -32,8 +32,14 @@ export interface ChaosOptions {
   killEveryMs?: readonly [number, number];
   /** Latency of each fake model answer. */
   latencyMs?: readonly [number, number];
-  /** Accepted tasks not yet finished at once: paces the load. */
+  /** Accepted tasks not yet finished at once. */
   maxOutstanding?: number;
+  /**
+   * Submissions per second (hooks and clients arrive at their own pace, not as fast as the
+   * supervisor takes them): spreads the run over enough kills whatever the machine's speed.
+   * What could not be submitted while the supervisor was down goes in a burst after it is back.
+   */
+  perSecond?: number;
   /** Bound of the whole run; past it the run fails with its seed. */
   deadlineMs?: number;
   log?: (line: string) => void;
@@ -44,6 +50,8 @@ const EARLY_KILL_SHARE = 0.15;
 const EARLY_KILL_MS = [0, 120] as const;
 /** Submit-and-poll cadence: gentle on the supervisor (each poll is one GET per unfinished task). */
 const POLL_MS = 100;
+/** Bound of the final clean stop (drain, compaction, archive). */
+const STOP_MS = 30_000;
 
 /** A marketing brief without its goal (each task and event gets its own). */
 const BRIEF = { channel: 'blog', audience: 'Heads of marketing at mid-size SaaS companies', tone: 'plain', constraints: ['no pricing'], brandNotes: '', canonNotes: '', contentType: 'chaos-post' };
@@ -60,7 +68,7 @@ export function chaosConfig(): Record<string, unknown> {
     risk: { dailySpendLimitUsd: 100_000, perTaskCapUsd: 1_000, randomReviewPercent: 0 },
     reviews: { defaultTier: 2 },
     learning: { enabled: false, pin: { confidenceThreshold: true, reviewTiers: true, models: true, severityThreshold: true } },
-    workflows: { chaos: { description: 'Chaos: a draft, the coordinator, publish.', domain: 'content', contentType: 'chaos-post', steps: [{ id: 'draft', agent: 'marketing' }], review: 'tiered', gate: { action: 'publish' } } },
+    workflows: { chaos: { description: 'Chaos: a draft, cultural review, the coordinator, publish.', domain: 'content', contentType: 'chaos-post', steps: [{ id: 'draft', agent: 'marketing' }], review: 'tiered', gate: { action: 'publish' } } },
     events: { rules: [{ event: 'chaos.ping', workflow: 'chaos', priority: 'P1', input: { ...BRIEF, goal: 'Answer chaos event {{data.n}}' } }] },
     logging: { level: 'warn' },
   };
@@ -82,6 +90,8 @@ class Rig {
   /** Task ids that came from an event's first acknowledgement (counted as accepted events). */
   fromEvents = 0;
   stopKilling = false;
+  /** Why the killer gave up (a restart that failed), for the submitter to stop at once. */
+  failure: Error | null = null;
 
   constructor(
     readonly opts: Required<Omit<ChaosOptions, 'log'>> & Pick<ChaosOptions, 'log'>,
@@ -115,7 +125,7 @@ class Rig {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
-  const opts = { eventShare: 0.2, killEveryMs: [300, 1500] as const, latencyMs: [5, 40] as const, maxOutstanding: 24, deadlineMs: 240_000, ...options };
+  const opts = { eventShare: 0.2, killEveryMs: [300, 1500] as const, latencyMs: [5, 40] as const, maxOutstanding: 24, perSecond: 10, deadlineMs: 240_000, ...options };
   const started = performance.now();
   const model = createChaosModel({ seed: opts.seed, latencyMs: opts.latencyMs, maxRequests: opts.tasks * 16 + 200 });
   const server = await model.fake.start();
@@ -127,7 +137,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const deadline = Date.now() + opts.deadlineMs;
   try {
     await rig.start();
-    const killer = killLoop(rig, deadline);
+    const killer = killLoop(rig, deadline).catch((err: unknown) => {
+      rig.failure = err instanceof Error ? err : new Error(String(err));
+    });
     try {
       await drive(rig, deadline);
     } finally {
@@ -145,9 +157,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
 
 /** Submits until enough are accepted and polls until every task the supervisor has is terminal. */
 async function drive(rig: Rig, deadline: number): Promise<void> {
+  const started = performance.now();
   for (;;) {
+    if (rig.failure) throw rig.failure;
     if (Date.now() > deadline) throw rig.fail('the run did not finish in time');
-    while (rig.accepted < rig.opts.tasks && rig.outstanding.size < rig.opts.maxOutstanding) {
+    const due = Math.min(rig.opts.tasks, ((performance.now() - started) / 1000) * rig.opts.perSecond);
+    while (rig.accepted < due && rig.outstanding.size < rig.opts.maxOutstanding) {
       if (!(await submitOne(rig))) break;
     }
     await poll(rig);
@@ -188,8 +203,10 @@ async function poll(rig: Rig): Promise<void> {
     try {
       const view = await rig.client.get<TaskView>(`/v1/tasks/${id}`);
       if (TERMINAL_STATUSES.includes(view.status)) rig.outstanding.delete(id);
-    } catch {
-      return; // down or restarting: poll again later
+    } catch (err) {
+      // An accepted task the supervisor does not know: stop waiting, the checks name it.
+      if (err instanceof ApiError && err.status === 404) rig.outstanding.delete(id);
+      else return; // down or restarting: poll again later
     }
   }
 }
@@ -251,15 +268,27 @@ async function killOnce(rig: Rig): Promise<void> {
   rig.opts.log?.(`kill ${rig.kills.length}: accepted ${rig.accepted}, open steps ${kill.openKeys}, recovered in ${Math.round(recoveryMs)} ms`);
 }
 
+/** SIGTERM, and the exit code; null (after a kill -9) if it does not exit within `ms`. */
+async function stopWithin(daemon: Daemon, ms: number): Promise<number | null> {
+  const timer = sleep(ms, 'timeout' as const);
+  const code = await Promise.race([daemon.stop(), timer]);
+  if (code !== 'timeout') return code;
+  await daemon.kill9();
+  return null;
+}
+
 /** Last kill -9 (the journal then holds the whole history), restart and check, clean stop. */
 async function finish(rig: Rig, model: ChaosModel, started: number): Promise<ChaosRun> {
   await rig.daemon?.kill9();
   const history = await readStore(rig.stateDir);
   await rig.start();
   const apiStatus = new Map<string, string>();
-  for (const id of rig.acceptedTasks) apiStatus.set(id, (await rig.client.get<TaskView>(`/v1/tasks/${id}`).catch(() => null))?.status ?? 'missing');
+  for (const id of rig.acceptedTasks) {
+    const view = await rig.client.get<TaskView>(`/v1/tasks/${id}`).catch(() => null);
+    if (view) apiStatus.set(id, view.status);
+  }
   const restored = await spendOf(rig.client);
-  const stopCode = (await rig.daemon?.stop()) ?? null;
+  const stopCode = rig.daemon ? await stopWithin(rig.daemon, STOP_MS) : null;
   rig.daemon = null;
   const afterStop = await readStore(rig.stateDir);
   return {

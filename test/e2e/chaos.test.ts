@@ -47,6 +47,7 @@ describe(`chaos: kill -9 under load (CHAOS_SEED=${SEED})`, () => {
     // Each task's outcome is fixed by the seed: a replay that took another path shows here.
     expect(found('wrongOutcomes', t.wrongOutcomes)).toEqual(none('wrongOutcomes'));
     expect(found('apiMismatch', t.apiMismatch)).toEqual(none('apiMismatch'));
+    expect(found('apiMissing', t.apiMissing)).toEqual(none('apiMissing'));
   });
 
   it('archives every finished task with its outcome on a clean stop, leaving nothing active', () => {

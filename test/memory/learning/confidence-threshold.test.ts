@@ -24,8 +24,9 @@ describe('confidenceThreshold', () => {
     ['no outcomes: config', [], 0.8, 'config'],
     ['19 clean outcomes: below min evidence', at(0.9, 19, 0), 0.8, 'config'],
     ['20 clean outcomes at 0.9: lowest safe is 0.50 (all of them are ≥ 0.5)', at(0.9, 20, 0), 0.5, 'learned'],
-    ['bad ones at 0.6 push it to 0.65', [...at(0.6, 30, 10), ...at(0.9, 100, 1)], 0.65, 'learned'],
-    ['bad ones spread up to 0.7: 0.75', [...at(0.55, 10, 10), ...at(0.7, 40, 5), ...at(0.8, 100, 2)], 0.75, 'learned'],
+    ['bad ones at 0.6 push it to 0.61', [...at(0.6, 30, 10), ...at(0.9, 100, 1)], 0.61, 'learned'],
+    ['bad ones spread up to 0.7: 0.71', [...at(0.55, 10, 10), ...at(0.7, 40, 5), ...at(0.8, 100, 2)], 0.71, 'learned'],
+    ['bad ones up to 0.62: 0.63, a step the 0.05 grid could not take', [...at(0.62, 20, 10), ...at(0.63, 60, 0), ...at(0.9, 60, 1)], 0.63, 'learned'],
     ['unsafe everywhere: config', [...at(0.6, 50, 10), ...at(0.97, 50, 5)], 0.8, 'config'],
     ['safe only with too little evidence above: config', [...at(0.6, 50, 10), ...at(0.96, 10, 0)], 0.8, 'config'],
   ] as const)('%s', (_name, records, value, source) => {
@@ -34,18 +35,18 @@ describe('confidenceThreshold', () => {
   });
 
   it('picks the lowest safe threshold, not the first safe one from the top', () => {
-    // 0.50 is unsafe (bad at 0.5), 0.55 and above are safe; 0.95 alone would also be safe.
+    // 0.50 is unsafe (bad at 0.5), 0.51 and above are safe; 0.95 alone would also be safe.
     const t = confidenceThreshold(storeOf([...at(0.5, 10, 10), ...at(0.6, 50, 0), ...at(0.96, 50, 0)]).state, c20, 'marketing', 'content');
-    expect(t.value).toBe(0.55);
+    expect(t.value).toBe(0.51);
     expect(t.evidence).toEqual({ n: 100, wrong: 0, wrongRate: 0, labelled: 120, belowShare: 20 / 120 });
     expect(t.rule).toBe(
-      'lowest threshold from 0.50 to 0.95 (steps of 0.05) whose wrong-approval rate among outcomes with confidence at or above it stays <= 2.0% over >= 20 outcomes',
+      'lowest threshold from 0.50 to 0.95 (steps of 0.01) whose wrong-approval rate among outcomes with confidence at or above it stays <= 2.0% over >= 20 outcomes',
     );
   });
 
   it('honours the configured target', () => {
     const records = [...at(0.6, 47, 3), ...at(0.9, 50, 0)]; // 3% wrong from 0.6 up
-    expect(confidenceThreshold(storeOf(records).state, c20, 'marketing', 'content').value).toBe(0.65);
+    expect(confidenceThreshold(storeOf(records).state, c20, 'marketing', 'content').value).toBe(0.61);
     const loose = config({ learning: { wrongApprovalTarget: 0.05 } });
     expect(confidenceThreshold(storeOf(records).state, loose, 'marketing', 'content').value).toBe(0.5);
   });
@@ -73,6 +74,6 @@ describe('confidenceThreshold', () => {
 
   it('counts a person-approved outcome later found wrong as a wrong approval', () => {
     const records = [...at(0.9, 40, 0), ...Array.from({ length: 5 }, () => decided(0.6, true, { wrong: true }))];
-    expect(confidenceThreshold(storeOf(records).state, c20, 'marketing', 'content').value).toBe(0.65);
+    expect(confidenceThreshold(storeOf(records).state, c20, 'marketing', 'content').value).toBe(0.61);
   });
 });

@@ -21,7 +21,7 @@ const c = config({ learning: { minEvidence: 20, window: 50 } });
 const readSchema = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
-const otherVersion = (): unknown => parseLearningState({ ...emptyLearningState(), schemaVersion: 2 });
+const otherVersion = (): unknown => parseLearningState({ ...emptyLearningState(), schemaVersion: 3 });
 
 describe('LearningStore', () => {
   it('stays bounded at 10× the window, and the rules see every record through the aggregates', () => {
@@ -64,6 +64,7 @@ describe('LearningStore', () => {
     const damaged = { ...emptyLearningState(), window: [{ id: 'x' }] };
     expect(() => parseLearningState(damaged)).toThrowError(expect.objectContaining({ code: 'STORE_CORRUPT' }) as Error);
     expect(() => parseLearningState(null)).toThrowError(expect.objectContaining({ code: 'STORE_VERSION' }) as Error);
+    expect(() => parseLearningState({ ...emptyLearningState(), schemaVersion: 0 })).toThrowError(expect.objectContaining({ code: 'STORE_VERSION' }) as Error);
   });
 
   it('refuses an invalid outcome', () => {

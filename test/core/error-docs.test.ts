@@ -1,0 +1,21 @@
+// Every stable error code is documented in the README, and the README documents no code that
+// does not exist (STYLE practice 4).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../core/errors.js';
+import { HTTP_ERROR_CODES } from '../../server/index.js';
+
+const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('## Error codes'), readme.indexOf('## Benchmarks'));
+
+describe('error codes in the docs', () => {
+  it('documents every code of the registry in the README table', () => {
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+
+  it('names every HTTP-only code', () => {
+    for (const code of Object.keys(HTTP_ERROR_CODES)) expect(section).toContain(`\`${code}\``);
+  });
+});
