@@ -12,7 +12,8 @@ const section = readme.slice(readme.indexOf('## Error codes'), readme.indexOf('#
 describe('error codes in the docs', () => {
   it('documents every code of the registry in the README table', () => {
     const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
-    expect(documented.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect(new Set(documented)).toEqual(new Set(Object.keys(ERROR_CODES)));
+    expect(documented).toHaveLength(Object.keys(ERROR_CODES).length);
   });
 
   it('names every HTTP-only code', () => {

@@ -270,7 +270,7 @@ async function killOnce(rig: Rig): Promise<void> {
 
 /** SIGTERM, and the exit code; null (after a kill -9) if it does not exit within `ms`. */
 async function stopWithin(daemon: Daemon, ms: number): Promise<number | null> {
-  const timer = sleep(ms, 'timeout' as const);
+  const timer = sleep(ms, 'timeout' as const, { ref: false });
   const code = await Promise.race([daemon.stop(), timer]);
   if (code !== 'timeout') return code;
   await daemon.kill9();
