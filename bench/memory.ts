@@ -11,15 +11,24 @@ import { createStubModel } from './stub-model.js';
 const GOAL_MB = 300;
 const IN_FLIGHT = 50;
 
-async function settledRss(): Promise<{ rssMb: number; heapMb: number }> {
+interface Footprint {
+  rssMb: number;
+  heapMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
+async function settledRss(): Promise<Footprint> {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) {
     gc?.();
     await tick(20);
   }
   const m = process.memoryUsage();
-  return { rssMb: mb(m.rss), heapMb: mb(m.heapUsed) };
+  return { rssMb: mb(m.rss), heapMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
 }
+
+const show = (f: Footprint): string => `${fmt(f.rssMb)} MB RSS (heap used ${fmt(f.heapMb)} of ${fmt(f.heapTotalMb)} MB, external ${fmt(f.externalMb)} MB)`;
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const active = Number(argv.find((a) => a.startsWith('--active='))?.slice('--active='.length) ?? 10_000);
@@ -41,8 +50,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     const peakMb = rss.peakMb();
     rss.stop();
     console.log(`memory: ${fmt(active)} tasks awaiting approval (manual mode), filled in ${fmt(fillMs / 1000, 1)} s (${fmt((active / fillMs) * 1000)} tasks/s)${hasGc ? '' : ' — no --expose-gc: figures include garbage'}`);
-    console.log(`  empty supervisor ${fmt(empty.rssMb)} MB RSS (heap ${fmt(empty.heapMb)} MB); with ${fmt(pending)} pending approvals ${fmt(full.rssMb)} MB RSS (heap ${fmt(full.heapMb)} MB); peak ${fmt(peakMb)} MB`);
-    console.log(`  ${fmt(((full.rssMb - empty.rssMb) * 1024) / active, 1)} KB per active task`);
+    console.log(`  empty supervisor: ${show(empty)}`);
+    console.log(`  ${fmt(pending)} pending approvals: ${show(full)}; peak RSS ${fmt(peakMb)} MB`);
+    console.log(`  ${fmt(((full.rssMb - empty.rssMb) * 1024) / active, 1)} KB RSS and ${fmt(((full.heapMb - empty.heapMb) * 1024) / active, 1)} KB heap per active task`);
     printResult({
       bench: 'memory',
       rows: [

@@ -87,7 +87,7 @@ export class ActivityMemo {
       const e = this.entries.get(key);
       if (!e) continue;
       if (e.intents > 0) out.push({ t: 'intent', key, taskId, at: 0, ...(e.data === undefined ? {} : { data: e.data }) });
-      for (let i = 0; i < e.calls; i++) out.push({ t: 'call', key, taskId, at: 0, model: '' });
+      for (let i = 0; i < e.calls; i++) out.push({ t: 'call', key, taskId, at: 0, model: '', estimateUsd: 0 });
       if (e.result) out.push({ t: 'result', key, taskId, at: 0, value: e.result.value, costUsd: e.result.costUsd, rerun: false });
     }
     return out;

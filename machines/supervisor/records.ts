@@ -8,8 +8,11 @@ export type JournalRecord =
   | { t: 'task'; record: TaskRecord }
   /** An activity is about to run (written before any model call). */
   | { t: 'intent'; key: string; taskId: string; at: number; estimateUsd?: number; data?: unknown }
-  /** A model request is about to be sent for activity `key` (the API may bill it from here on). */
-  | { t: 'call'; key: string; taskId: string; at: number; model: string }
+  /**
+   * A model request is about to be sent for activity `key` (the API may bill it from here on).
+   * `estimateUsd` is its worst case: what a restart charges when the answer was cut off.
+   */
+  | { t: 'call'; key: string; taskId: string; at: number; model: string; estimateUsd: number }
   /** An activity finished; `value` is returned on replay instead of running it again. */
   | { t: 'result'; key: string; taskId: string; at: number; value: unknown; costUsd: number; rerun: boolean }
   | { t: 'event'; seq: number; key?: string; event: SupervisorEvent }

@@ -28,6 +28,9 @@ export interface ReplaySummary {
   tasks: number;
   finished: number;
   reruns: number;
+  /** Requests cut off by a crash, charged at their worst case. */
+  orphanCalls: number;
+  orphanUsd: number;
 }
 
 interface Replay {
@@ -38,6 +41,28 @@ interface Replay {
   spent: number;
   tasks: number;
   open: Set<string>;
+  /** Per key, the estimates of requests sent and not yet answered in the journal. */
+  calls: Map<string, { usd: number; today: boolean; taskId: string }[]>;
+}
+
+/**
+ * A request whose answer a crash cut off may have been billed, at an unknown cost: the ledger
+ * charges its worst-case estimate (reliability.md §9 test 9: both attempts are charged), so the
+ * hard limit holds whatever the crash timing. The last request of a key is the one its result
+ * answers; every earlier one, and every one of a key with no result, is such an orphan.
+ */
+function chargeOrphans(acc: Replay): { count: number; usd: number } {
+  let count = 0;
+  let usd = 0;
+  for (const pending of acc.calls.values()) {
+    for (const c of pending) {
+      count++;
+      usd += c.usd;
+      acc.spentByTask[c.taskId] = (acc.spentByTask[c.taskId] ?? 0) + c.usd;
+      if (c.today) acc.spent += c.usd;
+    }
+  }
+  return { count, usd };
 }
 
 type Handler<K extends JournalRecord['t']> = (r: Extract<JournalRecord, { t: K }>, t: ReplayTargets, acc: Replay) => void;
@@ -53,10 +78,14 @@ const REPLAY: { [K in JournalRecord['t']]: Handler<K> } = {
   call: (r, t, acc) => {
     t.memo.replay(r);
     acc.open.add(r.key);
+    const pending = acc.calls.get(r.key) ?? [];
+    pending.push({ usd: r.estimateUsd, today: dayOf(r.at) === t.today, taskId: r.taskId });
+    acc.calls.set(r.key, pending);
   },
   result: (r, t, acc) => {
     t.memo.replay(r);
     acc.open.delete(r.key);
+    acc.calls.get(r.key)?.pop(); // the request this result answers
     // The per-task cap covers a task's life; the daily limit only today.
     if (r.costUsd > 0) acc.spentByTask[r.taskId] = (acc.spentByTask[r.taskId] ?? 0) + r.costUsd;
     if (r.costUsd > 0 && dayOf(r.at) === t.today) acc.spent += r.costUsd;
@@ -93,14 +122,15 @@ function markRoutedEvents(records: readonly JournalRecord[], seen: Map<string, n
 }
 
 export function replayJournal(records: readonly JournalRecord[], t: ReplayTargets): ReplaySummary {
-  const acc: Replay = { finals: [], queued: new Map(), origins: new Set(), spentByTask: {}, spent: 0, tasks: 0, open: new Set() };
+  const acc: Replay = { finals: [], queued: new Map(), origins: new Set(), spentByTask: {}, spent: 0, tasks: 0, open: new Set(), calls: new Map() };
   for (const r of records) replayOne(r, t, acc);
   markRoutedEvents(records, t.seen);
   for (const f of acc.finals) {
     t.book.restoreFinal(f.taskId, f.outcome, f.reason);
     t.memo.forget(f.taskId);
   }
+  const orphans = chargeOrphans(acc);
   t.ledger.restoreSpent(t.today, acc.spent, acc.spentByTask);
   for (const [id, routed] of acc.queued) if (!acc.origins.has(id)) t.intake.enqueue(routed);
-  return { records: records.length, tasks: acc.tasks, finished: acc.finals.length, reruns: acc.open.size };
+  return { records: records.length, tasks: acc.tasks, finished: acc.finals.length, reruns: acc.open.size, orphanCalls: orphans.count, orphanUsd: orphans.usd };
 }

@@ -124,7 +124,8 @@ export class Supervisor implements SupervisorApi {
       offline: opts.model.offline,
       worstCaseCost: (req) => opts.model.worstCaseCost(req),
       async call(req) {
-        await sink.append({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model });
+        const estimateUsd = opts.model.worstCaseCost(req);
+        await sink.append({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model, estimateUsd });
         memo.noteCall(req.stepKey);
         return opts.model.call(req);
       },

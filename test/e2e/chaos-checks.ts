@@ -57,7 +57,10 @@ export interface ChaosRun {
 }
 
 interface KeyFacts {
+  /** Times of the key's `call` records, in order. */
   calls: number[];
+  /** Their worst-case estimates, in the same order. */
+  estimates: number[];
   results: Extract<JournalRecord, { t: 'result' }>[];
 }
 
@@ -65,11 +68,14 @@ function byKey(records: readonly JournalRecord[]): Map<string, KeyFacts> {
   const keys = new Map<string, KeyFacts>();
   const of = (key: string): KeyFacts => {
     let k = keys.get(key);
-    if (!k) keys.set(key, (k = { calls: [], results: [] }));
+    if (!k) keys.set(key, (k = { calls: [], estimates: [], results: [] }));
     return k;
   };
   for (const r of records) {
-    if (r.t === 'call') of(r.key).calls.push(r.at);
+    if (r.t === 'call') {
+      of(r.key).calls.push(r.at);
+      of(r.key).estimates.push(r.estimateUsd);
+    }
     if (r.t === 'result') of(r.key).results.push(r);
   }
   return keys;
@@ -152,6 +158,9 @@ export function checkReruns(run: ChaosRun) {
  * recorded cost r (0 or one unit):
  *   lost(k) = b − r / UNIT ∈ [0, c − 1],  billed = recorded + UNIT × Σ lost(k),  Σ lost ≤ re-runs.
  * No key is billed without a `call` record (nothing reaches the API unjournaled).
+ * The supervisor cannot know what a cut request cost, so a restart charges every unanswered
+ * `call` at its worst-case estimate (orphanMicros): the spend it restores is recorded + orphans,
+ * never below what was billed.
  */
 export function checkSpend(run: ChaosRun) {
   const keys = byKey(run.records);
@@ -159,6 +168,7 @@ export function checkSpend(run: ChaosRun) {
   const lostOutOfRange: string[] = [];
   let recordedMicros = 0;
   let lostRequests = 0;
+  let orphanMicros = 0;
   for (const [key, k] of keys) {
     const result = k.results[0];
     const r = result ? micros(result.costUsd) : 0;
@@ -167,10 +177,11 @@ export function checkSpend(run: ChaosRun) {
     const lost = (run.billed.get(key) ?? 0) - r / UNIT_MICROS;
     if (lost < 0 || lost > Math.max(0, k.calls.length - (result ? 1 : 0))) lostOutOfRange.push(`${key}: billed ${run.billed.get(key) ?? 0}, calls ${k.calls.length}, recorded ${r} µ$`);
     lostRequests += Math.max(0, lost);
+    for (const usd of result ? k.estimates.slice(0, -1) : k.estimates) orphanMicros += micros(usd);
   }
   const billedWithoutCall = [...run.billed.keys()].filter((key) => (keys.get(key)?.calls.length ?? 0) === 0);
   const billedMicros = [...run.billed.values()].reduce((sum, n) => sum + n * UNIT_MICROS, 0);
-  return { recordedMicros, billedMicros, lostRequests, lostMicros: lostRequests * UNIT_MICROS, costMismatch, lostOutOfRange, billedWithoutCall };
+  return { recordedMicros, billedMicros, orphanMicros, lostRequests, lostMicros: lostRequests * UNIT_MICROS, costMismatch, lostOutOfRange, billedWithoutCall };
 }
 
 /**

@@ -57,9 +57,18 @@ export const micros = (usd: number): number => Math.round(usd * 1_000_000);
 /** Spend the ledger restores from these records for `day` (settled results + compacted spend). */
 export function journalSpendMicros(records: readonly JournalRecord[], day: string): number {
   let usd = 0;
+  // A call superseded by a later call of the same key was cut by a kill: the restart after that
+  // kill charged its worst-case estimate (machines/supervisor/recovery.ts).
+  const lastCall = new Map<string, Extract<JournalRecord, { t: 'call' }>>();
   for (const r of records) {
     if (r.t === 'result' && r.costUsd > 0 && dayOf(r.at) === day) usd += r.costUsd;
     if (r.t === 'spend' && r.day === day) usd += r.usd;
+    if (r.t === 'call') {
+      const previous = lastCall.get(r.key);
+      if (previous && dayOf(previous.at) === day) usd += previous.estimateUsd;
+      lastCall.set(r.key, r);
+    }
+    if (r.t === 'result') lastCall.delete(r.key);
   }
   return micros(usd);
 }

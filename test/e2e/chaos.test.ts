@@ -65,7 +65,7 @@ describe(`chaos: kill -9 under load (CHAOS_SEED=${SEED})`, () => {
     expect(r.reruns).toBeLessThanOrEqual(r.bound); // kills × globalInFlight
   });
 
-  it('records exactly what the fake billed, less only requests a kill cut (each one an ambiguous call)', () => {
+  it('records exactly what the fake billed, less only requests a kill cut, which a restart charges at their worst case', () => {
     const s = checkSpend(run);
     expect(found('billedWithoutCall', s.billedWithoutCall)).toEqual(none('billedWithoutCall'));
     expect(found('costMismatch', s.costMismatch)).toEqual(none('costMismatch'));
@@ -73,7 +73,9 @@ describe(`chaos: kill -9 under load (CHAOS_SEED=${SEED})`, () => {
     expect({ seed: SEED, billedMicros: s.recordedMicros + s.lostMicros }).toEqual({ seed: SEED, billedMicros: s.billedMicros });
     expect(s.lostMicros % UNIT_MICROS).toBe(0);
     expect(s.lostRequests).toBeLessThanOrEqual(checkReruns(run).reruns);
-    expect({ seed: SEED, restoredMicros: run.restoredSpendMicros }).toEqual({ seed: SEED, restoredMicros: s.recordedMicros });
+    // A restart charges each cut request at its worst case: never less than the fake billed.
+    expect({ seed: SEED, restoredMicros: run.restoredSpendMicros }).toEqual({ seed: SEED, restoredMicros: s.recordedMicros + s.orphanMicros });
+    expect(s.recordedMicros + s.orphanMicros).toBeGreaterThanOrEqual(s.billedMicros);
   });
 
   it('restores the spend already used after every kill and never resets it (§9 test 18)', () => {
