@@ -44,6 +44,7 @@ import { SlaWatcher } from './sla.js';
 import { buildStatus } from './status.js';
 import { compactionRecords } from './compaction.js';
 import { createNotifier } from './notifier.js';
+import { createInspector } from './inspect.js';
 import type { Post } from './notifier.js';
 import { TaskBook } from './task-book.js';
 import { newView, TaskViews } from './task-views.js';
@@ -172,7 +173,7 @@ export class Supervisor implements SupervisorApi {
       mailbox: agentLimits(kind).mailbox,
       breaker: agentLimits(kind).breaker,
     }));
-    const root = createActor(rootLogic, { clock, systemId: 'supervisor' });
+    const root = createActor(rootLogic, { clock, systemId: 'supervisor', inspect: createInspector(logger) });
     root.subscribe({ error: onError });
     root.start();
     const children = (): Record<string, AnyActorRef> => (root.getSnapshot() as { children: Record<string, AnyActorRef> }).children;
