@@ -9,8 +9,8 @@ import { createOfflineModel } from '../../../agents/offline/index.js';
 import { ModelCallError } from '../../../core/errors.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+import { BRIEF as brief } from './replies.js';
 
-const brief = { goal: 'Get sign-ups for v2', channel: 'tweet', audience: 'SaaS marketers', tone: 'plain', constraints: [], brandNotes: '', canonNotes: '', contentType: 'tweet' };
 
 let dir = '';
 afterEach(async () => {

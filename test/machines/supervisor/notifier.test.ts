@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../../agents/offline/index.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+import { BRIEF as brief } from './replies.js';
 
-const brief = { goal: 'Get sign-ups for v2', channel: 'tweet', audience: 'SaaS marketers', tone: 'plain', constraints: [], brandNotes: '', canonNotes: '', contentType: 'tweet' };
 
 let dir = '';
 afterEach(async () => {

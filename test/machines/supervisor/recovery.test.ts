@@ -9,19 +9,10 @@ import type { StructuredCallRequest, StructuredCallResult, StructuredModel } fro
 import { createOfflineModel } from '../../../agents/offline/index.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+import { BRIEF as brief } from './replies.js';
 import { nodeFsOps } from '../../../memory/fs-ops.js';
 import type { FsOps } from '../../../memory/fs-ops.js';
 
-const brief = {
-  goal: 'Get early-access sign-ups for the v2 analytics dashboard',
-  channel: 'blog',
-  audience: 'Heads of marketing at mid-size SaaS companies',
-  tone: 'clear, confident, no hype',
-  constraints: ['no pricing'],
-  brandNotes: '',
-  canonNotes: '',
-  contentType: 'launch-announcement',
-};
 const config = resolveConfig({ version: 1, mode: 'full' });
 
 let dir = '';

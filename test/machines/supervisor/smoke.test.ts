@@ -5,17 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../../agents/offline/index.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+import { BRIEF as brief } from './replies.js';
 
-const brief = {
-  goal: 'Get early-access sign-ups for the v2 analytics dashboard',
-  channel: 'blog',
-  audience: 'Heads of marketing at mid-size SaaS companies',
-  tone: 'clear, confident, no hype',
-  constraints: ['no pricing'],
-  brandNotes: "We say 'teams', not 'users'.",
-  canonNotes: '',
-  contentType: 'launch-announcement',
-};
 
 let dir = '';
 afterEach(async () => {
