@@ -120,7 +120,7 @@ async function readPeers(path: string | null): Promise<PeerResult[]> {
   }
 }
 
-function peerRows(ours: Throughput, peers: readonly PeerResult[]): BenchRow[] {
+function peerRows(ours: Throughput, peakRssMb: number, peers: readonly PeerResult[]): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const p of peers) {
     const goal = p.bench.includes('langgraph') ? GOALS.vsLangGraph : p.bench.includes('mastra') ? GOALS.vsMastra : null;
@@ -141,7 +141,7 @@ function peerRows(ours: Throughput, peers: readonly PeerResult[]): BenchRow[] {
       goal: goal === null ? '' : `>= ${goal}×`,
       met: goal === null ? null : conRatio >= goal,
     });
-    rows.push({ metric: `peak RSS vs ${p.bench}`, baseline: `${fmt(p.peakRssMb)} MB`, figure: '', ratio: '', goal: '', met: null });
+    rows.push({ metric: `peak RSS vs ${p.bench}`, baseline: `${fmt(p.peakRssMb)} MB`, figure: `${fmt(peakRssMb)} MB`, ratio: times(peakRssMb / p.peakRssMb), goal: '', met: null });
   }
   return rows;
 }
@@ -169,6 +169,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   console.log(`  agentry (durable, ajv):   ${fmt(ours.sequentialPerSec)}/s sequential, ${fmt(ours.concurrentPerSec)}/s with ${opts.inFlight} in flight, peak RSS ${fmt(peakRssMb)} MB`);
   console.log(`  outcomes ${JSON.stringify(ours.outcomes)}; model calls ${ours.modelCalls}; journal ${ours.journal.appends} records in ${ours.journal.fsyncs} fsyncs`);
   const peers = await readPeers(opts.peers);
+  if (opts.peers === null) console.log('  peers: not in this run (npm run bench runs LangGraph.js and Mastra first when installed)');
   const seqRatio = ours.sequentialPerSec / bare.sequentialPerSec;
   const conRatio = ours.concurrentPerSec / bare.concurrentPerSec;
   const total = opts.warmup + 2 * opts.tasks;
@@ -179,7 +180,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       { metric: `tasks/s ${opts.inFlight} in flight vs bare XState`, baseline: `${fmt(bare.concurrentPerSec)}/s`, figure: `${fmt(ours.concurrentPerSec)}/s`, ratio: times(conRatio), goal: '', met: null },
       { metric: 'peak RSS (whole process)', baseline: '', figure: `${fmt(peakRssMb)} MB`, ratio: '', goal: `< ${GOALS.peakRssMb} MB`, met: peakRssMb < GOALS.peakRssMb },
       { metric: 'tasks completed', baseline: '', figure: `${ours.outcomes['completed'] ?? 0}/${total}`, ratio: '', goal: `${total}/${total}`, met: ours.outcomes['completed'] === total },
-      ...peerRows(ours, peers),
+      ...peerRows(ours, peakRssMb, peers),
     ],
     data: { options: opts, bare, agentry: ours, peakRssMb, peers },
   });

@@ -27,7 +27,7 @@ export interface Step {
   emits: Array<EventOf<'agent.breaker'> | EventOf<'agent.failed'>>;
   /** Global in-flight tokens to give back. */
   release: number;
-  /** A child run to stop (cancellation). */
+  /** A child run to stop (cancelled or finished). */
   stop?: string;
   /** Where the result of an accepted request goes. */
   hold?: { requestId: string; replyTo: AnyActorRef };
@@ -67,13 +67,14 @@ export function settleStep(ctx: AgentContext, requestId: string, outcome: RunOut
   const base = { startedAt: run.startedAt, now, inFlightAfter: inFlight.length };
   if (outcome.ok) {
     const stats = recordEnd(ctx.stats, { ...base, outcome: 'success', costUsd: outcome.result.costUsd });
-    const step: Step = { patch: { inFlight, stats }, replies: [{ result: { type: 'agent.result', requestId, ok: true, result: outcome.result } }], emits: [], release: 1 };
+    // A finished run is stopped: XState keeps done children, and copies them on every spawn.
+    const step: Step = { patch: { inFlight, stats }, replies: [{ result: { type: 'agent.result', requestId, ok: true, result: outcome.result } }], emits: [], release: 1, stop: run.runId };
     return withBreaker(ctx, { type: 'success', requestId }, now, step);
   }
   const e = toAgentryError(outcome.error);
   const stats = recordEnd(ctx.stats, { ...base, outcome: 'failure', error: { code: e.code, message: e.message } });
   const failed = createEvent('agent.failed', { agent: ctx.kind, code: e.code, message: e.message, ...taskOf(run.stepKey) }, now);
-  const step: Step = { patch: { inFlight, stats }, replies: [{ result: failure(requestId, e) }], emits: [failed], release: 1 };
+  const step: Step = { patch: { inFlight, stats }, replies: [{ result: failure(requestId, e) }], emits: [failed], release: 1, stop: run.runId };
   const verdict: BreakerInput = countsAgainstBreaker(e.code, e.fault) ? { type: 'failure', requestId, now } : { type: 'release', requestId };
   return withBreaker(ctx, verdict, now, step);
 }

@@ -50,7 +50,18 @@ export class ActivityMemo {
   constructor(
     private readonly journal: JournalSink,
     private readonly now: () => number,
+    private readonly onWriteError: (err: unknown) => void = () => {},
   ) {}
+
+  /**
+   * Intents and results need order, not their own fsync: the journal writes in call order, and
+   * every acknowledgment (a task accepted, a model request about to go out, a final outcome) waits
+   * for a group commit that covers all records before it. A failed write puts the journal in its
+   * failed state, so the next acknowledged append fails too and nothing is acknowledged.
+   */
+  private write(record: JournalRecord): void {
+    this.journal.append(record).catch(this.onWriteError);
+  }
 
   /** Feeds one replayed journal record. */
   replay(record: JournalRecord): void {
@@ -117,7 +128,7 @@ export class ActivityMemo {
     const intent: JournalRecord = { t: 'intent', key, taskId, at: this.now() };
     if (opts.estimateUsd !== undefined) intent.estimateUsd = opts.estimateUsd;
     if (e.data !== undefined) intent.data = e.data;
-    await this.journal.append(intent);
+    this.write(intent);
     e.intents += 1;
     let outcome: { value: unknown; costUsd: number };
     try {
@@ -127,12 +138,12 @@ export class ActivityMemo {
       if (err instanceof AgentryError && !NOT_RECORDED.includes(err.code)) {
         const costUsd = typeof err.details['costUsd'] === 'number' ? err.details['costUsd'] : 0;
         const value: RecordedError = { error: { code: err.code, message: err.message, costUsd } };
-        await this.journal.append({ t: 'result', key, taskId, at: this.now(), value, costUsd, rerun });
+        this.write({ t: 'result', key, taskId, at: this.now(), value, costUsd, rerun });
         e.result = { value, costUsd };
       }
       throw err;
     }
-    await this.journal.append({ t: 'result', key, taskId, at: this.now(), value: outcome.value, costUsd: outcome.costUsd, rerun });
+    this.write({ t: 'result', key, taskId, at: this.now(), value: outcome.value, costUsd: outcome.costUsd, rerun });
     e.result = outcome;
     return { value: outcome.value as T, costUsd: outcome.costUsd, replayed: false };
   }

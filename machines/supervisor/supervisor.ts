@@ -113,7 +113,7 @@ export class Supervisor implements SupervisorApi {
       opts.learning?.onEvent(e);
       notify(e);
     });
-    const memo = new ActivityMemo(sink, () => clock.now());
+    const memo = new ActivityMemo(sink, () => clock.now(), onError);
     const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
     const approvals = new Approvals(clock);
     const views = new TaskViews();
@@ -167,13 +167,14 @@ export class Supervisor implements SupervisorApi {
       actors: { agentStep: agentStepLogic(rt), gate: gateLogic(rt), approval: approvalLogic(rt), heal: healLogic(rt), execute: executeLogic(rt) },
     });
     const agentLimits = (kind: AgentKind) => config().agents[kind];
-    const rootLogic = createRootMachine(agentMachine, provided, (kind) => ({
+    const rootLogic = createRootMachine(agentMachine, (kind) => ({
       kind,
       concurrency: agentLimits(kind).concurrency,
       mailbox: agentLimits(kind).mailbox,
       breaker: agentLimits(kind).breaker,
     }));
-    const root = createActor(rootLogic, { clock, systemId: 'supervisor', inspect: createInspector(logger) });
+    const inspect = createInspector(logger);
+    const root = createActor(rootLogic, { clock, systemId: 'supervisor', inspect });
     root.subscribe({ error: onError });
     root.start();
     const children = (): Record<string, AnyActorRef> => (root.getSnapshot() as { children: Record<string, AnyActorRef> }).children;
@@ -185,8 +186,7 @@ export class Supervisor implements SupervisorApi {
     let supervisorRef: Supervisor | undefined;
     book = new TaskBook({
       rt,
-      send: (e) => root.send(e),
-      child: (id) => children()[id],
+      createActor: (record) => createActor(provided, { input: record, clock, inspect }),
       learnedTier: (contentType) => opts.learning?.tier(contentType),
       onFinished: (record, outcome) => supervisorRef?.onTaskFinished(record.id, outcome),
     });
@@ -347,6 +347,7 @@ export class Supervisor implements SupervisorApi {
     this.rt.sla.close();
     this.rt.approvals.close();
     this.agentHandles.close();
+    this.book.stopAll();
     this.root.stop();
     await this.compacting;
     if (this.journal.state === 'ok') await this.compact();

@@ -13,7 +13,6 @@ import { initialContext } from '../task/context.js';
 import type { TaskContext, TaskRecord } from '../task/context.js';
 import { authorInput, text } from '../task/inputs.js';
 import type { TaskOutcome } from '../task/task-machine.js';
-import type { RootEvent } from './root-machine.js';
 import type { Runtime } from './runtime.js';
 import { isTerminal, newView, statusOf } from './task-views.js';
 
@@ -22,8 +21,8 @@ type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];
 
 export interface TaskBookDeps {
   rt: Runtime;
-  send(event: RootEvent): void;
-  child(taskId: string): AnyActorRef | undefined;
+  /** A new, not yet started task actor for `record`. */
+  createActor(record: TaskRecord): AnyActorRef;
   learnedTier(contentType: string): ReviewTier | undefined;
   onFinished(record: TaskRecord, outcome: TaskOutcome): void;
 }
@@ -39,6 +38,13 @@ export class TaskBook {
   readonly records = new Map<string, TaskRecord>();
   readonly outcomes = new Map<string, TaskOutcome>();
   private readonly subscriptions = new Map<string, Subscription>();
+  /**
+   * Live task actors. Kept here rather than as children of the root actor: XState copies a
+   * parent's children on every spawn and stop, which makes 10k active tasks quadratic.
+   */
+  private readonly actors = new Map<string, AnyActorRef>();
+  /** Tasks accepted and not finished (flows included). */
+  private readonly active = new Set<string>();
   private draining = false;
 
   constructor(private readonly deps: TaskBookDeps) {}
@@ -119,6 +125,7 @@ export class TaskBook {
   admit(record: TaskRecord): TaskView {
     const { rt } = this.deps;
     this.records.set(record.id, record);
+    this.active.add(record.id);
     const waiting = this.waitingFor(record);
     const status: TaskStatus = record.children ? 'running' : waiting.length > 0 ? 'blocked' : 'pending';
     const view = newView(record, status);
@@ -152,6 +159,7 @@ export class TaskBook {
   /** After replay: spawn every task that can run; the others wait. */
   resumeAll(): number {
     let resumed = 0;
+    for (const record of this.records.values()) if (!this.outcomes.has(record.id)) this.active.add(record.id);
     for (const record of this.records.values()) {
       if (this.outcomes.has(record.id) || record.children) continue;
       const waiting = this.waitingFor(record);
@@ -189,14 +197,22 @@ export class TaskBook {
   }
 
   private spawn(record: TaskRecord): void {
-    this.deps.send({ type: 'task.spawn', record });
-    const child = this.deps.child(record.id);
-    if (!child) return;
+    const child = this.deps.createActor(record);
+    this.actors.set(record.id, child);
     const sub = child.subscribe({
       next: (snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }) => this.onSnapshot(record, snap),
       error: (err: unknown) => void this.finish(record, 'failed', `task actor crashed: ${String(err)}`),
     });
     this.subscriptions.set(record.id, sub);
+    child.start();
+  }
+
+  /** Stops every task actor (shutdown); their work resumes from the journal after a restart. */
+  stopAll(): void {
+    for (const sub of this.subscriptions.values()) sub.unsubscribe();
+    this.subscriptions.clear();
+    for (const actor of this.actors.values()) actor.stop();
+    this.actors.clear();
   }
 
   private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }): void {
@@ -225,7 +241,9 @@ export class TaskBook {
     const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: outcome, message: reason } } : { status: outcome }, now);
     rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
-    if (this.deps.child(record.id)) this.deps.send({ type: 'task.stop', taskId: record.id });
+    this.actors.get(record.id)?.stop();
+    this.actors.delete(record.id);
+    this.active.delete(record.id);
     this.deps.onFinished(record, outcome);
     this.unblockDependents(record.id);
     const parent = record.parentId ? this.records.get(record.parentId) : undefined;
@@ -235,7 +253,7 @@ export class TaskBook {
   private unblockDependents(doneId: string): void {
     const { rt } = this.deps;
     for (const r of this.records.values()) {
-      if (!r.dependsOn.includes(doneId) || this.outcomes.has(r.id) || this.deps.child(r.id)) continue;
+      if (!r.dependsOn.includes(doneId) || this.outcomes.has(r.id) || this.actors.has(r.id)) continue;
       const failed = this.failedDependency(r);
       if (failed !== undefined) {
         void this.finish(r, 'failed', `dependency ${failed} did not complete`);
@@ -268,9 +286,7 @@ export class TaskBook {
   }
 
   get activeCount(): number {
-    let n = 0;
-    for (const id of this.records.keys()) if (!this.outcomes.has(id)) n++;
-    return n;
+    return this.active.size;
   }
 
   isActive(id: string): boolean {
