@@ -75,7 +75,15 @@ export interface AgentView {
 
 export interface StatusView {
   mode: Mode;
-  health: { pid: number; uptimeSec: number; offline: boolean; draining: boolean; store: 'ok' | 'unavailable' };
+  health: {
+    pid: number;
+    uptimeSec: number;
+    offline: boolean;
+    draining: boolean;
+    store: 'ok' | 'unavailable';
+    /** Recovered tasks still waiting to be restarted after a start. */
+    recovering?: number;
+  };
   agents: AgentView[];
   queue: Record<Priority, number>;
   approvals: ApprovalView[];

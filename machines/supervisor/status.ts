@@ -16,6 +16,7 @@ export interface StatusSources {
   offline: boolean;
   draining: boolean;
   storeOk: boolean;
+  recovering: number;
 }
 
 const ACTION_TYPES = new Set(['action.executed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
@@ -44,7 +45,7 @@ export function buildStatus(s: StatusSources): StatusView {
   const spend = rt.ledger.view();
   return {
     mode: cfg.mode,
-    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable' },
+    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable', recovering: s.recovering },
     agents,
     queue,
     approvals: rt.approvals.list('pending'),

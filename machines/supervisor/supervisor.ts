@@ -76,6 +76,8 @@ const NO_LEARNING: Learned = { confidenceThreshold: () => undefined, model: () =
 
 export class Supervisor implements SupervisorApi {
   private draining = false;
+  /** Resolves once every recovered task has been restarted. */
+  recovered: Promise<number> = Promise.resolve(0);
   private readonly seen = new Map<string, number>();
   private readonly finishedViews: TaskView[] = [];
   private compactedAt = 0;
@@ -173,8 +175,9 @@ export class Supervisor implements SupervisorApi {
       mailbox: agentLimits(kind).mailbox,
       breaker: agentLimits(kind).breaker,
     }));
-    const inspect = createInspector(logger);
-    const root = createActor(rootLogic, { clock, systemId: 'supervisor', inspect });
+    // Inspection costs every transition a little: on only when its debug lines would be written.
+    const inspect = logger.isLevelEnabled('debug') ? createInspector(logger) : undefined;
+    const root = createActor(rootLogic, { clock, systemId: 'supervisor', ...(inspect ? { inspect } : {}) });
     root.subscribe({ error: onError });
     root.start();
     const children = (): Record<string, AnyActorRef> => (root.getSnapshot() as { children: Record<string, AnyActorRef> }).children;
@@ -186,7 +189,7 @@ export class Supervisor implements SupervisorApi {
     let supervisorRef: Supervisor | undefined;
     book = new TaskBook({
       rt,
-      createActor: (record) => createActor(provided, { input: record, clock, inspect }),
+      createActor: (record) => createActor(provided, { input: record, clock, ...(inspect ? { inspect } : {}) }),
       learnedTier: (contentType) => opts.learning?.tier(contentType),
       onFinished: (record, outcome) => supervisorRef?.onTaskFinished(record.id, outcome),
     });
@@ -222,7 +225,12 @@ export class Supervisor implements SupervisorApi {
       const view = views.get(id) ?? (record ? newView(record, outcome) : undefined);
       if (view) sup.finishedViews.push(view);
     }
-    const resumed = book.resumeAll();
+    // Serving starts now; recovered tasks restart in batches behind it (status shows how many are left).
+    sup.recovered = book.resumeAll().catch((err: unknown) => {
+      onError(err);
+      return 0;
+    });
+    const resumed = book.resuming;
     schedules.arm(config().schedules);
     events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
     logger.info({ replayed, resumed }, 'supervisor started');
@@ -232,7 +240,7 @@ export class Supervisor implements SupervisorApi {
   // ---- SupervisorApi -------------------------------------------------------------------------
 
   status(): StatusView {
-    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed' });
+    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming });
   }
 
   async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {

@@ -157,22 +157,35 @@ export class TaskBook {
   }
 
   /** After replay: spawn every task that can run; the others wait. */
-  resumeAll(): number {
-    let resumed = 0;
-    for (const record of this.records.values()) if (!this.outcomes.has(record.id)) this.active.add(record.id);
+  /**
+   * After replay: every unfinished task gets its view and deadlines at once; the ones that can run
+   * are restarted in batches, yielding between them, so the supervisor serves while it resumes.
+   * Resolves with the number restarted.
+   */
+  async resumeAll(batch = 250): Promise<number> {
+    const runnable: TaskRecord[] = [];
     for (const record of this.records.values()) {
-      if (this.outcomes.has(record.id) || record.children) continue;
+      if (this.outcomes.has(record.id)) continue;
+      this.active.add(record.id);
+      if (record.children) continue;
       const waiting = this.waitingFor(record);
       this.deps.rt.views.set(newView(record, waiting.length > 0 ? 'blocked' : 'pending'));
       this.armTaskSla(record);
-      if (waiting.length === 0 && this.failedDependency(record) === undefined) {
-        this.spawn(record);
-        resumed++;
-      }
+      if (waiting.length === 0 && this.failedDependency(record) === undefined) runnable.push(record);
+    }
+    this.resuming = runnable.length;
+    for (let i = 0; i < runnable.length; i += batch) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      if (this.draining) break;
+      for (const record of runnable.slice(i, i + batch)) if (!this.actors.has(record.id) && !this.outcomes.has(record.id)) this.spawn(record);
+      this.resuming = Math.max(0, runnable.length - i - batch);
     }
     for (const record of this.records.values()) if (record.children && !this.outcomes.has(record.id)) this.checkFlow(record);
-    return resumed;
+    return runnable.length;
   }
+
+  /** Recovered tasks not restarted yet. */
+  resuming = 0;
 
   /** Forgets finished tasks no active task refers to (they are in the archive now). */
   dropFinished(): void {
