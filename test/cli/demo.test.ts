@@ -1,0 +1,21 @@
+// `agentry demo` (issue 6): a whole offline day ends with exit 0, the dashboard and the learning
+// report, and says plainly that the model is offline and how to use Claude.
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../cli/demo.js';
+
+describe('agentry demo', () => {
+  it('runs the offline day and ends with the dashboard and the learning report', async () => {
+    const lines: string[] = [];
+    const code = await runDemo({ cwd: process.cwd(), json: false, latencyMs: 0, out: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^agentry demo — the model is OFFLINE/);
+    expect(text).toContain('set ANTHROPIC_API_KEY');
+    for (const happening of ['dependency.resolved', 'event.ignored', 'heal.applied', 'mode.changed', 'approval.timed_out', 'approval.granted']) {
+      expect(text).toContain(happening);
+    }
+    expect(text).toMatch(/The dashboard \(agentry status\):\n\nagentry — mode manual · pid \d+ · up \d+s · model: OFFLINE/);
+    expect(text).toContain('What the learning store tuned (agentry learn):');
+    expect(lines.at(-1)).toMatch(/OFFLINE throughout/);
+  });
+});
