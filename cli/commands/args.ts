@@ -37,6 +37,12 @@ export function optInt(a: Args, name: string, min = 0): number | undefined {
   return n;
 }
 
+export function reqInt(a: Args, name: string, min = 0): number {
+  const n = optInt(a, name, min);
+  if (n === undefined) throw usageError(`--${name} is required`);
+  return n;
+}
+
 /** A JSON object flag (--input, --data); bad JSON is invalid input (exit 2) with an example. */
 export function jsonObject(a: Args, name: string): Record<string, unknown> {
   const raw = reqString(a, name);

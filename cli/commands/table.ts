@@ -1,6 +1,6 @@
 // The command table (DESIGN §9): usage, flags and a lazy loader per command, so a call loads only
 // its own module (`hook` must stay fast). --json and --help are added to every command by main.
-import { commaList, flag, jsonObject, optInt, optString, positional, reqString } from './args.js';
+import { commaList, flag, jsonObject, optInt, optString, positional, reqInt, reqString } from './args.js';
 import type { Args } from './args.js';
 import type { CommandContext } from './context.js';
 
@@ -150,6 +150,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     options: { file: S },
     positionals: [0, 0],
     run: async (a, ctx) => (await import('./config.js')).configValidate({ ...ctx, file: optString(a, 'file') }),
+  },
+  repair: {
+    usage: 'repair --truncate-at LINE',
+    summary: 'cut a journal damaged in the middle back to the lines before LINE (the supervisor must be stopped)',
+    options: { 'truncate-at': S },
+    positionals: [0, 0],
+    run: async (a, ctx) => (await import('./repair.js')).repair({ ...ctx, truncateAt: reqInt(a, 'truncate-at', 1) }),
   },
   doctor: {
     usage: 'doctor',
