@@ -78,6 +78,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
   const { paths } = opts;
   await ensureStateDir(paths.stateDir);
   const lock = await acquireLock(paths.stateDir);
+  let supervisor: Supervisor | undefined;
+  let server: ApiServer | undefined;
   try {
     const config = await loadConfig(paths.configFile);
     const logger = opts.logger ?? createRootLogger({ dir: paths.stateDir, level: config.logging.level, pretty: process.stderr.isTTY });
@@ -85,7 +87,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     const box = { current: config };
     const learning = await LearningService.open(paths.stateDir, () => box.current);
     const hookHandler = createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning });
-    const supervisor = await Supervisor.start({
+    const started = await Supervisor.start({
       stateDir: paths.stateDir,
       config,
       model,
@@ -94,36 +96,38 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       hookHandler,
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
-    Object.defineProperty(box, 'current', { get: () => supervisor.config });
+    supervisor = started;
+    Object.defineProperty(box, 'current', { get: () => started.config });
     const tcp = config.server.tcp.enabled
       ? { host: config.server.tcp.host, port: config.server.tcp.port, tokenFile: (ensureTokenFile(paths.tokenFile), paths.tokenFile), allowedHosts: config.server.tcp.allowedHosts }
       : undefined;
     const githubSecret = opts.env['AGENTRY_GITHUB_SECRET'];
-    const server = await startApiServer(supervisor, {
+    const listening = await startApiServer(started, {
       stateDir: paths.stateDir,
       maxBodyBytes: config.server.maxBodyBytes,
-      deliveryStore: { seen: (id) => supervisor.hasSeen(`github:${id}`), remember: (id) => supervisor.remember(`github:${id}`) },
+      deliveryStore: { seen: (id) => started.hasSeen(`github:${id}`), remember: (id) => started.remember(`github:${id}`) },
       logger,
       ...(tcp ? { tcp } : {}),
       ...(githubSecret ? { githubSecret } : {}),
     });
+    server = listening;
     // After the socket listens: hooks from here on go live, the spool holds only older ones.
-    const spool = await ingestSpool(paths.spoolFile, supervisor, hookHandler);
+    const spool = await ingestSpool(paths.spoolFile, started, hookHandler);
     if (spool.lines > 0) logger.info(spool, 'hook spool ingested');
     await writeFileDurable(paths.pidFile, `${process.pid}\n`);
     const watcher = watchConfig(paths.configFile, {
-      onValid: (next, changed) => supervisor.applyConfig(next, changed),
+      onValid: (next, changed) => started.applyConfig(next, changed),
       onInvalid: (issues) => {
         logger.error({ issues }, 'agentry.config.json refused; the previous config stays');
-        supervisor.rejectConfig(issues);
+        started.rejectConfig(issues);
       },
       logger,
-      current: () => supervisor.config,
+      current: () => started.config,
     });
     let closed: Promise<void> | undefined;
     return {
-      supervisor,
-      server,
+      supervisor: started,
+      server: listening,
       logger,
       config,
       modelNote: note,
@@ -131,13 +135,16 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       close: (reason) =>
         (closed ??= (async () => {
           watcher.close();
-          await server.close();
-          await supervisor.stop(reason);
+          await listening.close();
+          await started.stop(reason);
           await rm(paths.pidFile, { force: true });
           await lock.release();
         })()),
     };
   } catch (err) {
+    // A failed start leaves nothing running: no socket, no open journal, no lock.
+    await server?.close().catch(() => undefined);
+    await supervisor?.stop('start failed').catch(() => undefined);
     await lock.release();
     throw err;
   }

@@ -5,7 +5,7 @@ import { openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentryError } from '../core/errors.js';
+import { AgentryError, PolicyError, SystemError } from '../core/errors.js';
 import { agentryPaths } from '../core/paths.js';
 import { createApiClient } from '../server/index.js';
 import { boot } from './boot.js';
@@ -63,12 +63,16 @@ async function detach(opts: DaemonOptions): Promise<number> {
   const paths = agentryPaths(opts.cwd, opts.env);
   await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
   await mkdir(dirname(paths.logFile), { recursive: true, mode: 0o700 });
+  const client = createApiClient({ stateDir: paths.stateDir });
+  if (await client.isReachable(500)) {
+    const pid = (await client.get<{ health: { pid: number } }>('/v1/status')).health.pid;
+    return report(new PolicyError('CONFLICT', `agentry is already running (pid ${pid}); stop it with \`agentry stop\``), opts.json);
+  }
   const out = openSync(`${paths.stateDir}/logs/daemon.out`, 'a', 0o600);
   const bin = fileURLToPath(new URL('./bin.js', import.meta.url));
   const args = [bin, 'start', ...(opts.offline ? ['--offline'] : [])];
   const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  const client = createApiClient({ stateDir: paths.stateDir });
   for (let i = 0; i < 100; i++) {
     if (await client.isReachable(200)) {
       process.stdout.write(opts.json ? `${JSON.stringify({ pid: child.pid, socket: client.where })}\n` : `agentry started in the background · pid ${child.pid}\n  logs ${paths.stateDir}/logs/\n`);
@@ -78,8 +82,7 @@ async function detach(opts: DaemonOptions): Promise<number> {
     if (!opts.json && process.stderr.isTTY) process.stderr.write('.');
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.stderr.write(`agentry: the background supervisor did not come up; see ${paths.stateDir}/logs/daemon.out\n`);
-  return 1;
+  return report(new SystemError('INTERNAL', `the background supervisor did not come up; see ${paths.stateDir}/logs/daemon.out`), opts.json);
 }
 
 function report(err: unknown, json: boolean): number {

@@ -13,9 +13,12 @@ export interface AgentryPaths {
   tokenFile: string;
 }
 
+/** An empty variable counts as unset, as the hook script reads it (`${AGENTRY_HOME:-…}`). */
+const set = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
 export function agentryPaths(cwd: string, env: Record<string, string | undefined> = process.env): AgentryPaths {
-  const projectDir = resolve(env['CLAUDE_PROJECT_DIR'] ?? cwd);
-  const stateDir = resolve(env['AGENTRY_HOME'] ?? join(projectDir, '.agentry'));
+  const projectDir = resolve(set(env['CLAUDE_PROJECT_DIR']) ?? cwd);
+  const stateDir = resolve(set(env['AGENTRY_HOME']) ?? join(projectDir, '.agentry'));
   return {
     projectDir,
     configFile: join(projectDir, 'agentry.config.json'),

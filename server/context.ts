@@ -35,8 +35,8 @@ export interface RouteContext {
   query: URLSearchParams;
   /** A path parameter such as `:id`, already URI-decoded. */
   param(name: string): string;
-  /** The raw body, size-limited. */
-  body(): Promise<Buffer>;
+  /** The raw body, size-limited (to `max` bytes when given, else the server's limit). */
+  body(max?: number): Promise<Buffer>;
   /** The body parsed as JSON and checked against `schema`; an empty body becomes `empty` if given. */
   json<T>(schema: SchemaName, empty?: unknown): Promise<T>;
 }
@@ -53,7 +53,7 @@ export function createContext(
   // A client that sent `Expect: 100-continue` waits for our go before sending the body, so an
   // oversized upload is refused before a byte of it travels.
   const expects = /\b100-continue\b/i.test(req.headers.expect ?? '');
-  const body = (): Promise<Buffer> => readBody(req, deps.maxBodyBytes, expects ? () => res.writeContinue() : undefined);
+  const body = (max = deps.maxBodyBytes): Promise<Buffer> => readBody(req, max, expects ? () => res.writeContinue() : undefined);
   return {
     deps,
     req,
@@ -68,7 +68,7 @@ export function createContext(
     // The content-type is not checked: `curl -d` labels JSON as a form, and browsers, the
     // reason to check it, are refused by the Origin rule and cannot reach the socket.
     async json<T>(schema: SchemaName, empty?: unknown): Promise<T> {
-      return validate<T>(schema, parseJson(await body(), empty));
+      return validate<T>(schema, parseJson(await body(deps.maxBodyBytes), empty));
     },
   };
 }

@@ -1,5 +1,6 @@
 // The JSON routes: each parses its input, calls one SupervisorApi method, and answers its view.
 import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/generated/types.js';
+import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
 import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
@@ -82,7 +83,9 @@ export const emitEvent: Handler = async (ctx) => {
 export const hook: Handler = async (ctx) => {
   const event = ctx.param('event');
   if (!HOOK_EVENT.test(event)) throw new HttpError('INVALID_INPUT', `hook event ${JSON.stringify(event.slice(0, 64))} is not a Claude Code event name`);
-  const payload = parseJson(await ctx.body());
+  // A hook payload (a Write's whole content) may be as large as the hook client accepts: a 413
+  // here would be a non-blocking error to Claude Code, and the policy would never run.
+  const payload = parseJson(await ctx.body(Math.max(ctx.deps.maxBodyBytes, MAX_HOOK_INPUT_BYTES)));
   const result = await ctx.deps.api.hook(event, payload);
   if (result.exitCode === 2 && result.stdout.trim() === '') {
     ctx.deps.logger.warn({ event }, 'hook blocked with exit 2 and no JSON: an http hook cannot see that block');

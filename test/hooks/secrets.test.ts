@@ -109,6 +109,34 @@ describe('scanText', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('stays linear on crafted inputs: many key headers without an end, many key ids on one line', () => {
+    // Both took tens of seconds at 1 MB (quadratic): a hook past its timeout fails open, and the
+    // supervisor runs the same scan on its event loop.
+    const headers = '-----BEGIN PRIVATE KEY-----\n'.repeat(40_000);
+    let seed = 7;
+    const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    const id = (): string => {
+      let s = ['AK', 'IA'].join('');
+      for (let i = 0; i < 16; i++) {
+        seed ^= seed << 13; // xorshift32: deterministic, and random enough for the entropy floor
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        s += base32[(seed >>> 0) % 32] ?? 'A';
+      }
+      return s;
+    };
+    const ids = Array.from({ length: 40_000 }, id);
+    // A few ids fall under the entropy floor; every other one must still be its own finding.
+    const flagged = ids.filter((k) => scanText(k).length === 1).length;
+    expect(flagged).toBeGreaterThan(39_000);
+    for (const [text, want] of [[headers, 0], [ids.join(' '), flagged]] as const) {
+      const started = performance.now();
+      const findings = scanText(text);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(findings.length).toBe(want);
+    }
+  });
+
   it('redacts to four characters', () => {
     expect(redact('abcdefgh')).toBe('abcd…');
     expect(shannonEntropy('aaaa')).toBe(0);

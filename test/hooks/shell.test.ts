@@ -179,7 +179,7 @@ describe('agentry-hook.sh with the supervisor listening', () => {
     expect(p.spoolLines()).toHaveLength(1);
   });
 
-  it('falls back when the payload is over the server’s body limit (MBs of Write content)', async () => {
+  it('sends MBs of Write content to the supervisor: its hook route takes what the hook client takes (5 MB)', async () => {
     setup();
     const fake = await apiServer();
     const big = hookPayload('PreToolUse', p.project, {
@@ -187,11 +187,11 @@ describe('agentry-hook.sh with the supervisor listening', () => {
       tool_input: { file_path: join(p.project, 'big.ts'), content: `${'// filler line\n'.repeat(150_000)}const t = '${GHP}';\n` },
     });
     expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+    fake.scriptHook({ exitCode: 0, stdout: DENY_FROM_SERVER, stderr: '' });
     const r = await runScript('PreToolUse', big);
-    expect(decisionOf(r)).toBe('deny');
-    expect(r.json).toMatchObject({ hookSpecificOutput: { permissionDecisionReason: expect.stringContaining('line 150001') } });
-    expect(fake.callsOf('hook')).toEqual([]);
-    expect(p.spoolLines()).toHaveLength(1);
+    expect([r.code, r.stdout]).toEqual([0, DENY_FROM_SERVER]);
+    expect(fake.callsOf('hook')).toHaveLength(1);
+    expect(p.spoolLines()).toEqual([]);
   });
 });
 
