@@ -14,6 +14,8 @@ export interface LiveState {
   intake: Intake;
   events: { seq: number; event: SupervisorEvent; key?: string }[];
   seen: ReadonlyMap<string, number>;
+  /** Finished tasks not archived yet (they finished during this compaction): kept in the snapshot. */
+  unarchived: ReadonlySet<string>;
   pausedDomains: ReadonlySet<string>;
   now: number;
   /** Idempotency keys older than this are dropped (GitHub redelivers for 3 days). */
@@ -29,7 +31,9 @@ export function compactionRecords(s: LiveState): JournalRecord[] {
     for (const child of r.children ?? []) needed.add(child);
     if (r.parentId) needed.add(r.parentId);
   }
-  // Finished tasks that an active one still refers to keep their record and outcome.
+  // Finished tasks that an active one still refers to keep their record and outcome, and so
+  // do finished tasks not archived yet (they finished while the archive was being written).
+  for (const id of s.unarchived) needed.add(id);
   for (const id of needed) {
     const r = s.book.records.get(id);
     const outcome = s.book.outcomes.get(id);

@@ -4,6 +4,9 @@ import { Cron } from 'croner';
 import type { Clock } from '../../core/clock.js';
 import type { ScheduleConfig } from '../../schemas/generated/types.js';
 
+/** The longest delay Node's setTimeout honours. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Schedules {
   private timers: unknown[] = [];
 
@@ -27,11 +30,24 @@ export class Schedules {
     const now = this.clock.now();
     const at = cron.nextRun(new Date(now))?.getTime();
     if (at === undefined) return;
-    const timer = this.clock.setTimeout(() => {
-      this.timers = this.timers.filter((t) => t !== timer);
+    this.wait(at, () => {
       this.fire(schedule, at);
       this.next(schedule, cron);
-    }, at - now);
+    });
+  }
+
+  /**
+   * Runs `fn` at `at`. Node's setTimeout fires after 1 ms for any delay over 2^31-1 ms (~24.8
+   * days), so a monthly or yearly schedule would fire at once: wait in capped hops instead.
+   */
+  private wait(at: number, fn: () => void): void {
+    const delay = at - this.clock.now();
+    const hop = Math.min(delay, MAX_TIMER_MS);
+    const timer = this.clock.setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      if (hop < delay) this.wait(at, fn);
+      else fn();
+    }, hop);
     this.timers.push(timer);
   }
 }

@@ -282,13 +282,19 @@ export class Supervisor implements SupervisorApi {
     // The key becomes durable only after the routing it acknowledges (a kill in between must not
     // leave a "duplicate" with no task). Routed tasks and queued events carry `<eventId>#<rule>`,
     // so recovery marks their event seen; in memory it is seen at once, against concurrent repeats.
+    // A routing that failed acknowledged nothing: forget the key, or the caller's retry of the
+    // same id would be answered "duplicate" and the event silently lost.
     const at = this.rt.clock.now();
     this.seen.set(eventId, at);
+    let result: EmitEventResult;
     try {
-      return await this.intake.route(eventId, req.type, req.data);
-    } finally {
-      await this.journal.append({ t: 'seen', id: eventId, at });
+      result = await this.intake.route(eventId, req.type, req.data);
+    } catch (err) {
+      this.seen.delete(eventId);
+      throw err;
     }
+    await this.journal.append({ t: 'seen', id: eventId, at });
+    return result;
   }
 
   /** Whether an idempotency key was already accepted (webhook deliveries, spooled hooks). */
@@ -300,7 +306,12 @@ export class Supervisor implements SupervisorApi {
     if (this.seen.has(id)) return;
     const at = this.rt.clock.now();
     this.seen.set(id, at);
-    await this.journal.append({ t: 'seen', id, at });
+    try {
+      await this.journal.append({ t: 'seen', id, at });
+    } catch (err) {
+      this.seen.delete(id); // not durable, so not accepted: a retry must not count as a duplicate
+      throw err;
+    }
   }
 
   events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[] {
@@ -381,9 +392,11 @@ export class Supervisor implements SupervisorApi {
   async fireSchedule(id: string, workflow: string, input: Record<string, unknown>, priority: 'P0' | 'P1' | 'P2' | 'P3', at: number): Promise<void> {
     const key = `schedule:${id}:${at}`;
     if (this.draining || this.seen.has(key)) return;
-    await this.remember(key);
-    this.rt.events.emit(createEvent('schedule.fired', { scheduleId: id, workflow }, this.rt.clock.now()), key);
+    // Called fire-and-forget from a timer: nothing may reject out of here (a full disk would
+    // otherwise be an unhandled rejection that kills the supervisor).
     try {
+      await this.remember(key);
+      this.rt.events.emit(createEvent('schedule.fired', { scheduleId: id, workflow }, this.rt.clock.now()), key);
       await this.book.create({ workflow, input, priority }, 'schedule', { origin: key });
     } catch (err) {
       this.rt.logger.error({ err, schedule: id }, 'scheduled task refused');
@@ -454,9 +467,15 @@ export class Supervisor implements SupervisorApi {
   compact(): Promise<void> {
     this.compacting ??= (async () => {
       try {
-        const finished = this.finishedViews.splice(0);
+        // Taken off the list only once archived: a failed archive keeps them for the next try.
+        const finished = this.finishedViews.slice();
         if (finished.length > 0) await this.journal.archive(dayOf(this.rt.clock.now()), finished);
+        this.finishedViews.splice(0, finished.length);
+        // Tasks that finished meanwhile (or whose final record is still in flight) are in no
+        // archive yet: the snapshot must keep them, or a crash before the next compaction loses them.
+        const unarchived = new Set([...this.finishedViews.map((v) => v.id), ...this.book.finishing]);
         const records = compactionRecords({
+          unarchived,
           book: this.book,
           memo: this.rt.memo,
           ledger: this.rt.ledger,
@@ -469,7 +488,7 @@ export class Supervisor implements SupervisorApi {
         });
         await this.journal.compact({ records });
         this.compactedAt = this.journal.stats.appends;
-        this.book.dropFinished();
+        this.book.dropFinished(unarchived);
       } catch (err) {
         this.rt.logger.error({ err }, 'compaction failed; the journal keeps growing until the next try');
       } finally {

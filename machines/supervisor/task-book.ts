@@ -27,6 +27,9 @@ export interface TaskBookDeps {
   onFinished(record: TaskRecord, outcome: TaskOutcome): void;
 }
 
+/** Wait before a final outcome the journal refused is written again. */
+const FINAL_RETRY_MS = 5_000;
+
 let counter = 0;
 /** Time-ordered, unique across restarts. */
 export function newTaskId(now: number): string {
@@ -46,6 +49,10 @@ export class TaskBook {
   /** Tasks accepted and not finished (flows included). */
   private readonly active = new Set<string>();
   private draining = false;
+  /** Tasks with an outcome whose `final` record is not durable yet. */
+  readonly finishing = new Set<string>();
+  /** Timers of final outcomes waiting for the journal to accept them again. */
+  private readonly finalRetries = new Set<unknown>();
 
   constructor(private readonly deps: TaskBookDeps) {}
 
@@ -187,15 +194,15 @@ export class TaskBook {
   /** Recovered tasks not restarted yet. */
   resuming = 0;
 
-  /** Forgets finished tasks no active task refers to (they are in the archive now). */
-  dropFinished(): void {
+  /** Forgets finished tasks no active task refers to, except `keep` (not archived yet). */
+  dropFinished(keep: ReadonlySet<string>): void {
     const needed = new Set<string>();
     for (const r of this.records.values()) {
       if (this.outcomes.has(r.id)) continue;
       for (const id of [...r.dependsOn, ...(r.children ?? []), ...(r.parentId ? [r.parentId] : [])]) needed.add(id);
     }
     for (const id of this.outcomes.keys()) {
-      if (needed.has(id)) continue;
+      if (needed.has(id) || keep.has(id)) continue;
       this.records.delete(id);
       this.outcomes.delete(id);
     }
@@ -222,6 +229,8 @@ export class TaskBook {
 
   /** Stops every task actor (shutdown); their work resumes from the journal after a restart. */
   stopAll(): void {
+    for (const timer of this.finalRetries) this.deps.rt.clock.clearTimeout(timer);
+    this.finalRetries.clear();
     for (const sub of this.subscriptions.values()) sub.unsubscribe();
     this.subscriptions.clear();
     for (const actor of this.actors.values()) actor.stop();
@@ -247,10 +256,26 @@ export class TaskBook {
     // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
     if (this.outcomes.has(record.id) || this.draining) return;
     this.outcomes.set(record.id, outcome);
+    this.finishing.add(record.id);
     this.subscriptions.get(record.id)?.unsubscribe();
     this.subscriptions.delete(record.id);
     const now = rt.clock.now();
-    await rt.journal.append(reason === undefined ? { t: 'final', taskId: record.id, outcome, at: now } : { t: 'final', taskId: record.id, outcome, reason, at: now });
+    try {
+      await rt.journal.append(reason === undefined ? { t: 'final', taskId: record.id, outcome, at: now } : { t: 'final', taskId: record.id, outcome, reason, at: now });
+    } catch (err) {
+      this.finishing.delete(record.id);
+      // Not durable, so not final: callers run this fire-and-forget, so a rejection here would
+      // crash the process. Try again until the disk takes it (a restart replays the task anyway).
+      this.outcomes.delete(record.id);
+      rt.logger.error({ err, taskId: record.id }, 'final outcome not journaled; retrying');
+      const timer = rt.clock.setTimeout(() => {
+        this.finalRetries.delete(timer);
+        void this.finish(record, outcome, reason);
+      }, FINAL_RETRY_MS);
+      this.finalRetries.add(timer);
+      return;
+    }
+    this.finishing.delete(record.id);
     const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: outcome, message: reason } } : { status: outcome }, now);
     rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
