@@ -21,6 +21,7 @@ const KIND_BY_CODE: Record<string, IncidentKind> = {
 const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MODEL_BAD_REQUEST', 'MODEL_UNAVAILABLE', 'NOT_IMPLEMENTED']);
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const DISK_RETRY_MS = 5_000;
 
 export function healLogic(rt: Runtime) {
   const agentStep = agentStepLogic(rt);
@@ -30,6 +31,9 @@ export function healLogic(rt: Runtime) {
       const fail = (reason: string): { value: HealOutput; costUsd: number } => ({ value: { action: 'fail', at: now, reason }, costUsd: 0 });
       const cfg = rt.config();
       if (HOPELESS.has(input.error.code) || input.agent === 'healer') return fail(`${input.error.code}: ${input.error.message}`);
+      // The disk, not the agent: wait and try the step again (bounded by the restart limit below),
+      // without paying the healer for a diagnosis it cannot act on.
+      const diskBlip = input.error.code === 'STORE_UNAVAILABLE';
       const period = cfg.healing.restartPeriodSeconds * 1000;
       const recent = input.restarts.filter((t) => now - t < period).length;
       const domain = rt.record(input.taskId).definition.domain;
@@ -37,6 +41,10 @@ export function healLogic(rt: Runtime) {
         const reason = `restart limit reached (${cfg.healing.restartIntensity} in ${cfg.healing.restartPeriodSeconds} s) after ${input.error.code}`;
         rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason }, now), `${input.key}:limit`);
         return fail(reason);
+      }
+      if (diskBlip) {
+        await sleep(rt.clock, DISK_RETRY_MS);
+        return { value: { action: 'retry', at: now, reason: 'the store could not persist; retrying once it can' }, costUsd: 0 };
       }
       const incidentId = `inc_${input.key}`;
       const kind = KIND_BY_CODE[input.error.code] ?? 'agent_failure';

@@ -24,6 +24,8 @@ interface Entry {
   intents: number;
   /** Model requests sent for this key (journaled by the model wrapper before sending). */
   calls: number;
+  /** Their worst-case estimates, kept so a compaction rewrites them as they were. */
+  estimates: number[];
   data?: unknown;
   result?: { value: unknown; costUsd: number };
 }
@@ -70,7 +72,9 @@ export class ActivityMemo {
       e.intents += 1;
       if (e.data === undefined && record.data !== undefined) e.data = record.data;
     } else if (record.t === 'call') {
-      this.entry(record.key).calls += 1;
+      const e = this.entry(record.key);
+      e.calls += 1;
+      e.estimates.push(record.estimateUsd);
     } else if (record.t === 'result') {
       this.entry(record.key).result = { value: record.value, costUsd: record.costUsd };
     }
@@ -83,8 +87,10 @@ export class ActivityMemo {
   }
 
   /** A model request for `key` is being sent (its `call` record is journaled by the caller). */
-  noteCall(key: string): void {
-    this.entry(key).calls += 1;
+  noteCall(key: string, estimateUsd: number): void {
+    const e = this.entry(key);
+    e.calls += 1;
+    e.estimates.push(estimateUsd);
   }
 
   has(key: string): boolean {
@@ -98,7 +104,7 @@ export class ActivityMemo {
       const e = this.entries.get(key);
       if (!e) continue;
       if (e.intents > 0) out.push({ t: 'intent', key, taskId, at: 0, ...(e.data === undefined ? {} : { data: e.data }) });
-      for (let i = 0; i < e.calls; i++) out.push({ t: 'call', key, taskId, at: 0, model: '', estimateUsd: 0 });
+      for (const estimateUsd of e.estimates) out.push({ t: 'call', key, taskId, at: 0, model: '', estimateUsd });
       if (e.result) out.push({ t: 'result', key, taskId, at: 0, value: e.result.value, costUsd: e.result.costUsd, rerun: false });
     }
     return out;
@@ -151,7 +157,7 @@ export class ActivityMemo {
   private entry(key: string): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      e = { intents: 0, calls: 0 };
+      e = { intents: 0, calls: 0, estimates: [] };
       this.entries.set(key, e);
       this.index(key);
     }

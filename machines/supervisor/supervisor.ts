@@ -80,6 +80,7 @@ export class Supervisor implements SupervisorApi {
   recovered: Promise<number> = Promise.resolve(0);
   private readonly seen = new Map<string, number>();
   private readonly finishedViews: TaskView[] = [];
+  private readonly deciding = new Set<string>();
   private compactedAt = 0;
   private compacting: Promise<void> | null = null;
 
@@ -129,7 +130,7 @@ export class Supervisor implements SupervisorApi {
       async call(req) {
         const estimateUsd = opts.model.worstCaseCost(req);
         await sink.append({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model, estimateUsd });
-        memo.noteCall(req.stepKey);
+        memo.noteCall(req.stepKey, estimateUsd);
         return opts.model.call(req);
       },
     };
@@ -474,6 +475,8 @@ export class Supervisor implements SupervisorApi {
         // Tasks that finished meanwhile (or whose final record is still in flight) are in no
         // archive yet: the snapshot must keep them, or a crash before the next compaction loses them.
         const unarchived = new Set([...this.finishedViews.map((v) => v.id), ...this.book.finishing]);
+        const now = this.rt.clock.now();
+        for (const [id, at] of this.seen) if (now - at >= SEEN_TTL_MS) this.seen.delete(id);
         const records = compactionRecords({
           unarchived,
           book: this.book,
@@ -502,9 +505,18 @@ export class Supervisor implements SupervisorApi {
     const view = this.rt.approvals.get(id);
     if (!view) throw new UserError('NOT_FOUND', `no approval ${id}; list them with \`agentry approvals\``);
     if (view.status !== 'pending') throw new UserError('CONFLICT', `approval ${id} is already ${view.status}`);
+    // One decision per approval: a second one arriving while the first is being journaled is a
+    // conflict, so the journal never holds two decisions that replay could order differently.
+    if (this.deciding.has(id)) throw new UserError('CONFLICT', `approval ${id} is being decided`);
+    this.deciding.add(id);
     const at = this.rt.clock.now();
-    await this.journal.append(note === undefined ? { t: 'decision', approvalId: id, status, by: 'person', at } : { t: 'decision', approvalId: id, status, by: 'person', note, at });
-    const decided = this.rt.approvals.decide(id, note === undefined ? { status, by: 'person', at } : { status, by: 'person', note, at });
+    let decided: ApprovalView;
+    try {
+      await this.journal.append(note === undefined ? { t: 'decision', approvalId: id, status, by: 'person', at } : { t: 'decision', approvalId: id, status, by: 'person', note, at });
+      decided = this.rt.approvals.decide(id, note === undefined ? { status, by: 'person', at } : { status, by: 'person', note, at });
+    } finally {
+      this.deciding.delete(id);
+    }
     const policy = `${this.config.mode} mode; decided by a person before the ${view.fallback} fallback`;
     const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }) };
     this.rt.events.emit(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
