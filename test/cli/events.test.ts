@@ -1,16 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent } from '../../machines/events.js';
 import { parseJson, runningProject } from './harness.js';
 import type { Capture, Running } from './harness.js';
+import { until } from '../support/until.js';
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    if (check()) return;
-    await sleep(10);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('agentry events / event emit / learn', () => {
   let p: Running;

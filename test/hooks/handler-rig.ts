@@ -43,10 +43,7 @@ export async function startRig(mode: 'manual' | 'semi' | 'full', deps: HookHandl
 }
 
 /** Yields to real I/O until `check` holds (bounded; no fixed sleeps). */
-export async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error('condition not reached');
-}
+export { until } from '../support/until.js';
 
 export const BRIEF = {
   goal: 'Get early-access sign-ups for the v2 analytics dashboard',

@@ -7,6 +7,7 @@ import { createApiClient } from '../../server/api-client.js';
 import type { FollowedEvent } from '../../server/api-client.js';
 import { startHarness } from './harness.js';
 import type { Harness } from './harness.js';
+import { until } from '../support/until.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -18,13 +19,6 @@ afterEach(async () => {
 
 const started = (taskId: string) => createEvent('task.started', { taskId }, Date.parse('2026-01-05T10:00:00Z'));
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('follow', () => {
   it('delivers events published after subscribing, then unsubscribes when the client aborts', async () => {
@@ -68,7 +62,7 @@ describe('follow', () => {
     req.end();
     await until(() => h.fake.listenerCount() === 1);
     h.fake.publish(started('t-1'));
-    await until(() => chunks.join('').includes('\n\n') && chunks.join('').includes('task.started'), 3000);
+    await until(() => chunks.join('').includes('\n\n') && chunks.join('').includes('task.started'), 'a heartbeat then the event', 3000);
     const lines = chunks.join('').split('\n').filter((l) => l !== '');
     expect(JSON.parse(lines[0] ?? '')).toEqual({ seq: 3, event: started('t-1') });
     req.destroy();

@@ -12,6 +12,7 @@ import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { BRIEF as brief } from './replies.js';
 import { nodeFsOps } from '../../../memory/fs-ops.js';
 import type { FsOps } from '../../../memory/fs-ops.js';
+import { until } from '../../support/until.js';
 
 const config = resolveConfig({ version: 1, mode: 'full' });
 
@@ -20,13 +21,6 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The offline model, except that reviewer calls never answer until they are cancelled. */
 function stallingReviews(calls: string[]): StructuredModel {

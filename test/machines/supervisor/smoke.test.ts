@@ -6,6 +6,7 @@ import { createOfflineModel } from '../../../agents/offline/index.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { BRIEF as brief } from './replies.js';
+import { until } from '../../support/until.js';
 
 
 let dir = '';
@@ -13,9 +14,6 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-}
 
 describe('supervisor smoke', () => {
   it('runs a content task to completion in full mode with the offline model', async () => {

@@ -14,19 +14,13 @@ import type { FsOps } from '../../../memory/fs-ops.js';
 import { ARCHIVE_DIR, readArchive } from '../../../memory/archive.js';
 import { BRIEF as brief } from './replies.js';
 import { TestClock } from './test-clock.js';
+import { until } from '../../support/until.js';
 
 let dir = '';
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Journal file operations whose writes fail with ENOSPC while `disk.full`. */
 function fullableDisk(): { fs: FsOps; disk: { full: boolean } } {
