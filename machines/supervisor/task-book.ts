@@ -121,8 +121,9 @@ export class TaskBook {
       return child;
     });
     record.children = children.map((c) => c.id);
-    await rt.journal.append({ t: 'task', record });
-    for (const child of children) await rt.journal.append({ t: 'task', record: child });
+    // One group commit for the whole flow, the parent last: a torn write can lose the parent
+    // (then nothing was acknowledged) but never leave a parent waiting for missing children.
+    await Promise.all([...children.map((child) => rt.journal.append({ t: 'task', record: child })), rt.journal.append({ t: 'task', record })]);
     const view = this.admit(record);
     for (const child of children) this.admit(child);
     return view;
