@@ -60,11 +60,39 @@ async function claim(path: string, tmp: string, pid: number): Promise<number | n
   }
   // We never write a partial lock, so an unreadable one is foreign: refuse rather than guess.
   if (holder === 'unreadable' || isAlive(holder)) throw locked(path, holder);
-  // Stale: replace it atomically, then check we won against another starter doing the same.
-  await rename(tmp, path);
-  const now = await readHolder(path);
-  if (now !== pid) throw locked(path, now);
-  return holder;
+  return takeOver(path, tmp, pid, holder);
+}
+
+/**
+ * Replaces a stale lock. Two starters may both see the same dead pid, so the replacement runs
+ * under a takeover mutex (created with O_EXCL): the holder is read again under it, and only a
+ * lock still held by that dead pid is replaced. A mutex left by a dead starter is removed.
+ */
+async function takeOver(path: string, tmp: string, pid: number, stale: number): Promise<number> {
+  const mutex = `${path}.takeover`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writePidFile(mutex, pid);
+    } catch (err) {
+      if (errnoOf(err) !== 'EEXIST') throw err;
+      const owner = await readHolder(mutex);
+      if (owner === 'missing' || (typeof owner === 'number' && !isAlive(owner))) {
+        await unlink(mutex).catch(() => undefined);
+        continue;
+      }
+      throw locked(path, await readHolder(path)); // another starter is taking it over right now
+    }
+    try {
+      const again = await readHolder(path);
+      if (again === 'missing' && (await tryLink(tmp, path))) return stale;
+      if (again !== stale) throw locked(path, again);
+      await rename(tmp, path);
+      return stale;
+    } finally {
+      await unlink(mutex).catch(() => undefined);
+    }
+  }
+  throw locked(path, await readHolder(path));
 }
 
 async function tryLink(tmp: string, path: string): Promise<boolean> {
