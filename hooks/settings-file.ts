@@ -1,8 +1,8 @@
 // Reading and writing Claude Code settings files (reference §2.1). A file we cannot parse is
 // never overwritten: the user's hooks and permissions live there.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { writeOwnedFile } from '../memory/durable-file.js';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isObject } from './own.js';
@@ -34,31 +34,11 @@ export async function readSettings(path: string): Promise<Record<string, unknown
   return parsed;
 }
 
-/** Atomic: a temp file in the same directory, fsync, rename. Keeps the old file's mode. */
+/** Atomic and durable (temp, fsync, rename), keeping the file's mode; follows a symlinked settings file. */
 export async function writeSettings(path: string, settings: unknown): Promise<void> {
-  const target = await realpath(path).catch(() => path); // write through a symlinked settings file
+  const target = await realpath(path).catch(() => path);
   await mkdir(dirname(target), { recursive: true });
-  const mode = await stat(target).then((s) => s.mode & 0o777, () => 0o644);
-  const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.agentry.tmp`);
-  const handle = await open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await rename(temp, target);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await syncDir(dirname(target));
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (handle === undefined) return; // some platforms cannot open a directory; the rename is done anyway
-  await handle.sync().catch(() => undefined);
-  await handle.close();
+  await writeOwnedFile(target, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 function invalidFile(path: string, problem: string, cause?: unknown): UserError {

@@ -18,11 +18,11 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${counter}${TEMP_SUFFIX}`);
 }
 
-/** Replaces `path` with `data` so that after it resolves, a power loss shows the new content or nothing changed. */
-export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<void> {
+/** Replaces `path` with `data` so that after it resolves, a power loss shows the new content or the old. */
+export async function replaceFile(path: string, data: string | Uint8Array, mode: number): Promise<void> {
   const tmp = tempPathFor(path);
   try {
-    const fh = await open(tmp, 'wx', FILE_MODE);
+    const fh = await open(tmp, 'wx', mode);
     try {
       await fh.writeFile(data);
       await fh.sync(); // without it a power cut can leave a zero-length file after the rename
@@ -30,11 +30,29 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
       await fh.close();
     }
     await rename(tmp, path);
-    await fsyncDir(dirname(path)); // persists the rename itself
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dirname(path)); // persists the rename itself
+}
+
+/** A store file: replaced durably, mode 0600; a failure is STORE_UNAVAILABLE. */
+export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await replaceFile(path, data, FILE_MODE);
+  } catch (err) {
     throw storeUnavailable(path, 'durable write', err);
   }
+}
+
+/** A file people own (agentry.config.json, Claude Code settings): replaced the same way, keeping its mode (0644 when new). */
+export async function writeOwnedFile(path: string, data: string): Promise<void> {
+  const mode = await stat(path).then(
+    (s) => s.mode & 0o777,
+    () => 0o644,
+  );
+  await replaceFile(path, data, mode);
 }
 
 /** fsync a folder so renames and new entries in it survive a power loss (fsync(2): the file's fsync is not enough). */

@@ -1,8 +1,6 @@
 // Editing agentry.config.json in place: the user's other fields and key order are kept, the
-// result is validated before anything is written, and the write is atomic (temp, fsync, rename).
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// result is validated before anything is written (the write: memory/durable-file.ts writeOwnedFile).
+import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../machines/config/load.js';
 import type { ResolvedConfig } from '../../machines/config/load.js';
 import { ExitError } from '../exit-error.js';
@@ -48,19 +46,3 @@ function withKey(obj: Record<string, unknown>, anchor: string, key: string, valu
   return out;
 }
 
-/** Temp file beside the target, fsync, rename: a reader (the supervisor's watcher) never sees half a file. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o644);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await rename(temp, path);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-}

@@ -4,7 +4,8 @@ import { loadConfig } from '../../machines/config/load.js';
 import type { StatusView } from '../../server/contract.js';
 import { oneOf } from './args.js';
 import { apiClient } from './api.js';
-import { readConfigText, withTopLevel, writeAtomic } from './config-file.js';
+import { writeOwnedFile } from '../../memory/durable-file.js';
+import { readConfigText, withTopLevel } from './config-file.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
 
@@ -18,7 +19,7 @@ export async function mode(opts: CommandContext & { to: string | undefined }): P
   const previous = modeIn(before);
   const { text } = withTopLevel(before, path, 'mode', to); // validated before anything is written
   const changed = before === undefined || previous !== to;
-  if (changed) await writeAtomic(path, text);
+  if (changed) await writeOwnedFile(path, text); // atomic: the supervisor's watcher never sees half a file
   const running = await apiClient(opts).isReachable();
   const applies = running ? 'the running supervisor applies it on its own (it watches the file)' : 'agentry is not running: it applies at the next `agentry start`';
   output(opts, { mode: to, previous: previous ?? null, changed, file: path, running }, () => [
