@@ -104,10 +104,6 @@ export class Intake {
     }
   }
 
-  get pending(): number {
-    return this.batch.length;
-  }
-
   queued(): readonly Routed[] {
     return this.batch;
   }

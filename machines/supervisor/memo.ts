@@ -93,10 +93,6 @@ export class ActivityMemo {
     e.estimates.push(estimateUsd);
   }
 
-  has(key: string): boolean {
-    return this.entries.get(key)?.result !== undefined;
-  }
-
   /** The records that rebuild this memo (for compaction snapshots). */
   records(taskId: string): JournalRecord[] {
     const out: JournalRecord[] = [];

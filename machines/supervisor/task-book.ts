@@ -213,10 +213,6 @@ export class TaskBook {
     this.draining = true;
   }
 
-  get accepting(): boolean {
-    return !this.draining;
-  }
-
   private spawn(record: TaskRecord): void {
     const child = this.deps.createActor(record);
     this.actors.set(record.id, child);
@@ -326,15 +322,6 @@ export class TaskBook {
 
   get activeCount(): number {
     return this.active.size;
-  }
-
-  isActive(id: string): boolean {
-    return this.records.has(id) && !this.outcomes.has(id);
-  }
-
-  /** Whether a view's status is final (for callers that only hold a view). */
-  static terminal(status: TaskStatus): boolean {
-    return isTerminal(status);
   }
 }
 
