@@ -45,13 +45,4 @@ export async function startRig(mode: 'manual' | 'semi' | 'full', deps: HookHandl
 /** Yields to real I/O until `check` holds (bounded; no fixed sleeps). */
 export { until } from '../support/until.js';
 
-export const BRIEF = {
-  goal: 'Get early-access sign-ups for the v2 analytics dashboard',
-  channel: 'blog',
-  audience: 'Heads of marketing at mid-size SaaS companies',
-  tone: 'clear, confident, no hype',
-  constraints: ['no pricing'],
-  brandNotes: "We say 'teams', not 'users'.",
-  canonNotes: '',
-  contentType: 'launch-announcement',
-};
+export { BRIEF } from '../machines/supervisor/replies.js';
