@@ -23,13 +23,11 @@ export function approvalLogic(rt: Runtime) {
         const requestedAt = (data as { requestedAt: number }).requestedAt;
         const fallback = input.escalated ? 'reject' : cfg.approvals.fallback;
         const deadline = requestedAt + cfg.approvals.timeoutMinutes * 60_000;
-        const gate = rt.events.recent().findLast((e) => e.event.type === 'gate.decided' && e.event.taskId === input.taskId);
-        const reasons = gate && gate.event.type === 'gate.decided' ? gate.event.reasons : input.reasons;
         const view: ApprovalView = {
           id: approvalIdOf(input.key),
           taskId: input.taskId,
           action: input.action,
-          reasons: input.escalated ? [...reasons, 'escalated: the first request timed out'] : reasons,
+          reasons: input.escalated ? [...input.reasons, 'escalated: the first request timed out'] : input.reasons,
           requestedAt: iso(requestedAt),
           deadline: iso(deadline),
           fallback,

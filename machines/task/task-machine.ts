@@ -19,6 +19,8 @@ type Ctx = TaskContext & {
   escalated: boolean;
   decidedBy: 'auto' | 'person' | 'coordinator';
   outcome?: TaskOutcome;
+  /** Why the gate asked a person: shown with the approval request. */
+  gateReasons: string[];
 };
 
 const thisRound = (ctx: Ctx, kind: ReviewKind): ReviewView | undefined =>
@@ -78,7 +80,7 @@ export const taskMachine = setup({
   },
 }).createMachine({
   id: 'task',
-  context: ({ input }) => ({ ...initialContext(input), forceApproval: false, escalated: false, decidedBy: 'auto' }),
+  context: ({ input }) => ({ ...initialContext(input), forceApproval: false, escalated: false, decidedBy: 'auto', gateReasons: [] }),
   initial: 'authoring',
   states: {
     authoring: {
@@ -191,7 +193,7 @@ export const taskMachine = setup({
         }),
         onDone: [
           { guard: ({ event }) => event.output.decision === 'auto', target: 'executing' },
-          { guard: ({ event }) => event.output.decision === 'approval', target: 'awaitingApproval' },
+          { guard: ({ event }) => event.output.decision === 'approval', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons })) },
           { target: 'rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}` })) },
         ],
         onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'gating' as const } } },
@@ -204,7 +206,7 @@ export const taskMachine = setup({
           taskId: context.record.id,
           key: activityKey(context, 'approval', context.escalated ? 'escalated' : 'request'),
           action: context.record.definition.gate.action,
-          reasons: [],
+          reasons: context.gateReasons,
           escalated: context.escalated,
         }),
         onDone: [
