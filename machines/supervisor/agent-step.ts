@@ -7,6 +7,7 @@ import { AgentryError, PolicyError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput } from '../task/activities.js';
 import type { ReviewKind } from '../task/context.js';
 import { toReview } from '../task/reviews.js';
+import type { TaskReview } from '../task/reviews.js';
 import { createEvent } from '../events.js';
 import { recordFallbackDecision } from './approval-step.js';
 import type { Runtime } from './runtime.js';
@@ -63,9 +64,8 @@ export function agentStepLogic(rt: Runtime) {
             createEvent('step.completed', { taskId: input.taskId, step: input.part, agent: input.agent, stepKey: input.key, model: result.model, costUsd: result.costUsd, confidence, rerun, offline: result.offline }, rt.clock.now()),
             `${input.key}:completed`,
           );
-          if (input.review) reviewDone(rt, input, result.output, requestedAt);
+          const verdict = input.review ? reviewDone(rt, input, result.output, requestedAt) : null;
           if (input.phase === 'approval' && input.part === 'fallback') recordFallbackDecision(rt, input.taskId, input.key, result.output);
-          const verdict = input.review ? toReview(input.review, result.output, 0).verdict : null;
           rt.recordOutcome(input.taskId, 'step', { agent: input.agent, model: result.model, costUsd: result.costUsd, confidence, latencyMs: result.latencyMs, usage: result.usage, review: input.review ?? null, verdict });
           return { value: { output: result.output, confidence, costUsd: result.costUsd }, costUsd: result.costUsd };
         } catch (err) {
@@ -88,7 +88,8 @@ export function agentStepLogic(rt: Runtime) {
   });
 }
 
-function reviewDone(rt: Runtime, input: AgentStepInput, output: unknown, requestedAt: number): void {
+/** Records a finished review (event, SLA minutes, a coordinator's domain pause); returns its verdict. */
+function reviewDone(rt: Runtime, input: AgentStepInput, output: unknown, requestedAt: number): TaskReview['verdict'] {
   const kind = input.review as ReviewKind;
   const review = toReview(kind, output, 0);
   const minutes = Math.max(0, (rt.clock.now() - requestedAt) / 60_000);
@@ -98,4 +99,5 @@ function reviewDone(rt: Runtime, input: AgentStepInput, output: unknown, request
   if (kind === 'coordinator' && (output as { decision?: string }).decision === 'pause_domain') {
     rt.pauseDomain(rt.record(input.taskId).definition.domain, `the coordinator paused it while reviewing ${input.taskId}`);
   }
+  return review.verdict;
 }
