@@ -85,7 +85,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     const logger = opts.logger ?? createRootLogger({ dir: paths.stateDir, level: config.logging.level, pretty: process.stderr.isTTY });
     const { model, note } = chooseModel(opts, config, logger);
     const box = { current: config };
-    const learning = await LearningService.open(paths.stateDir, () => box.current);
+    const learning = await LearningService.open(paths.stateDir, () => box.current, { logger, ...(opts.clock ? { now: () => opts.clock?.now() ?? Date.now() } : {}) });
     const hookHandler = createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning });
     const started = await Supervisor.start({
       stateDir: paths.stateDir,

@@ -115,6 +115,8 @@ function respond(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outcome
     case 'PostToolUseFailure':
       return toolResult(call, deps, runs);
     case 'SessionEnd': {
+      // A payload without a session id ends nothing: there is no session to learn from.
+      if (input.session_id === '') return { answer: silent() };
       const failed = runs.endSession(input.session_id);
       call.safely('endSession', () => deps.learning?.endSession(input.session_id, failed === 0));
       return { answer: silent() };
@@ -155,7 +157,8 @@ function toolResult(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outc
 }
 
 function noteRun(call: Call, deps: HookHandlerDeps, run: SubagentRun | undefined): void {
-  if (run === undefined) return;
+  // A run without a session id is recorded (hook.received) but joins no session sequence.
+  if (run === undefined || run.sessionId === '') return;
   call.safely('recordSubagentRun', () => deps.learning?.recordSubagentRun(run.sessionId, run.agentType, run.ok));
 }
 

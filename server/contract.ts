@@ -83,6 +83,8 @@ export interface StatusView {
     store: 'ok' | 'unavailable';
     /** Recovered tasks still waiting to be restarted after a start. */
     recovering?: number;
+    /** Derived files found damaged at start: moved aside and rebuilt (the journal never is). */
+    damaged?: { file: string; movedTo: string; error: string; at: string }[];
   };
   agents: AgentView[];
   queue: Record<Priority, number>;

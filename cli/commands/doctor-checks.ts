@@ -1,5 +1,10 @@
 // The checks of `agentry doctor`, each a pure-ish probe returning what it found and how to fix it.
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { damagedCopies } from '../../memory/damaged-file.js';
+import { DurableJsonAdapter } from '../../memory/json-store.js';
+import { CURRENT_SCHEMA_VERSION, LEARNING_MIGRATIONS, parseLearningState } from '../../memory/learning/index.js';
+import type { LearningState } from '../../schemas/generated/types.js';
 import { loadConfig } from '../../machines/config/load.js';
 import { readSettings } from '../../hooks/install.js';
 import type { StatusView } from '../../server/contract.js';
@@ -80,4 +85,24 @@ export async function hooksCheck(ctx: CommandContext): Promise<Check> {
   if (problems.length > 0) return fail('hooks', false, problems.join('; '), 'fix the settings file by hand');
   if (found.length === 0) return fail('hooks', false, 'no agentry hooks in Claude Code settings', 'run `agentry hooks install`');
   return pass('hooks', false, `hooks installed: ${found.join(', ')}`);
+}
+
+/** learning.json is derived: a damaged one never stops a start, but a person should know. */
+export async function learningCheck(ctx: CommandContext): Promise<Check> {
+  const path = join(ctx.paths.stateDir, 'learning.json');
+  const adapter = new DurableJsonAdapter<LearningState>(path, { version: CURRENT_SCHEMA_VERSION, migrations: LEARNING_MIGRATIONS, validate: parseLearningState });
+  let found = false;
+  const problem = await adapter.read().then(
+    (state) => {
+      found = state !== null;
+      return undefined;
+    },
+    (err: unknown) => (err as Error).message,
+  );
+  if (problem !== undefined) return fail('learning', false, `${path} fails its check: ${problem}`, 'the next start moves it aside and rebuilds it from its outcome records');
+  const damaged = await damagedCopies(path);
+  if (damaged.length > 0) {
+    return fail('learning', false, `learning state was damaged and rebuilt; the damaged copy is kept: ${damaged.join(', ')}`, 'inspect it, then delete it');
+  }
+  return pass('learning', false, found ? `${path} is valid` : 'no learning state yet: it starts empty');
 }

@@ -5,12 +5,12 @@ import { ExitError } from '../exit-error.js';
 import { style } from '../format/style.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
-import { configCheck, hooksCheck, keyCheck, nodeCheck, stateCheck, supervisorCheck } from './doctor-checks.js';
+import { configCheck, hooksCheck, keyCheck, learningCheck, nodeCheck, stateCheck, supervisorCheck } from './doctor-checks.js';
 import type { Check } from './doctor-checks.js';
 
 export async function doctor(opts: CommandContext): Promise<void> {
-  const [config, state, supervisor, hooks] = await Promise.all([configCheck(opts), stateCheck(opts), supervisorCheck(opts), hooksCheck(opts)]);
-  const checks: Check[] = [nodeCheck(), config, state, supervisor.check, keyCheck(opts, supervisor.status), hooks];
+  const [config, state, supervisor, hooks, learning] = await Promise.all([configCheck(opts), stateCheck(opts), supervisorCheck(opts), hooksCheck(opts), learningCheck(opts)]);
+  const checks: Check[] = [nodeCheck(), config, state, supervisor.check, keyCheck(opts, supervisor.status), hooks, learning];
   const failed = checks.filter((c) => !c.ok && c.essential);
   output(opts, checks, () => lines(checks, failed.length, opts.color));
   if (failed.length > 0) throw ExitError.quiet(1);

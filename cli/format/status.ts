@@ -34,5 +34,6 @@ function header(view: StatusView, bold: (t: string) => string, red: (t: string) 
   const lines = [`${bold('agentry')} — ${parts.join(' · ')}`];
   if (h.draining) lines.push(red('draining: finishing in-flight work, taking no new tasks'));
   if (h.store !== 'ok') lines.push(red('store unavailable: new work is refused until it can persist again'));
+  for (const d of h.damaged ?? []) lines.push(red(`damaged at start: ${d.file} (${d.error}); moved to ${d.movedTo} and rebuilt`));
   return lines;
 }

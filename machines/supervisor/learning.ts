@@ -1,9 +1,13 @@
 // The supervisor's link to the learning store: assembles one outcome record per finished task
 // from the step, gate and decision notes it receives, persists the store (lowdb, durable
 // adapter) and answers the tuned values the supervisor reads.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Low } from 'lowdb';
 import type { AgentKind } from '../../agents/client/types.js';
+import { AgentryError, SchemaValidationError, formatIssue } from '../../core/errors.js';
+import { moveAside } from '../../memory/damaged-file.js';
+import type { DamagedFile } from '../../memory/damaged-file.js';
 import { openJsonStore } from '../../memory/json-store.js';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -17,6 +21,7 @@ import {
   nextSubagent,
   parseLearningState,
   reviewTier,
+  salvageLearningState,
   severityThreshold,
 } from '../../memory/learning/index.js';
 import type { LearnEntry } from '../../memory/learning/index.js';
@@ -30,12 +35,26 @@ type Draft = Partial<Omit<OutcomeRecord, 'reviewVerdicts' | 'tokens'>> & {
   tokens: OutcomeRecord['tokens'];
 };
 
+export interface OpenOptions {
+  /** Where a damaged file is reported. */
+  readonly logger?: { warn(obj: Record<string, unknown>, msg: string): void };
+  /** ms since the epoch, for the moved-aside name. */
+  readonly now?: () => number;
+}
+
+function firstError(err: AgentryError): string {
+  const issue = err instanceof SchemaValidationError ? err.issues[0] : undefined;
+  return issue === undefined ? err.message : `${err instanceof SchemaValidationError ? `${err.schema}: ` : ''}${formatIssue(issue)}`;
+}
+
 const LEARNED = <T>(t: { value: T; source: string }): T | undefined => (t.source === 'learned' ? t.value : undefined);
 
 export class LearningService implements Learned {
   private readonly drafts = new Map<string, Draft>();
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
+  /** Set when the file was damaged at open: moved aside and rebuilt (shown by status). */
+  damaged: DamagedFile | undefined;
 
   private constructor(
     private readonly store: LearningStore,
@@ -43,13 +62,34 @@ export class LearningService implements Learned {
     private readonly config: () => ResolvedConfig,
   ) {}
 
-  static async open(stateDir: string, config: () => ResolvedConfig): Promise<LearningService> {
-    const db = await openJsonStore<LearningState>(join(stateDir, 'learning.json'), emptyLearningState(), {
-      version: CURRENT_SCHEMA_VERSION,
-      migrations: LEARNING_MIGRATIONS,
-      validate: parseLearningState,
-    });
-    return new LearningService(LearningStore.fromJSON(db.data, { window: config().learning.window }), db, config);
+  /**
+   * Opens `<stateDir>/learning.json`. A file that fails its schema (or is not JSON) never blocks a
+   * start: it is moved aside as `learning.json.damaged-<time>`, logged with the first error, and
+   * the state is rebuilt from its outcome and heal records that are still valid. A newer schema
+   * version or an unreadable file still refuses (upgrading, or fixing permissions, is the remedy).
+   */
+  static async open(stateDir: string, config: () => ResolvedConfig, opts: OpenOptions = {}): Promise<LearningService> {
+    const path = join(stateDir, 'learning.json');
+    const limits = { window: config().learning.window };
+    const options = { version: CURRENT_SCHEMA_VERSION, migrations: LEARNING_MIGRATIONS, validate: parseLearningState };
+    try {
+      const db = await openJsonStore<LearningState>(path, emptyLearningState(), options);
+      return new LearningService(LearningStore.fromJSON(db.data, limits), db, config);
+    } catch (err) {
+      if (!(err instanceof AgentryError) || err.code !== 'STORE_CORRUPT') throw err;
+      const at = new Date(opts.now?.() ?? Date.now());
+      const raw = await readFile(path, 'utf8').then((t) => JSON.parse(t) as unknown).catch(() => undefined);
+      const movedTo = await moveAside(path, at);
+      const salvaged = salvageLearningState(raw, limits);
+      const damage: DamagedFile = { file: path, movedTo, error: firstError(err), at: at.toISOString() };
+      opts.logger?.warn({ ...damage, rebuiltOutcomes: salvaged.outcomes, rebuiltHeals: salvaged.heals }, 'learning.json failed its check: moved aside and rebuilt from its outcome records');
+      const db = await openJsonStore<LearningState>(path, emptyLearningState(), options);
+      const service = new LearningService(new LearningStore(limits, salvaged.state), db, config);
+      service.damaged = damage;
+      service.dirty = true;
+      await service.flush();
+      return service;
+    }
   }
 
   // ---- Learned: what the supervisor reads ----------------------------------------------------

@@ -5,6 +5,7 @@ import type { AgentView, StatusView } from '../../server/contract.js';
 import { utilization } from '../agent/stats.js';
 import type { AgentHandles } from './agents.js';
 import type { DayStats } from './day-stats.js';
+import type { DamagedFile } from '../../memory/damaged-file.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
 
@@ -17,6 +18,7 @@ export interface StatusSources {
   draining: boolean;
   storeOk: boolean;
   recovering: number;
+  damaged: readonly DamagedFile[];
 }
 
 const ACTION_TYPES = new Set(['action.executed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
@@ -45,7 +47,7 @@ export function buildStatus(s: StatusSources): StatusView {
   const spend = rt.ledger.view();
   return {
     mode: cfg.mode,
-    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable', recovering: s.recovering },
+    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable', recovering: s.recovering, ...(s.damaged.length > 0 ? { damaged: s.damaged.map((d) => ({ ...d })) } : {}) },
     agents,
     queue,
     approvals: rt.approvals.list('pending'),

@@ -241,7 +241,7 @@ export class Supervisor implements SupervisorApi {
   // ---- SupervisorApi -------------------------------------------------------------------------
 
   status(): StatusView {
-    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming });
+    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming, damaged: this.opts.learning?.damaged ? [this.opts.learning.damaged] : [] });
   }
 
   async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {

@@ -17,3 +17,5 @@ export { formatEvidence, formatLearnReport } from './format.js';
 export type { Evidence, LearnConfig, Tuned, TunedSource } from './tuned.js';
 export { qualityLabel, isApproved, isRejected } from './classify.js';
 export type { QualityLabel } from './classify.js';
+export { salvageLearningState } from './salvage.js';
+export type { Salvaged } from './salvage.js';

@@ -18,8 +18,25 @@ export function emptySessions(): SubagentSessions {
   return { open: [], ended: [], transitions: [] };
 }
 
-/** A run that failed is counted but left out of the sequence: it did not move the work on. */
-export function noteRun(s: SubagentSessions, sessionId: string, agentType: string, ok: boolean): void {
+/** The schema's bounds on ids and agent types (learning-state.schema.json). */
+const MAX_SESSION_ID = 200;
+const MAX_AGENT_TYPE = 100;
+
+/** A session id the state can hold: 1 to 200 characters; anything else belongs to no session. */
+export function isSessionId(sessionId: string): boolean {
+  return sessionId.length > 0 && sessionId.length <= MAX_SESSION_ID;
+}
+
+const agentTypeOf = (agentType: string): string => (agentType === '' ? 'unknown' : agentType.slice(0, MAX_AGENT_TYPE));
+
+/**
+ * A run that failed is counted but left out of the sequence: it did not move the work on. A run
+ * without a usable session id is not recorded here: an empty id in the state would fail its
+ * schema on the next read.
+ */
+export function noteRun(s: SubagentSessions, sessionId: string, rawAgentType: string, ok: boolean): void {
+  if (!isSessionId(sessionId)) return;
+  const agentType = agentTypeOf(rawAgentType);
   let open = s.open.find((o) => o.sessionId === sessionId);
   if (!open) {
     open = { sessionId, sequence: [], failedRuns: 0 };
@@ -36,6 +53,7 @@ export function noteRun(s: SubagentSessions, sessionId: string, agentType: strin
 
 /** Ends `sessionId`; unknown sessions are ignored (they ran no subagent). */
 export function noteEnd(s: SubagentSessions, sessionId: string, endedWell: boolean): void {
+  if (!isSessionId(sessionId)) return;
   const index = s.open.findIndex((o) => o.sessionId === sessionId);
   if (index < 0) return;
   const [open] = s.open.splice(index, 1);

@@ -25,11 +25,13 @@ describe('agentry doctor', () => {
       ['supervisor', true, true],
       ['api-key', true, false],
       ['hooks', false, false],
+      ['learning', true, false],
     ]);
     // A passing check has no hint; a failing one says what to do.
     expect(checks.map((c) => Object.keys(c).sort().join(' '))).toEqual([
       ...Array<string>(5).fill('essential message name ok'),
       'essential hint message name ok',
+      'essential message name ok',
     ]);
     const c = byName(checks);
     expect(c['supervisor']).toMatchObject({ ok: true, essential: true, message: expect.stringContaining('pid 4242') });

@@ -1,13 +1,13 @@
 // The learning file as the supervisor opens it (LearningService.open: json-store with the
 // learning migrations and parseLearningState), on copies of the read-only fixtures.
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../core/errors.js';
 import { resolveConfig } from '../../../machines/config/load.js';
 import { LearningService } from '../../../machines/supervisor/learning.js';
-import { learnReport, parseLearningState } from '../../../memory/learning/index.js';
+import { LearningStore, emptyLearningState, learnReport, parseLearningState } from '../../../memory/learning/index.js';
 import { tempDir } from '../support.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/memory/learning/', import.meta.url));
@@ -57,5 +57,45 @@ describe('learning.json opened by the supervisor', () => {
       details: { file: path, found: 99, supported: 2 },
     });
     expect(await readFile(path, 'utf8')).toBe(await readFile(join(FIXTURES, 'future.json'), 'utf8'));
+  });
+});
+
+describe('a damaged learning.json', () => {
+  it('is moved aside, logged with the file and its first error, and rebuilt from its valid outcome records', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'learning.json');
+    const good = (await readJson(join(FIXTURES, 'v2.json'))) as { window: Record<string, unknown>[]; sessions: { open: unknown[] } };
+    const broken = { ...good, window: [...good.window, { id: 'bad' }], sessions: { ...good.sessions, open: [{ sessionId: '', sequence: [], failedRuns: 0 }] } };
+    await writeFile(path, JSON.stringify(broken));
+    const warnings: Record<string, unknown>[] = [];
+    const at = Date.parse('2026-12-02T05:06:07.000Z');
+    const service = await LearningService.open(dir, () => config, { logger: { warn: (obj) => warnings.push(obj) }, now: () => at });
+    const movedTo = `${path}.damaged-2026-12-02T05-06-07.000Z`;
+    expect(service.damaged).toEqual({ file: path, movedTo, error: expect.stringMatching(/^learning-state: window\[\d+\]/) as unknown, at: '2026-12-02T05:06:07.000Z' });
+    expect(warnings).toEqual([expect.objectContaining({ file: path, movedTo, rebuiltOutcomes: good.window.length })]);
+    expect(await readFile(movedTo, 'utf8')).toBe(JSON.stringify(broken));
+    const rebuilt = (await readJson(path)) as { window: unknown[]; sessions: { open: unknown[] } };
+    expect(parseLearningState(rebuilt).window).toEqual(good.window);
+    expect(rebuilt.sessions.open).toEqual([]);
+  });
+
+  it('that is not JSON at all is moved aside and the state starts empty', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'learning.json'), '{"schemaVersion": 2, ');
+    const service = await LearningService.open(dir, () => config);
+    expect(service.damaged?.error).toContain('is not valid JSON');
+    expect(service.report().values).toEqual(learnReport(emptyLearningState(), config));
+  });
+});
+
+describe('subagent runs without a usable session id', () => {
+  it('join no session: the state stays valid', () => {
+    const store = new LearningStore({ window: 10 });
+    store.recordSubagentRun('', 'Explore', true);
+    store.endSession('', true);
+    store.recordSubagentRun('x'.repeat(201), 'Explore', true);
+    store.recordSubagentRun('S-1', '', true);
+    expect(store.toJSON().sessions.open).toEqual([{ sessionId: 'S-1', sequence: ['unknown'], failedRuns: 0 }]);
+    expect(parseLearningState(store.toJSON())).toBeDefined();
   });
 });
