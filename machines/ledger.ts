@@ -1,5 +1,5 @@
 // The budget ledger (DESIGN §5): reserve a call's worst-case cost before it starts, settle its
-// actual cost after. Pure in-memory; its caller persists `snapshot()` and journals the events.
+// actual cost after. Pure in-memory; its caller journals the events and restores spend on restart.
 // Money is integer micro-dollars inside (see ledger/money.ts), USD at the boundary.
 import { dayOf } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
@@ -9,14 +9,11 @@ import { assertAmount, invariant } from './ledger/assert.js';
 import { toMicros, toUsd } from './ledger/money.js';
 import { refusalFor } from './ledger/reserve.js';
 import type { LimitsMicros } from './ledger/reserve.js';
-import { fromSnapshot, toSnapshot } from './ledger/snapshot.js';
-import type { LedgerSnapshot } from './ledger/snapshot.js';
 import { emptyState, reservedMicros, rollover } from './ledger/state.js';
 import type { AgentName, LedgerState } from './ledger/state.js';
 import { newlyCrossed } from './ledger/thresholds.js';
 import type { ThresholdPercent } from './ledger/thresholds.js';
 
-export type { LedgerSnapshot } from './ledger/snapshot.js';
 export type { AgentName } from './ledger/state.js';
 export type { ThresholdPercent } from './ledger/thresholds.js';
 
@@ -54,13 +51,6 @@ export interface SettleResult {
   overrunUsd: number;
   /** The reservation was already settled or released today; nothing was charged. */
   duplicate: boolean;
-}
-
-export interface PendingReservation {
-  reservationId: string;
-  taskId: string;
-  agent: AgentName;
-  estimateUsd: number;
 }
 
 export interface LedgerView {
@@ -177,25 +167,6 @@ export class BudgetLedger {
   /** Drops a finished task's spend record (the per-task cap is over a task's life). */
   forgetTask(taskId: string): void {
     this.#state.taskSpentMicros.delete(taskId);
-  }
-
-  snapshot(): LedgerSnapshot {
-    return toSnapshot(this.#state);
-  }
-
-  /** Replaces the state with a persisted snapshot. Its reservations come back held: release them. */
-  restore(snapshot: unknown): void {
-    this.#state = fromSnapshot(snapshot);
-    this.#today();
-  }
-
-  pending(): PendingReservation[] {
-    return [...this.#today().reservations].map(([reservationId, r]) => ({
-      reservationId,
-      taskId: r.taskId,
-      agent: r.agent,
-      estimateUsd: toUsd(r.estimateMicros),
-    }));
   }
 
   view(): LedgerView {

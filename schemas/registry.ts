@@ -37,11 +37,6 @@ export function check(name: SchemaName, data: unknown): ValidationIssue[] {
   return dedupe((fn.errors ?? []).map((e: ErrorObject) => describeIssue(e, data)));
 }
 
-/** Type guard: true when `data` satisfies schema `name`. */
-export function isValid<T>(name: SchemaName, data: unknown): data is T {
-  return validator(name)(data);
-}
-
 /** Returns `data` typed as T, or throws SchemaValidationError with every issue. */
 export function validate<T>(name: SchemaName, data: unknown, code: ValidationCode = 'INVALID_INPUT'): T {
   const issues = check(name, data);

@@ -2,11 +2,10 @@
 // the global in-flight limit, circuit breaker and stats. Each LLM call is a spawned `run`
 // child (machines/run.ts), so several run at once; their done/error events settle here.
 //
-// Dependencies that are not data (the model, the clock, the in-flight pool, reply targets)
+// Dependencies that are not data (the model, the clock, the in-flight pool)
 // are closed over by `createAgentMachine`, never put in context or input: the actor's
 // snapshot stays persistable, and every child logic is registered by name in setup().
 import { fromCallback, setup } from 'xstate';
-import type { AnyActorRef } from 'xstate';
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import { toAgentryError } from '../../core/errors.js';
@@ -18,8 +17,6 @@ import type { AgentEmitted, AgentEvent } from './events.js';
 import { createInFlightLimit } from './in-flight.js';
 import type { InFlightLimit } from './in-flight.js';
 import { requestIdOf } from './mailbox.js';
-import { createReplyBook } from './replies.js';
-import type { ReplyBook } from './replies.js';
 import { acceptStep, cancelStep, settleStep } from './steps.js';
 import type { Step } from './steps.js';
 import { configure, startable } from './pump.js';
@@ -30,7 +27,6 @@ export interface AgentDeps {
   clock: Pick<Clock, 'now'>;
   /** The global in-flight limit shared by all agents (unlimited when absent). */
   inFlight?: InFlightLimit;
-  replies?: ReplyBook;
 }
 
 /** Wakes the agent when the pool may have a token, and once at start (also after a restore). */
@@ -47,7 +43,6 @@ function createInFlightWatch(pool: InFlightLimit) {
 
 export function createAgentMachine(deps: AgentDeps) {
   const pool = deps.inFlight ?? createInFlightLimit(Number.POSITIVE_INFINITY);
-  const replies = deps.replies ?? createReplyBook();
   const now = (): number => deps.clock.now();
 
   const agent = setup({
@@ -57,18 +52,13 @@ export function createAgentMachine(deps: AgentDeps) {
 
   /** Applies a Step computed by steps.ts: assign, stop, free tokens, reply, emit, then pump. */
   const apply = (compute: (ctx: AgentContext, event: AgentEvent) => Step | null) =>
-    agent.enqueueActions(({ context, event, self, enqueue }) => {
+    agent.enqueueActions(({ context, event, enqueue }) => {
       const step = compute(context, event);
       if (!step) return;
       enqueue.assign(step.patch);
-      if (step.hold) replies.hold(self, step.hold.requestId, step.hold.replyTo);
       if (step.stop) enqueue.stopChild(step.stop);
       for (let i = 0; i < step.release; i++) enqueue(() => pool.release(context.kind));
-      for (const { result, replyTo } of step.replies) {
-        const ref: AnyActorRef | undefined = replyTo ?? replies.take(self, result.requestId);
-        if (ref) enqueue.sendTo(ref, result);
-        enqueue.emit(result);
-      }
+      for (const { result } of step.replies) enqueue.emit(result);
       for (const e of step.emits) enqueue.emit(e);
       enqueue.raise({ type: 'agent.poke' });
     });

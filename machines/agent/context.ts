@@ -1,5 +1,5 @@
 // The agent actor's context: plain, JSON-serialisable data only, so getPersistedSnapshot()
-// captures everything (live refs such as reply targets are kept in replies.ts instead).
+// captures everything.
 import type { AgentKind } from '../../agents/client/types.js';
 import { DEFAULT_BREAKER_CONFIG, initialBreaker } from './breaker.js';
 import type { Breaker, BreakerConfig } from './breaker.js';

@@ -1,7 +1,7 @@
 // Events in and out of an agent actor: one discriminated union each, with factories
 // (STYLE practice 2). `agent.breaker` and `agent.failed` are emitted in the journal's shape
 // (schemas/events.schema.json), so the supervisor can append them as they come.
-import type { AnyActorRef, DoneActorEvent, ErrorActorEvent } from 'xstate';
+import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import type { StructuredCallResult } from '../../agents/client/types.js';
 import type { ErrorCode, ErrorDetails } from '../../core/errors.js';
 import type { Priority } from '../../schemas/generated/types.js';
@@ -16,8 +16,6 @@ export interface RunRequestEvent {
   requestId: string;
   request: RunInput;
   priority: Priority;
-  /** Gets the `agent.result`. Kept out of the agent's context (see agent-machine.ts). */
-  replyTo?: AnyActorRef;
 }
 
 export interface ConfigureEvent {
@@ -56,11 +54,9 @@ export type AgentEmitted = AgentResult | EventOf<'agent.breaker'> | EventOf<'age
 export function createRunEvent(
   requestId: string,
   request: RunInput,
-  opts: { priority?: Priority; replyTo?: AnyActorRef } = {},
+  opts: { priority?: Priority } = {},
 ): RunRequestEvent {
-  const event: RunRequestEvent = { type: 'agent.run', requestId, request, priority: opts.priority ?? 'P2' };
-  if (opts.replyTo) event.replyTo = opts.replyTo;
-  return event;
+  return { type: 'agent.run', requestId, request, priority: opts.priority ?? 'P2' };
 }
 
 export const createCancelEvent = (requestId: string): AgentEvent => ({ type: 'agent.cancel', requestId });

@@ -1,33 +1,7 @@
-// Where results go. Reply targets are live ActorRefs, which a persisted snapshot cannot hold
-// (a foreign ref is saved as {id} and revived as undefined), so they are kept here, outside
-// the machine's context, per agent actor and request. After a restore they are gone: the
-// owner then relies on the `agent.result` event every agent also emits (see submit.ts).
-import type { AnyActorRef } from 'xstate';
+// A failed run's reply: every result goes out as an emitted `agent.result` event, which the
+// owner listens to (a listener survives a restore, where a live reply ref would not).
 import { AgentryError, ModelCallError, PolicyError, SchemaValidationError, toAgentryError } from '../../core/errors.js';
 import type { ReplyError } from './events.js';
-
-export interface ReplyBook {
-  hold(agent: AnyActorRef, requestId: string, replyTo: AnyActorRef): void;
-  /** The reply target of `requestId`, forgotten as it is returned. */
-  take(agent: AnyActorRef, requestId: string): AnyActorRef | undefined;
-}
-
-export function createReplyBook(): ReplyBook {
-  const book = new WeakMap<AnyActorRef, Map<string, AnyActorRef>>();
-  return {
-    hold(agent, requestId, replyTo) {
-      const refs = book.get(agent) ?? new Map<string, AnyActorRef>();
-      refs.set(requestId, replyTo);
-      book.set(agent, refs);
-    },
-    take(agent, requestId) {
-      const refs = book.get(agent);
-      const ref = refs?.get(requestId);
-      refs?.delete(requestId);
-      return ref;
-    },
-  };
-}
 
 /** An error as plain data for a reply: code, message, details, and whether a retry may help. */
 export function toReplyError(err: unknown): ReplyError {

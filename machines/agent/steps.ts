@@ -1,6 +1,5 @@
 // What the agent does on each event, as pure functions of (context, event, now) → Step.
 // The machine applies a Step: assign the patch, deliver replies, emit events, free tokens.
-import type { AnyActorRef } from 'xstate';
 import type { StructuredCallResult } from '../../agents/client/types.js';
 import { ModelCallError, PolicyError, UserError, toAgentryError } from '../../core/errors.js';
 import { createEvent } from '../events.js';
@@ -17,8 +16,6 @@ import { toReplyError } from './replies.js';
 
 export interface Reply {
   result: AgentResult;
-  /** Set for refusals (the ref is still on the event); otherwise looked up by request id. */
-  replyTo?: AnyActorRef;
 }
 
 export interface Step {
@@ -29,8 +26,6 @@ export interface Step {
   release: number;
   /** A child run to stop (cancelled or finished). */
   stop?: string;
-  /** Where the result of an accepted request goes. */
-  hold?: { requestId: string; replyTo: AnyActorRef };
 }
 
 export type RunOutcome = { ok: true; result: StructuredCallResult } | { ok: false; error: unknown };
@@ -43,12 +38,10 @@ export function acceptStep(ctx: AgentContext, event: RunRequestEvent, now: numbe
   const refusal = refusalOf(ctx, event, now);
   if (refusal) {
     const reply: Reply = { result: failure(event.requestId, refusal) };
-    if (event.replyTo) reply.replyTo = event.replyTo;
     return { patch: { stats: recordRefusal(ctx.stats) }, replies: [reply], emits: [], release: 0 };
   }
   const queued = { requestId: event.requestId, request: event.request, priority: event.priority, enqueuedAt: now };
   const step: Step = { patch: { mailbox: enqueue(ctx.mailbox, queued) }, replies: [], emits: [], release: 0 };
-  if (event.replyTo) step.hold = { requestId: event.requestId, replyTo: event.replyTo };
   return withBreaker(ctx, { type: 'admit', requestId: event.requestId, now }, now, step);
 }
 

@@ -2,7 +2,7 @@
 // (agent, workflow, contentType, model). Folding is exact for every rule but the review tier,
 // which needs order and keeps its own runs (review-runs.ts).
 import type { OutcomeAggregate, OutcomeRecord } from '../../schemas/generated/types.js';
-import { addInto, bucketOf, zeros } from './buckets.js';
+import { bucketOf, zeros } from './buckets.js';
 import { isApproved, qualityLabel } from './classify.js';
 
 export function emptyAggregate(o: Pick<OutcomeRecord, 'agent' | 'workflow' | 'model'>, contentType: string | null): OutcomeAggregate {
@@ -67,14 +67,4 @@ export function foldOutcome(agg: OutcomeAggregate, o: OutcomeRecord): void {
       agg.histWrong[b] = (agg.histWrong[b] ?? 0) + 1;
     }
   }
-}
-
-/** Adds every count of `source` into `target` (same key assumed). */
-export function mergeAggregate(target: OutcomeAggregate, source: OutcomeAggregate): void {
-  const counts = ['n', 'approved', 'rejected', 'failed', 'autoApproved', 'wrongAuto', 'humanApproved', 'humanRejected', 'costUsd', 'latencyMs', 'tokensIn', 'tokensOut'] as const;
-  for (const k of counts) target[k] += source[k];
-  addInto(target.histKnown, source.histKnown);
-  addInto(target.histBad, source.histBad);
-  addInto(target.histAuto, source.histAuto);
-  addInto(target.histWrong, source.histWrong);
 }

@@ -1379,28 +1379,6 @@ export const eventsSchema: AnySchema = {
       }
     },
     {
-      "title": "TaskStartedEvent",
-      "type": "object",
-      "additionalProperties": false,
-      "required": [
-        "type",
-        "at",
-        "taskId"
-      ],
-      "properties": {
-        "type": {
-          "const": "task.started"
-        },
-        "at": {
-          "type": "string",
-          "format": "date-time"
-        },
-        "taskId": {
-          "type": "string"
-        }
-      }
-    },
-    {
       "title": "StepStartedEvent",
       "type": "object",
       "additionalProperties": false,
@@ -1636,40 +1614,6 @@ export const eventsSchema: AnySchema = {
         "minutes": {
           "type": "number",
           "minimum": 0
-        }
-      }
-    },
-    {
-      "title": "TaskRevisedEvent",
-      "type": "object",
-      "additionalProperties": false,
-      "required": [
-        "type",
-        "at",
-        "taskId",
-        "round",
-        "issues"
-      ],
-      "properties": {
-        "type": {
-          "const": "task.revised"
-        },
-        "at": {
-          "type": "string",
-          "format": "date-time"
-        },
-        "taskId": {
-          "type": "string"
-        },
-        "round": {
-          "type": "integer",
-          "minimum": 1
-        },
-        "issues": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          }
         }
       }
     },
@@ -2416,43 +2360,6 @@ export const eventsSchema: AnySchema = {
         },
         "reason": {
           "type": "string"
-        }
-      }
-    },
-    {
-      "title": "HealOutcomeEvent",
-      "type": "object",
-      "additionalProperties": false,
-      "required": [
-        "type",
-        "at",
-        "incidentId",
-        "remedy",
-        "kind",
-        "outcome"
-      ],
-      "properties": {
-        "type": {
-          "const": "heal.outcome"
-        },
-        "at": {
-          "type": "string",
-          "format": "date-time"
-        },
-        "incidentId": {
-          "type": "string"
-        },
-        "remedy": {
-          "type": "string"
-        },
-        "kind": {
-          "type": "string"
-        },
-        "outcome": {
-          "enum": [
-            "success",
-            "failure"
-          ]
         }
       }
     },

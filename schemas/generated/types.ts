@@ -696,13 +696,11 @@ export type SupervisorEvent =
   | TaskCreatedEvent
   | TaskBlockedEvent
   | DependencyResolvedEvent
-  | TaskStartedEvent
   | StepStartedEvent
   | StepCompletedEvent
   | StepFailedEvent
   | ReviewRequestedEvent
   | ReviewCompletedEvent
-  | TaskRevisedEvent
   | GateDecidedEvent
   | ApprovalRequestedEvent
   | ApprovalGrantedEvent
@@ -723,7 +721,6 @@ export type SupervisorEvent =
   | HealRequestedEvent
   | HealAppliedEvent
   | HealRefusedEvent
-  | HealOutcomeEvent
   | ConfigChangedEvent
   | ConfigRejectedEvent
   | ModeChangedEvent
@@ -766,11 +763,6 @@ export interface DependencyResolvedEvent {
   at: string;
   taskId: string;
   dependency: string;
-}
-export interface TaskStartedEvent {
-  type: "task.started";
-  at: string;
-  taskId: string;
 }
 export interface StepStartedEvent {
   type: "step.started";
@@ -819,13 +811,6 @@ export interface ReviewCompletedEvent {
   score?: number;
   issues: number;
   minutes?: number;
-}
-export interface TaskRevisedEvent {
-  type: "task.revised";
-  at: string;
-  taskId: string;
-  round: number;
-  issues: string[];
 }
 export interface GateDecidedEvent {
   type: "gate.decided";
@@ -979,14 +964,6 @@ export interface HealRefusedEvent {
   remedy: string;
   severity: number;
   reason: string;
-}
-export interface HealOutcomeEvent {
-  type: "heal.outcome";
-  at: string;
-  incidentId: string;
-  remedy: string;
-  kind: string;
-  outcome: "success" | "failure";
 }
 export interface ConfigChangedEvent {
   type: "config.changed";

@@ -31,16 +31,16 @@ describe('agentry events / event emit / learn', () => {
     let out: Capture | undefined;
     const done = p.run(['events', '--follow', '--json'], { signal: controller.signal, onStdout: (c) => (out = c) });
     await until(() => p.fake.listenerCount() > 0, 'the stream to subscribe');
-    p.fake.publish(createEvent('task.started', { taskId: 't-1' }, Date.parse('2026-01-05T09:10:00Z')));
-    p.fake.publish(createEvent('task.started', { taskId: 't-2' }, Date.parse('2026-01-05T09:11:00Z')));
+    p.fake.publish(createEvent('task.blocked', { taskId: 't-1', waitingFor: [] }, Date.parse('2026-01-05T09:10:00Z')));
+    p.fake.publish(createEvent('task.blocked', { taskId: 't-2', waitingFor: [] }, Date.parse('2026-01-05T09:11:00Z')));
     await until(() => (out?.text.split('\n').length ?? 0) > 2, 'two lines');
     controller.abort();
     const r = await done;
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n').map((l) => parseJson(l));
     expect(lines).toEqual([
-      { seq: 3, event: { type: 'task.started', at: '2026-01-05T09:10:00.000Z', taskId: 't-1' } },
-      { seq: 4, event: { type: 'task.started', at: '2026-01-05T09:11:00.000Z', taskId: 't-2' } },
+      { seq: 3, event: { type: 'task.blocked', at: '2026-01-05T09:10:00.000Z', taskId: 't-1', waitingFor: [] } },
+      { seq: 4, event: { type: 'task.blocked', at: '2026-01-05T09:11:00.000Z', taskId: 't-2', waitingFor: [] } },
     ]);
   });
 
@@ -49,12 +49,12 @@ describe('agentry events / event emit / learn', () => {
     let out: Capture | undefined;
     const done = p.run(['events', '--follow'], { signal: controller.signal, onStdout: (c) => (out = c) });
     await until(() => p.fake.listenerCount() > 0, 'the stream to subscribe');
-    p.fake.publish(createEvent('task.started', { taskId: 't-1' }, Date.parse('2026-01-05T09:10:00Z')));
+    p.fake.publish(createEvent('task.blocked', { taskId: 't-1', waitingFor: [] }, Date.parse('2026-01-05T09:10:00Z')));
     await until(() => out?.text.includes('\n') === true, 'a line');
     controller.abort();
     const r = await done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^#3 {2}\d\d:\d\d:\d\d {2}task\.started {2}t-1\n$/);
+    expect(r.stdout).toMatch(/^#3 {2}\d\d:\d\d:\d\d {2}task\.blocked {2}t-1\n$/);
   });
 
   it('event emit posts the type, data and id, and a repeated id is reported as a duplicate', async () => {

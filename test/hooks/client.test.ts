@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TRIED_ENV, runHook } from '../../hooks/client.js';
 import { MAX_INPUT_BYTES } from '../../hooks/protocol.js';
 import { parseSpoolLine } from '../../hooks/spool.js';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import type { ApiServer } from '../../server/http-server.js';
 import { createFakeSupervisor } from '../support/fake-supervisor.js';

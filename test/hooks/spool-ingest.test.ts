@@ -8,7 +8,7 @@ import { runHook } from '../../hooks/client.js';
 import type { HookHandler } from '../../hooks/handler.js';
 import { ingestSpool } from '../../hooks/spool-ingest.js';
 import { type SpoolEntry, appendSpool, spoolEntry } from '../../hooks/spool.js';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import type { ApiServer } from '../../server/http-server.js';
 import { type TempProject, hookPayload, memoryIo, oneJson, secretWrite, tempProject } from './client-rig.js';

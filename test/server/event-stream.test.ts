@@ -17,7 +17,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const started = (taskId: string) => createEvent('task.started', { taskId }, Date.parse('2026-01-05T10:00:00Z'));
+const started = (taskId: string) => createEvent('task.blocked', { taskId, waitingFor: [] }, Date.parse('2026-01-05T10:00:00Z'));
 
 
 describe('follow', () => {
@@ -30,8 +30,8 @@ describe('follow', () => {
     h.fake.publish(started('t-2'));
     await until(() => seen.length === 2);
     expect(seen.map((e) => [e.seq, e.event.type])).toEqual([
-      [3, 'task.started'],
-      [4, 'task.started'],
+      [3, 'task.blocked'],
+      [4, 'task.blocked'],
     ]);
     ac.abort();
     await done;
@@ -62,7 +62,7 @@ describe('follow', () => {
     req.end();
     await until(() => h.fake.listenerCount() === 1);
     h.fake.publish(started('t-1'));
-    await until(() => chunks.join('').includes('\n\n') && chunks.join('').includes('task.started'), 'a heartbeat then the event', 3000);
+    await until(() => chunks.join('').includes('\n\n') && chunks.join('').includes('task.blocked'), 'a heartbeat then the event', 3000);
     const lines = chunks.join('').split('\n').filter((l) => l !== '');
     expect(JSON.parse(lines[0] ?? '')).toEqual({ seq: 3, event: started('t-1') });
     req.destroy();

@@ -2,7 +2,7 @@
 // prototype pollution, checked by a snapshot of Object.prototype's own keys and a canary.
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import type { ApiServer } from '../../server/http-server.js';
 import { signGithubPayload } from '../../server/github-signature.js';

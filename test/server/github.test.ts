@@ -1,7 +1,8 @@
 // GitHub webhooks (reliability.md §9 tests 20–21): HMAC over raw bytes, 401 never 500, replay.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDeliveryStore, DELIVERY_TTL_MS } from '../../server/delivery-store.js';
+import { DELIVERY_TTL_MS } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { signGithubPayload, verifyGithubSignature } from '../../server/github-signature.js';
 import { errorOf, raw, startHarness } from './harness.js';
 import type { Harness, RawResponse } from './harness.js';

@@ -8,7 +8,7 @@ import { createFakeSupervisor } from '../support/fake-supervisor.js';
 import type { FakeSupervisor } from '../support/fake-supervisor.js';
 import { startApiServer } from '../../server/http-server.js';
 import type { ApiServer, ApiServerOptions } from '../../server/http-server.js';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 
 export interface Harness {
   fake: FakeSupervisor;

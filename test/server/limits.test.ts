@@ -2,7 +2,7 @@
 // on requests in flight that answers 503 with Retry-After instead of queueing without bound.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../server/contract.js';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import { createFakeSupervisor } from '../support/fake-supervisor.js';
 import { errorOf, raw, startHarness, tempDir } from './harness.js';

@@ -6,7 +6,7 @@ import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, createApiClient } from '../../server/api-client.js';
-import { createMemoryDeliveryStore } from '../../server/delivery-store.js';
+import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import { MAX_SOCKET_PATH_BYTES, SOCKET_RECORD_NAME, planSocketPath, resolveSocketPath } from '../../server/socket-path.js';
 import { createFakeSupervisor } from '../support/fake-supervisor.js';

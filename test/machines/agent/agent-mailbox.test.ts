@@ -1,13 +1,11 @@
 // Mailbox and concurrency: the per-agent limit, priority order, AGENT_BUSY, replies routed by
-// request id (to replyTo refs too), pause/resume and cancellation.
+// request id, pause/resume and cancellation.
 import { describe, expect, it } from 'vitest';
-import { createActor, fromCallback } from 'xstate';
-import { createCancelEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../../../machines/agent/events.js';
+import { createCancelEvent, createPauseEvent, createResumeEvent } from '../../../machines/agent/events.js';
 import type { AgentResult } from '../../../machines/agent/events.js';
-import { submit } from '../../../machines/agent/submit.js';
 import { ScriptedModel } from '../../support/scripted-model.js';
 import type { Deferred } from '../../support/scripted-model.js';
-import { answer, codeOf, finish, flush, probeRequest, startAgent } from './harness.js';
+import { answer, codeOf, finish, flush, startAgent } from './harness.js';
 
 
 const outputOf = (r: AgentResult | undefined): unknown => (r?.ok ? (r.result.output as { answer: string }).answer : r);
@@ -71,28 +69,6 @@ describe('agent mailbox and concurrency', () => {
     finish(h, model);
   });
 
-  it('sends each result to its replyTo actor', async () => {
-    const model = new ScriptedModel();
-    const h = startAgent(model, { input: { concurrency: 1, mailbox: 1 } });
-    const got: Record<string, string[]> = { x: [], y: [] };
-    const inbox = (name: 'x' | 'y') =>
-      createActor(fromCallback<AgentResult>(({ receive }) => receive((e) => got[name]?.push(`${e.requestId}:${codeOf(e)}`)))).start();
-    const x = inbox('x');
-    const y = inbox('y');
-    model.result(answer('one'));
-    const blocker = model.deferred();
-    h.actor.send(createRunEvent('one', probeRequest('one'), { replyTo: x }));
-    await flush();
-    h.actor.send(createRunEvent('two', probeRequest('two'), { replyTo: y }));
-    h.actor.send(createRunEvent('three', probeRequest('three'), { replyTo: y }));
-    h.actor.send(createRunEvent('four', probeRequest('four'), { replyTo: x }));
-    blocker.reject(new Error('boom'));
-    model.result(answer('three'));
-    for (let i = 0; i < 3; i++) await flush();
-    expect(got).toEqual({ x: ['one:ok', 'four:AGENT_BUSY'], y: ['two:INTERNAL', 'three:ok'] });
-    finish(h, model);
-  });
-
   it('keeps queueing while paused, starts nothing, and resumes', async () => {
     const model = new ScriptedModel();
     const h = startAgent(model);
@@ -122,24 +98,6 @@ describe('agent mailbox and concurrency', () => {
     expect(running.started).toBe(true);
     const { stats, inFlight, mailbox } = h.actor.getSnapshot().context;
     expect({ cancelled: stats.cancelled, failures: stats.failures, inFlight, mailbox }).toEqual({ cancelled: 2, failures: 0, inFlight: [], mailbox: [] });
-    finish(h, model);
-  });
-});
-
-describe('submit', () => {
-  it('settles with the result of its own request id, and cancels on abort', async () => {
-    const model = new ScriptedModel();
-    const h = startAgent(model, { input: { concurrency: 1 } });
-    const blocker = model.deferred();
-    model.result(answer('second'));
-    const first = submit(h.actor, { requestId: 'one', request: probeRequest('one') });
-    const second = submit(h.actor, { requestId: 'two', request: probeRequest('two'), priority: 'P0' });
-    const controller = new AbortController();
-    const third = submit(h.actor, { requestId: 'three', request: probeRequest('three') }, controller.signal);
-    controller.abort();
-    blocker.resolve(answer('first'));
-    const [a, b, c] = await Promise.all([first, second, third]);
-    expect([outputOf(a), outputOf(b), codeOf(c)]).toEqual(['first', 'second', 'MODEL_ABORTED']);
     finish(h, model);
   });
 });
