@@ -8,6 +8,8 @@ import { validate } from '../../schemas/registry.js';
 import type { AgentryConfig, WorkflowConfig } from '../../schemas/generated/types.js';
 import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
 import { withDefaults } from './defaults.js';
+import { fillTemplate } from './event-template.js';
+import { taskInputIssues } from '../task/task-input.js';
 
 /** Every field filled from the schema's defaults, except the few that are truly optional. */
 type Filled<T> = T extends readonly unknown[]
@@ -70,13 +72,29 @@ function crossCheck(config: ResolvedConfig): ValidationIssue[] {
       issues.push({ path: `schedules[${i}].cron`, expected: 'a five-field cron expression', got: JSON.stringify(s.cron) });
     }
   });
+  config.schedules.forEach((s, i) => {
+    if (known(s.workflow)) issues.push(...inputIssues(`schedules[${i}].input`, config.workflows, s.workflow, s.input ?? {}));
+  });
   config.events.rules.forEach((r, i) => {
     if (!known(r.workflow)) issues.push(unknownWorkflow(`events.rules[${i}].workflow`, r.workflow, names));
+    // Placeholders stand for event data: filled with a sample, the input must fit the workflow.
+    else issues.push(...inputIssues(`events.rules[${i}].input`, config.workflows, r.workflow, fillTemplate(r.input ?? {}, SAMPLE_DATA) as Record<string, unknown>));
     if ((r.field === undefined) !== (r.threshold === undefined)) {
       issues.push({ path: `events.rules[${i}]`, expected: 'field and threshold together', got: 'only one of them' });
     }
   });
   return issues;
+}
+
+/** Event data in which every template field is present. */
+const SAMPLE_DATA = new Proxy({}, { has: () => true, get: () => 'sample', getOwnPropertyDescriptor: () => ({ value: 'sample', enumerable: true, configurable: true }) });
+
+/** The input a schedule or event rule starts a workflow with, against that workflow's input schema. */
+function inputIssues(at: string, all: ResolvedConfig['workflows'], name: string, input: Record<string, unknown>): ValidationIssue[] {
+  const wf = all[name];
+  if (!wf) return [];
+  const targets = wf.tasks ? wf.tasks.map((t) => ({ wf: all[t.workflow], input: { ...input, ...t.input }, shared: true })) : [{ wf, input, shared: false }];
+  return targets.flatMap((t) => (t.wf?.steps ? taskInputIssues(t.wf, t.input, t.shared) : [])).map((i) => ({ ...i, path: `${at}.${i.path}` }));
 }
 
 function checkWorkflow(name: string, wf: WorkflowConfig, all: ResolvedConfig["workflows"]): ValidationIssue[] {

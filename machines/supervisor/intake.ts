@@ -2,10 +2,12 @@
 // workflows by config rules with thresholds. Under threshold: recorded and ignored. P0/P1 start
 // at once; P2/P3 wait for the batch window and start together.
 import type { Clock } from '../../core/clock.js';
+import { SchemaValidationError } from '../../core/errors.js';
 import type { Priority } from '../../schemas/generated/types.js';
 import type { EmitEventResult } from '../../server/contract.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { createEvent } from '../events.js';
+import { fillTemplate, missingFields } from '../config/event-template.js';
 import type { EventLog } from './event-log.js';
 import type { JournalSink } from './records.js';
 
@@ -25,19 +27,12 @@ export interface IntakeDeps {
   onError(err: unknown): void;
 }
 
-/** Replaces `{{data.x}}` in string values with the event's data. */
-export function fillTemplate(value: unknown, data: Record<string, unknown>): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\{\{\s*data\.([\w.]+)\s*\}\}/g, (_, path: string) => {
-      const found = path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined), data);
-      return typeof found === 'string' || typeof found === 'number' || typeof found === 'boolean' ? String(found) : '';
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => fillTemplate(v, data));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplate(v, data)]));
-  }
-  return value;
+/** Under its rule's threshold: the reason it is ignored, or undefined when it routes. */
+function underThreshold(rule: { field?: string; threshold?: number }, data: Record<string, unknown>): string | undefined {
+  if (rule.field === undefined || rule.threshold === undefined) return undefined;
+  const value = Number(data[rule.field]);
+  if (Number.isFinite(value) && value >= rule.threshold) return undefined;
+  return Number.isFinite(value) ? `${rule.field} ${value} is under the threshold ${rule.threshold}` : `no numeric ${rule.field} in the event data`;
 }
 
 export class Intake {
@@ -50,20 +45,24 @@ export class Intake {
   async route(eventId: string, type: string, data: Record<string, unknown>): Promise<EmitEventResult> {
     const { clock, events } = this.deps;
     const rules = this.deps.config().events.rules.filter((r) => r.event === type);
+    // Refused before anything is recorded: a rule that would start a task with holes in its brief.
+    for (const rule of rules) {
+      if (underThreshold(rule, data) !== undefined) continue;
+      const missing = missingFields(rule.input ?? {}, data);
+      if (missing.length > 0) {
+        const issues = missing.map((path) => ({ path: `data.${path}`, expected: `a string or number (the ${type} rule writes {{data.${path}}} into the ${rule.workflow} input)`, got: 'nothing' }));
+        throw new SchemaValidationError('INVALID_INPUT', `event ${type}`, issues);
+      }
+    }
     events.emit(createEvent('event.received', { eventId, event: type, data }, clock.now()), `${eventId}:received`);
     if (rules.length === 0) return { eventId, duplicate: false, outcome: 'recorded', taskIds: [] };
     const taskIds: string[] = [];
     let outcome: EmitEventResult['outcome'] = 'ignored';
     for (const [i, rule] of rules.entries()) {
-      if (rule.field !== undefined && rule.threshold !== undefined) {
-        const value = Number(data[rule.field]);
-        if (!Number.isFinite(value) || value < rule.threshold) {
-          const reason = Number.isFinite(value)
-            ? `${rule.field} ${value} is under the threshold ${rule.threshold}`
-            : `no numeric ${rule.field} in the event data`;
-          events.emit(createEvent('event.ignored', { eventId, event: type, reason }, clock.now()), `${eventId}:ignored:${i}`);
-          continue;
-        }
+      const reason = underThreshold(rule, data);
+      if (reason !== undefined) {
+        events.emit(createEvent('event.ignored', { eventId, event: type, reason }, clock.now()), `${eventId}:ignored:${i}`);
+        continue;
       }
       const routed: Routed = {
         eventId: `${eventId}#${i}`,

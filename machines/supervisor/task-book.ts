@@ -12,6 +12,7 @@ import type { SupervisorEvent } from '../events.js';
 import { initialContext } from '../task/context.js';
 import type { TaskContext, TaskRecord } from '../task/context.js';
 import { authorInput, text } from '../task/inputs.js';
+import { checkTaskInput } from '../task/task-input.js';
 import type { TaskOutcome } from '../task/task-machine.js';
 import type { Runtime } from './runtime.js';
 import { isTerminal, newView, statusOf } from './task-views.js';
@@ -71,6 +72,7 @@ export class TaskBook {
     if (extra.origin !== undefined) record.origin = extra.origin;
     if (extra.parentId !== undefined) record.parentId = extra.parentId;
     if (wf.tasks) return this.createFlow(record, wf.tasks);
+    checkTaskInput(req.workflow, wf, req.input);
     checkFirstInput(record);
     await rt.journal.append({ t: 'task', record });
     return this.admit(record);
@@ -89,6 +91,7 @@ export class TaskBook {
     const cfg = rt.config();
     const contentType = text(req.input, 'contentType', wf.contentType ?? req.workflow);
     const learnedTier = cfg.learning.pin.reviewTiers ? undefined : this.deps.learnedTier(contentType);
+    const writes = wf.steps?.[0]?.agent === 'marketing';
     return {
       id,
       workflow: req.workflow,
@@ -100,6 +103,7 @@ export class TaskBook {
       maxRounds: cfg.reviews.maxRevisionRounds,
       dependsOn: req.dependsOn ?? [],
       createdAt: rt.clock.now(),
+      ...(writes ? { brand: cfg.brand } : {}),
       source,
     };
   }
@@ -117,6 +121,8 @@ export class TaskBook {
       const wf = this.workflow(t.workflow);
       if (!wf.steps) throw new UserError('INVALID_INPUT', `flow task workflow "${t.workflow}" has no steps`);
       const child: TaskRecord = { ...this.recordFor(req, wf, ids.get(t.id) ?? t.id, 'flow'), parentId: record.id };
+      // The flow's input is shared: each child checks the fields its workflow reads.
+      checkTaskInput(`${record.workflow} (task ${t.id}, workflow ${t.workflow})`, wf, req.input, true);
       checkFirstInput(child);
       return child;
     });

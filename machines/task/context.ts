@@ -1,7 +1,7 @@
 // What a task is made of. A TaskRecord is fixed at creation (and journaled); the context adds
 // what the task learns on its way. Everything here is plain JSON.
 import type { AgentKind } from '../../agents/client/types.js';
-import type { Priority, ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
+import type { BrandProfile, Priority, ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
 import type { ReviewView } from '../../server/contract.js';
 
 export type StepWorkflow = Required<Pick<WorkflowConfig, 'domain' | 'steps' | 'review' | 'gate'>> &
@@ -26,6 +26,8 @@ export interface TaskRecord {
   origin?: string;
   dependsOn: string[];
   createdAt: number;
+  /** The config's brand profile when the task was created: what a brief's missing fields default to. */
+  brand?: BrandProfile;
   source: 'cli' | 'http' | 'schedule' | 'event' | 'flow' | 'hook' | 'demo';
 }
 

@@ -10,18 +10,35 @@ import type {
   SalesInput,
   SalesQualifyOutput,
 } from '../../schemas/generated/types.js';
-import { schemaOf } from '../../schemas/registry.js';
-import type { ReviewKind, TaskContext } from './context.js';
+import type { ReviewKind, TaskContext, TaskRecord } from './context.js';
 import { currentStep } from './context.js';
 
-/** The brief's fields, read from its schema: a task input may carry more (a flow's lead, say). */
-const BRIEF_KEYS = Object.keys(
-  ((schemaOf('marketing.input')['properties'] as Record<string, { properties: object }>)['brief'] ?? { properties: {} }).properties,
-);
+/** What a brief falls back to when neither the task nor the config's brand profile says. */
+const BRAND_FALLBACK = { audience: 'general', tone: 'clear', constraints: [] as string[], brandNotes: '', canonNotes: '', locale: 'en-US' };
 
-function briefOf(input: Record<string, unknown>): MarketingInput['brief'] {
-  const source = typeof input['brief'] === 'object' && input['brief'] !== null ? (input['brief'] as Record<string, unknown>) : input;
-  return Object.fromEntries(BRIEF_KEYS.filter((k) => Object.hasOwn(source, k)).map((k) => [k, source[k]])) as unknown as MarketingInput['brief'];
+/**
+ * The marketing brief of a task: the fields its writer gave, the rest from the brand profile
+ * frozen in the record (constraints add up: the brand's, then the brief's own).
+ */
+export function briefOf(record: Pick<TaskRecord, 'input' | 'brand' | 'contentType'>): MarketingInput['brief'] {
+  const input = record.input;
+  const brand = { ...BRAND_FALLBACK, ...record.brand };
+  const own = Array.isArray(input['constraints']) ? (input['constraints'] as string[]) : [];
+  return {
+    goal: input['goal'] as string,
+    channel: input['channel'] as MarketingInput['brief']['channel'],
+    audience: text(input, 'audience', brand.audience),
+    tone: text(input, 'tone', brand.tone),
+    constraints: [...new Set([...brand.constraints, ...own])],
+    brandNotes: text(input, 'brandNotes', brand.brandNotes),
+    canonNotes: text(input, 'canonNotes', brand.canonNotes),
+    contentType: text(input, 'contentType', record.contentType),
+  };
+}
+
+/** The readers' locale: the task's, else the brand's. */
+function localeOf(record: Pick<TaskRecord, 'input' | 'brand'>): string {
+  return text(record.input, 'locale', record.brand?.locale ?? BRAND_FALLBACK.locale);
 }
 
 /** A string field of the task input, or `fallback` when it is missing or not a string. */
@@ -40,7 +57,7 @@ export function authorInput(ctx: TaskContext): AgentCall {
   const step = currentStep(ctx);
   const input = ctx.record.input;
   if (step.agent === 'marketing') {
-    const brief = briefOf(input);
+    const brief = briefOf(ctx.record);
     const previous = ctx.outputs[step.id] as MarketingOutput | undefined;
     const body: MarketingInput = { brief };
     if (previous && ctx.feedback.length > 0) {
@@ -78,13 +95,13 @@ function reviewedContent(ctx: TaskContext): { title?: string; body: string; chan
 }
 
 export function reviewerInput(ctx: TaskContext, focus: Exclude<ReviewKind, 'coordinator'>): AgentCall {
-  const input = ctx.record.input;
+  const brief = briefOf(ctx.record);
   const body: ReviewerInput = {
     content: reviewedContent(ctx) as ReviewerInput['content'],
     context: {
-      audience: text(input, 'audience', 'general'),
-      locale: text(input, 'locale', 'en-US'),
-      brandCanon: [input['brandNotes'], input['canonNotes']].filter((s) => typeof s === 'string' && s !== '').join('\n'),
+      audience: brief.audience,
+      locale: localeOf(ctx.record),
+      brandCanon: [brief.brandNotes, brief.canonNotes].filter((s) => s !== '').join('\n'),
       contentType: ctx.record.contentType,
     },
     focus,

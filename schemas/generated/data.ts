@@ -93,6 +93,95 @@ export const apiEmitEventSchema: AnySchema = {
   }
 };
 
+export const briefSchema: AnySchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://agentry.dev/schemas/brief.schema.json",
+  "title": "ContentBrief",
+  "description": "The input of a content workflow (content, social, email and the flows made of them), as a person writes it. Only goal and channel are needed: the other fields default from the config's brand profile.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "goal",
+    "channel"
+  ],
+  "properties": {
+    "goal": {
+      "description": "The one outcome this piece must drive, e.g. 'get early-access sign-ups for the v2 launch'.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 500
+    },
+    "channel": {
+      "$ref": "#/$defs/Channel"
+    },
+    "audience": {
+      "description": "Who reads it: role, seniority, what they already know and care about. Default: brand.audience.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 500
+    },
+    "tone": {
+      "description": "The voice to write in, e.g. 'warm, plain-spoken, no hype'. Default: brand.tone.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200
+    },
+    "constraints": {
+      "description": "Hard rules for this piece (length, words to avoid, legal lines, links that must appear). Default: brand.constraints.",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 300
+      }
+    },
+    "brandNotes": {
+      "description": "Brand voice and positioning notes. Default: brand.brandNotes.",
+      "type": "string",
+      "maxLength": 4000
+    },
+    "canonNotes": {
+      "description": "Established facts the content must not contradict. Default: brand.canonNotes.",
+      "type": "string",
+      "maxLength": 4000
+    },
+    "contentType": {
+      "description": "The content type used for review tiers and learning, e.g. 'tweet'. Default: the workflow's contentType.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 80
+    },
+    "locale": {
+      "description": "The readers' locale, for the cultural review. Default: brand.locale.",
+      "type": "string",
+      "minLength": 2,
+      "maxLength": 35
+    }
+  },
+  "examples": [
+    {
+      "goal": "Get early-access sign-ups for the v2 dashboard",
+      "channel": "tweet"
+    }
+  ],
+  "$defs": {
+    "Channel": {
+      "title": "Channel",
+      "description": "Where the content is published; it sets the length and format limits.",
+      "type": "string",
+      "enum": [
+        "tweet",
+        "thread",
+        "email",
+        "blog",
+        "landing_page",
+        "social_post",
+        "ad"
+      ]
+    }
+  }
+};
+
 export const configSchema: AnySchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://agentry.dev/schemas/config.schema.json",
@@ -204,6 +293,10 @@ export const configSchema: AnySchema = {
     },
     "learning": {
       "$ref": "#/$defs/learning",
+      "default": {}
+    },
+    "brand": {
+      "$ref": "#/$defs/brand",
       "default": {}
     },
     "workflows": {
@@ -931,6 +1024,57 @@ export const configSchema: AnySchema = {
             }
           },
           "default": []
+        }
+      }
+    },
+    "brand": {
+      "title": "BrandProfile",
+      "type": "object",
+      "additionalProperties": false,
+      "description": "The brand profile: what a content brief gets for the fields its writer leaves out.",
+      "properties": {
+        "audience": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500,
+          "default": "People who could use the product: busy, practical, wary of hype",
+          "description": "Default audience of a brief."
+        },
+        "tone": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "default": "clear, warm, plain-spoken",
+          "description": "Default tone of a brief."
+        },
+        "constraints": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 300
+          },
+          "default": [],
+          "description": "Rules every piece keeps, added before a brief's own constraints."
+        },
+        "brandNotes": {
+          "type": "string",
+          "maxLength": 4000,
+          "default": "",
+          "description": "Brand voice and positioning, used when a brief has none."
+        },
+        "canonNotes": {
+          "type": "string",
+          "maxLength": 4000,
+          "default": "",
+          "description": "Facts about the products and the story world, used when a brief has none."
+        },
+        "locale": {
+          "type": "string",
+          "minLength": 2,
+          "maxLength": 35,
+          "default": "en-US",
+          "description": "Default readers' locale, for the cultural review."
         }
       }
     }
@@ -2869,6 +3013,131 @@ export const healerOutputSchema: AnySchema = {
   }
 };
 
+export const leadRequestSchema: AnySchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://agentry.dev/schemas/lead-request.schema.json",
+  "title": "LeadRequest",
+  "description": "The input of a lead workflow, as a person writes it: the lead to qualify, and the offer a proposal may make (needed when the workflow has a propose step, as the built-in lead workflow does).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "lead"
+  ],
+  "properties": {
+    "lead": {
+      "$ref": "#/$defs/SalesLead"
+    },
+    "offer": {
+      "title": "SalesOffer",
+      "description": "What may be proposed and on which terms.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "product",
+        "basePriceUsd",
+        "constraints"
+      ],
+      "properties": {
+        "product": {
+          "description": "The product or package offered.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "basePriceUsd": {
+          "description": "List price in USD.",
+          "type": "number",
+          "minimum": 0
+        },
+        "constraints": {
+          "description": "Commercial rules the proposal must respect, e.g. 'max discount 15%', 'annual billing only'.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 300
+          }
+        }
+      }
+    }
+  },
+  "examples": [
+    {
+      "lead": {
+        "company": "Northwind Analytics",
+        "contactRole": "VP Marketing",
+        "need": "One dashboard instead of three reporting tools",
+        "budgetSignals": [
+          "approved budget of $40k"
+        ],
+        "timeline": "this quarter"
+      },
+      "offer": {
+        "product": "Team plan",
+        "basePriceUsd": 24000,
+        "constraints": [
+          "max discount 15%"
+        ]
+      }
+    }
+  ],
+  "$defs": {
+    "SalesLead": {
+      "title": "SalesLead",
+      "description": "What is known about the lead.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "company",
+        "contactRole",
+        "need",
+        "budgetSignals",
+        "timeline"
+      ],
+      "properties": {
+        "company": {
+          "description": "Company name.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "contactRole": {
+          "description": "The contact's role, e.g. 'VP Marketing'.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "need": {
+          "description": "The problem the lead wants solved, in their words where possible.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2000
+        },
+        "budgetSignals": {
+          "description": "Evidence about budget, e.g. 'approved budget of $40k', 'price-sensitive', 'budget freeze'.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 300
+          }
+        },
+        "timeline": {
+          "description": "When they want to buy or go live, e.g. 'this quarter', 'unknown'.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "notes": {
+          "description": "Anything else from calls, emails or the CRM.",
+          "type": "string",
+          "maxLength": 4000
+        }
+      }
+    }
+  }
+};
+
 export const learningStateSchema: AnySchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://agentry.dev/schemas/learning-state.schema.json",
@@ -4524,12 +4793,14 @@ export const allSchemas = {
   'api.create-task': apiCreateTaskSchema,
   'api.decide-approval': apiDecideApprovalSchema,
   'api.emit-event': apiEmitEventSchema,
+  'brief': briefSchema,
   'config': configSchema,
   'coordinator.input': coordinatorInputSchema,
   'coordinator.output': coordinatorOutputSchema,
   'events': eventsSchema,
   'healer.input': healerInputSchema,
   'healer.output': healerOutputSchema,
+  'lead-request': leadRequestSchema,
   'learning-state': learningStateSchema,
   'marketing.input': marketingInputSchema,
   'marketing.output': marketingOutputSchema,

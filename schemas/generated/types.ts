@@ -56,6 +56,51 @@ export interface ApiEmitEvent {
   id?: string;
 }
 
+// brief.schema.json
+/**
+ * Where the content is published; it sets the length and format limits.
+ */
+export type Channel = "tweet" | "thread" | "email" | "blog" | "landing_page" | "social_post" | "ad";
+
+/**
+ * The input of a content workflow (content, social, email and the flows made of them), as a person writes it. Only goal and channel are needed: the other fields default from the config's brand profile.
+ */
+export interface ContentBrief {
+  /**
+   * The one outcome this piece must drive, e.g. 'get early-access sign-ups for the v2 launch'.
+   */
+  goal: string;
+  channel: Channel;
+  /**
+   * Who reads it: role, seniority, what they already know and care about. Default: brand.audience.
+   */
+  audience?: string;
+  /**
+   * The voice to write in, e.g. 'warm, plain-spoken, no hype'. Default: brand.tone.
+   */
+  tone?: string;
+  /**
+   * Hard rules for this piece (length, words to avoid, legal lines, links that must appear). Default: brand.constraints.
+   */
+  constraints?: string[];
+  /**
+   * Brand voice and positioning notes. Default: brand.brandNotes.
+   */
+  brandNotes?: string;
+  /**
+   * Established facts the content must not contradict. Default: brand.canonNotes.
+   */
+  canonNotes?: string;
+  /**
+   * The content type used for review tiers and learning, e.g. 'tweet'. Default: the workflow's contentType.
+   */
+  contentType?: string;
+  /**
+   * The readers' locale, for the cultural review. Default: brand.locale.
+   */
+  locale?: string;
+}
+
 // config.schema.json
 export type ReviewTier = 1 | 2 | 3;
 export type ReviewTier1 = 1 | 2 | 3;
@@ -111,6 +156,7 @@ export interface AgentryConfig {
   approvals?: ApprovalConfig;
   healing?: HealingConfig;
   learning?: LearningConfig;
+  brand?: BrandProfile;
   /**
    * Workflows by name; merged over the built-in content, lead, campaign and incident workflows.
    */
@@ -457,6 +503,35 @@ export interface LearningConfig {
     models?: boolean;
     severityThreshold?: boolean;
   };
+}
+/**
+ * The brand profile: what a content brief gets for the fields its writer leaves out.
+ */
+export interface BrandProfile {
+  /**
+   * Default audience of a brief.
+   */
+  audience?: string;
+  /**
+   * Default tone of a brief.
+   */
+  tone?: string;
+  /**
+   * Rules every piece keeps, added before a brief's own constraints.
+   */
+  constraints?: string[];
+  /**
+   * Brand voice and positioning, used when a brief has none.
+   */
+  brandNotes?: string;
+  /**
+   * Facts about the products and the story world, used when a brief has none.
+   */
+  canonNotes?: string;
+  /**
+   * Default readers' locale, for the cultural review.
+   */
+  locale?: string;
 }
 /**
  * Either a step workflow (steps, review, gate) or a flow of tasks with dependencies (tasks).
@@ -1150,6 +1225,61 @@ export interface RemedyParameters {
   note?: string;
 }
 
+// lead-request.schema.json
+/**
+ * The input of a lead workflow, as a person writes it: the lead to qualify, and the offer a proposal may make (needed when the workflow has a propose step, as the built-in lead workflow does).
+ */
+export interface LeadRequest {
+  lead: SalesLead;
+  offer?: SalesOffer;
+}
+/**
+ * What is known about the lead.
+ */
+export interface SalesLead {
+  /**
+   * Company name.
+   */
+  company: string;
+  /**
+   * The contact's role, e.g. 'VP Marketing'.
+   */
+  contactRole: string;
+  /**
+   * The problem the lead wants solved, in their words where possible.
+   */
+  need: string;
+  /**
+   * Evidence about budget, e.g. 'approved budget of $40k', 'price-sensitive', 'budget freeze'.
+   */
+  budgetSignals: string[];
+  /**
+   * When they want to buy or go live, e.g. 'this quarter', 'unknown'.
+   */
+  timeline: string;
+  /**
+   * Anything else from calls, emails or the CRM.
+   */
+  notes?: string;
+}
+/**
+ * What may be proposed and on which terms.
+ */
+export interface SalesOffer {
+  /**
+   * The product or package offered.
+   */
+  product: string;
+  /**
+   * List price in USD.
+   */
+  basePriceUsd: number;
+  /**
+   * Commercial rules the proposal must respect, e.g. 'max discount 15%', 'annual billing only'.
+   */
+  constraints: string[];
+}
+
 // learning-state.schema.json
 /**
  * The learning store, persisted as plain JSON: aggregates of every outcome that left the window, the window of recent outcomes, review runs, heal outcomes and subagent sequences. Bounded in size.
@@ -1352,7 +1482,6 @@ export interface SubagentTransition {
 /**
  * Where the content is published; it sets the length and format limits.
  */
-export type Channel = "tweet" | "thread" | "email" | "blog" | "landing_page" | "social_post" | "ad";
 /**
  * low: polish; medium: should change before publishing; high: must change; critical: harmful or off-canon, never publish as is.
  */
@@ -1673,32 +1802,6 @@ export interface SalesQualifyInput {
 /**
  * What is known about the lead.
  */
-export interface SalesLead {
-  /**
-   * Company name.
-   */
-  company: string;
-  /**
-   * The contact's role, e.g. 'VP Marketing'.
-   */
-  contactRole: string;
-  /**
-   * The problem the lead wants solved, in their words where possible.
-   */
-  need: string;
-  /**
-   * Evidence about budget, e.g. 'approved budget of $40k', 'price-sensitive', 'budget freeze'.
-   */
-  budgetSignals: string[];
-  /**
-   * When they want to buy or go live, e.g. 'this quarter', 'unknown'.
-   */
-  timeline: string;
-  /**
-   * Anything else from calls, emails or the CRM.
-   */
-  notes?: string;
-}
 /**
  * Write a proposal for a lead that was qualified, within the offer's constraints.
  */
@@ -1727,22 +1830,6 @@ export interface QualificationSummary {
 /**
  * What may be proposed and on which terms.
  */
-export interface SalesOffer {
-  /**
-   * The product or package offered.
-   */
-  product: string;
-  /**
-   * List price in USD.
-   */
-  basePriceUsd: number;
-  /**
-   * Commercial rules the proposal must respect, e.g. 'max discount 15%', 'annual billing only'.
-   */
-  constraints: string[];
-}
-
-// sales.output.schema.json
 /**
  * The answer to a sales task; `task` repeats the task of the input.
  */

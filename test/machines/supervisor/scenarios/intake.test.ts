@@ -95,13 +95,24 @@ describe('event intake', () => {
   it('acknowledges a repeated event id once and starts nothing more', async () => {
     const h = await withRules();
 
-    const once = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80 } });
-    const again = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80 } });
+    const once = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80, keyword: 'dashboards' } });
+    const again = await h.sup.emitEvent({ id: 'evt-42', type: 'competitor.rank_drop', data: { magnitude: 80, keyword: 'dashboards' } });
 
     expect(once).toMatchObject({ eventId: 'evt-42', duplicate: false, outcome: 'started' });
     expect(again).toMatchObject({ eventId: 'evt-42', duplicate: true, taskIds: [] });
     expect(h.events('event.received')).toHaveLength(1);
     expect(h.events('task.created')).toHaveLength(1);
     await h.final(once.taskIds[0] ?? '');
+  });
+
+  it('refuses an event that lacks a field its rule writes into the brief, naming the field', async () => {
+    const h = await withRules();
+
+    const refused = h.sup.emitEvent({ id: 'evt-holes', type: 'competitor.rank_drop', data: { magnitude: 80 } });
+
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('data.keyword: expected a string or number') });
+    expect(h.events('event.received')).toHaveLength(0);
+    expect(h.events('task.created')).toHaveLength(0);
+    expect(h.sup.hasSeen('evt-holes')).toBe(false);
   });
 });
