@@ -16,6 +16,7 @@ import { LearningService } from '../machines/supervisor/learning.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { createHookHandler } from '../hooks/handler.js';
 import { ingestSpool } from '../hooks/spool-ingest.js';
+import { type SpoolWatch, watchSpool } from '../hooks/spool-watch.js';
 import { ensureTokenFile, startApiServer } from '../server/index.js';
 import type { ApiServer } from '../server/index.js';
 import { rm } from 'node:fs/promises';
@@ -87,13 +88,19 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     const box = { current: config };
     const learning = await LearningService.open(paths.stateDir, () => box.current, { logger, ...(opts.clock ? { now: () => opts.clock?.now() ?? Date.now() } : {}) });
     const hookHandler = createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning });
+    let spoolWatch: SpoolWatch | undefined;
     const started = await Supervisor.start({
       stateDir: paths.stateDir,
       config,
       model,
       logger,
       learning,
-      hookHandler,
+      // After each live call: a spool written while this supervisor was too slow is ingested now.
+      hookHandler: async (event, payload, sup, meta) => {
+        const answer = await hookHandler(event, payload, sup, meta);
+        spoolWatch?.kick();
+        return answer;
+      },
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
     supervisor = started;
@@ -114,6 +121,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     // After the socket listens: hooks from here on go live, the spool holds only older ones.
     const spool = await ingestSpool(paths.spoolFile, started, hookHandler);
     if (spool.lines > 0) logger.info(spool, 'hook spool ingested');
+    spoolWatch = watchSpool(paths.spoolFile, started, hookHandler);
+    const watchedSpool = spoolWatch;
     await writeFileDurable(paths.pidFile, `${process.pid}\n`);
     const watcher = watchConfig(paths.configFile, {
       onValid: (next, changed) => started.applyConfig(next, changed),
@@ -136,6 +145,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
         (closed ??= (async () => {
           watcher.close();
           await listening.close();
+          await watchedSpool.close();
           await started.stop(reason);
           await rm(paths.pidFile, { force: true });
           await lock.release();

@@ -15,6 +15,12 @@ if [ -f "$STATE/agentry.sock.path" ]; then
 fi
 NL='
 '
+# One id per hook call, made here: it goes with the live request and into the spool line, so the
+# supervisor records the call once however it arrives (a curl that gave up on a slow supervisor
+# is followed by the Node fallback spooling the same call). Linux gives it without a process.
+ID=
+[ -r /proc/sys/kernel/random/uuid ] && { read -r ID < /proc/sys/kernel/random/uuid || ID=; }
+[ -n "$ID" ] || ID=$(od -An -N16 -tx1 /dev/urandom 2> /dev/null | tr -d ' \n') || ID=
 
 # Nothing can check this call: a tool call then waits for a person instead of going through.
 unchecked() {
@@ -36,7 +42,7 @@ case $EVENT in
       TRIED=1
       # The status code comes last on its own line; a cut-off transfer makes curl exit non-zero.
       if RESP=$(printf '%s' "$IN" | curl -sS --unix-socket "$SOCK" --connect-timeout 1 --max-time 3 -w "$NL%{http_code}" \
-        -H 'content-type: application/json' -H 'expect:' --data-binary @- "http://localhost/v1/hooks/$EVENT") &&
+        -H 'content-type: application/json' -H 'expect:' -H "x-agentry-hook-id: $ID" --data-binary @- "http://localhost/v1/hooks/$EVENT") &&
         [ "${RESP##*"$NL"}" = 200 ]; then
         printf '%s' "${RESP%"$NL"*}"
         exit 0
@@ -48,7 +54,7 @@ esac
 CLIENT=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)/../dist/hooks/client.js
 [ -f "$CLIENT" ] || unchecked "supervisor unreachable and $CLIENT is missing (run npm run build)"
 command -v node > /dev/null 2>&1 || unchecked "supervisor unreachable and node is not on PATH"
-OUT=$(printf '%s' "$IN" | AGENTRY_HOOK_SUPERVISOR_TRIED=$TRIED node "$CLIENT" "$EVENT"; echo "$NL$?")
+OUT=$(printf '%s' "$IN" | AGENTRY_HOOK_SUPERVISOR_TRIED=$TRIED AGENTRY_HOOK_CALL_ID=$ID node "$CLIENT" "$EVENT"; echo "$NL$?")
 RC=${OUT##*"$NL"}
 OUT=${OUT%"$NL"*}
 OUT=${OUT%"$NL"}

@@ -4,6 +4,7 @@
 //
 // Fallback decisions:
 //   supervisor answers 200 with '' or one JSON object -> print it verbatim, exit 0, no spool line
+//   every call carries one id (call-id.ts): the header of the live request, the spool line's id
 //   supervisor unreachable / non-200 / timeout / odd body -> local: parse stdin, then
 //     invalid stdin      -> answerInvalidInput (PreToolUse: ask; others: silent), nothing spooled
 //     PreToolUse         -> spool + evaluatePreToolUse with the mode from agentry.config.json
@@ -14,6 +15,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type HookAnswer, answerInvalidInput } from './answers.js';
+import { callIdFrom } from './call-id.js';
 import { type HookEvent, isHookEvent } from './events.js';
 import { localAnswer, readMode } from './local-policy.js';
 import { type HookEnv, locate } from './locate.js';
@@ -61,8 +63,9 @@ async function decide(event: HookEvent, io: HookIo, options: RunHookOptions): Pr
   const stdin = await readStdin(io.stdin, MAX_INPUT_BYTES);
   if (stdin.oversized) return answerInvalidInput(event, `stdin is larger than ${MAX_INPUT_BYTES} bytes`);
   const where = locate(io.cwd, io.env);
+  const callId = callIdFrom(io.env);
   if (io.env[TRIED_ENV] !== '1') {
-    const body = await callSupervisor(where.socketPath, event, stdin.bytes, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const body = await callSupervisor(where.socketPath, event, stdin.bytes, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, callId });
     if (body !== undefined) return { exitCode: 0, stdout: body, stderr: '' };
   }
   const parsed = parseHookInput(stdin.bytes.toString('utf8'), event);
@@ -71,7 +74,7 @@ async function decide(event: HookEvent, io: HookIo, options: RunHookOptions): Pr
   const local = localAnswer(parsed.input, mode.mode);
   const notes = mode.note === undefined ? [] : [mode.note];
   try {
-    appendSpool(where.spoolFile, spoolEntry(event, stdin.bytes, parsed.input.raw, (options.now ?? Date.now)(), local.decision));
+    appendSpool(where.spoolFile, spoolEntry(event, stdin.bytes, parsed.input.raw, (options.now ?? Date.now)(), local.decision, callId));
   } catch (err) {
     notes.push(`agentry hook ${event}: the event could not be spooled (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

@@ -13,12 +13,13 @@ import { type HookInput, parseHookInput } from './protocol.js';
 import { statusContext } from './status-context.js';
 import { type SubagentRun, SubagentRuns } from './subagent-runs.js';
 
-/** What the handler uses of the supervisor. */
-export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt'>;
+/** What the handler uses of the supervisor; `hasSeen`/`remember` keep one record per call id. */
+export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt' | 'hasSeen' | 'remember'>;
 
 /** How a call reached the handler: live (HTTP) unless `spooled`, with the spool line's id and time. */
 export interface HookMeta {
   readonly spooled?: boolean;
+  /** The call's idempotency key (`hook:<call id>`), live or spooled alike. */
   readonly id?: string;
   /** ms since the epoch the event happened (the spool time). */
   readonly at?: number;
@@ -90,10 +91,29 @@ export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
         }
       },
     };
+    // A call already recorded (it came live and through the spool, in either order) is answered
+    // the same way but recorded, counted and learnt from only once.
+    // Live, the answer does not wait for the key's journal write; spooled, the ingest deletes the
+    // spool after this resolves, so the key is durable first.
+    let remembered: Promise<void> = Promise.resolve();
+    if (meta.id !== undefined) {
+      if (sup.hasSeen(meta.id)) return Promise.resolve(answerAgain(call));
+      remembered = sup.remember(meta.id);
+      if (call.live) remembered = remembered.catch((err: unknown) => sup.rt.logger.warn({ err, hook: event, id: meta.id }, 'hook call id not journaled'));
+    }
     const outcome = respond(call, deps, runs);
     sup.rt.events.emit(received(call, outcome.decision), meta.id);
-    return Promise.resolve(outcome.answer);
+    return call.live ? Promise.resolve(outcome.answer) : remembered.then(() => outcome.answer);
   };
+}
+
+/** The answer to a call seen before: the policy and context again, no record and no side effect. */
+function answerAgain(call: Call): HookAnswer {
+  if (!call.live) return silent();
+  const event = call.input.hook_event_name;
+  if (event === 'PreToolUse') return preToolUse(call).answer;
+  if (event === 'SessionStart' || event === 'UserPromptSubmit') return context(event, statusContext(call.sup.status(), call.at));
+  return silent();
 }
 
 function respond(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outcome {

@@ -1,7 +1,8 @@
 // Which handlers agentry registers, and how to recognise them again in a settings file.
 // Timeouts are in SECONDS (reference §2.4); observability-only command hooks run async so they
 // never delay Claude (§6), while hooks whose answer matters (PreToolUse policy, context for a new
-// subagent or the parent after an Agent call, session/prompt context) stay synchronous.
+// subagent or the parent after an Agent call, session/prompt context) stay synchronous, and so do
+// Stop and SessionEnd, which a headless run would otherwise cancel (§11).
 
 import { posix, win32 } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -48,8 +49,10 @@ const COMMAND_ENTRIES: readonly Entry[] = [
   { event: 'SubagentStop', timeout: 10, async: true },
   { event: 'SessionStart', timeout: 5 },
   { event: 'UserPromptSubmit', timeout: 5 },
-  { event: 'Stop', timeout: 10, async: true },
-  { event: 'SessionEnd', timeout: 10, async: true },
+  // Synchronous: `claude -p` cancels async hooks when the run ends, and these fire just then.
+  // Cheap with the supervisor up (the curl fast path); SessionEnd shares a short budget (§4).
+  { event: 'Stop', timeout: 10 },
+  { event: 'SessionEnd', timeout: 5 },
   { event: 'Notification', timeout: 10, async: true },
 ];
 

@@ -5,11 +5,10 @@
 
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Supervisor } from '../machines/supervisor/supervisor.js';
 import type { HookHandler, HookSupervisor } from './handler.js';
 import { type SpoolEntry, parseSpoolLine } from './spool.js';
 
-export type IngestSupervisor = HookSupervisor & Pick<Supervisor, 'hasSeen' | 'remember'>;
+export type IngestSupervisor = HookSupervisor;
 
 export interface IngestCounts {
   /** Non-empty lines read, torn ones included. */

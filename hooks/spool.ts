@@ -1,19 +1,21 @@
 // The hook spool: where hook calls go while the supervisor is unreachable (DESIGN §1). One NDJSON
 // line per call, appended with O_APPEND and fsync'd before the hook answers; the supervisor
-// ingests it at start (spool-ingest.ts) and skips ids it has already seen.
+// ingests it at start and while it runs (spool-ingest.ts, spool-watch.ts) and skips ids it has seen.
 //
 // Line format (v1):
 //   {"v":1,"id":"hook:<32 hex>","event":"PreToolUse","at":"<ISO time>","payload":{…},"decision":"deny"}
-// - id: sha256 of event, spool time and the raw stdin bytes; written once, so a line read twice
-//   (a crash before the spool was cleared) is recognised as the same event.
+// - id: hook:<the call id the client made> (call-id.ts), the same id the live request carried, so
+//   a call both spooled and answered live, or a line read twice (a crash before the spool was
+//   cleared), is recognised as one event. Without a call id: sha256 of event, time and stdin.
 // - payload: the parsed stdin reduced to what the supervisor records (spoolPayload): tool inputs,
 //   tool outputs, prompts and messages are left out, so a secret that the gate just denied is
 //   not written to disk after all.
 // - decision: the local PreToolUse decision (deny | ask | allow | none), PreToolUse only.
 
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { callKey } from './call-id.js';
 import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
 
 export const SPOOL_VERSION = 1 as const;
@@ -27,27 +29,51 @@ export interface SpoolEntry {
   readonly decision?: string;
 }
 
-export function spoolEntry(event: string, raw: Buffer, payload: JsonObject, now: number, decision?: string): SpoolEntry {
+export function spoolEntry(event: string, raw: Buffer, payload: JsonObject, now: number, decision?: string, callId?: string): SpoolEntry {
   const at = new Date(now).toISOString();
-  const id = `hook:${createHash('sha256').update(`${event}\n${at}\n`).update(raw).digest('hex').slice(0, 32)}`;
+  const id = callId === undefined ? `hook:${createHash('sha256').update(`${event}\n${at}\n`).update(raw).digest('hex').slice(0, 32)}` : callKey(callId);
   const base = { v: SPOOL_VERSION, id, event, at, payload: spoolPayload(payload) };
   return decision === undefined ? base : { ...base, decision };
 }
 
-/** Appends one line and fsyncs it (and, for a new spool file, its folder). */
-export function appendSpool(file: string, entry: SpoolEntry): void {
+/**
+ * Appends one line and fsyncs it (and, for a new spool file, its folder). The running supervisor
+ * claims the spool by renaming it aside, reads it and deletes it; a line written to a file that
+ * was claimed between our open and our write might be deleted unread, so when the path no longer
+ * names the file written to, the line is written again to the new spool. The ids make a line
+ * that is then read twice count once.
+ */
+export function appendSpool(file: string, entry: SpoolEntry, afterOpen?: () => void): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const created = !existsSync(file);
-  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-  try {
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
-    for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+  for (let attempt = 0; attempt < MAX_APPENDS; attempt++) {
+    const created = !existsSync(file);
+    const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    let stillThere: boolean;
+    try {
+      afterOpen?.(); // tests: the moment a claim can come between the open and the write
+      for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+      fsyncSync(fd);
+      stillThere = sameFile(fstatSync(fd), file);
+    } finally {
+      closeSync(fd);
+    }
+    if (created) fsyncDir(dir);
+    if (stillThere) return;
   }
-  if (created) fsyncDir(dir);
+}
+
+/** A supervisor claiming the spool on every hook call could move it each time; past this, give up. */
+const MAX_APPENDS = 5;
+
+function sameFile(written: Stats, file: string): boolean {
+  try {
+    const now = statSync(file);
+    return now.ino === written.ino && now.dev === written.dev;
+  } catch {
+    return false; // claimed and not yet recreated
+  }
 }
 
 /** A spool line, or undefined for a torn or foreign one. */

@@ -4,10 +4,13 @@
 
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { CALL_ID_HEADER } from './call-id.js';
 
 export interface SupervisorCallOptions {
   /** The whole exchange, connect to last byte; past it the supervisor counts as unreachable. */
   readonly timeoutMs: number;
+  /** Sent as x-agentry-hook-id, so a call that is also spooled is recorded once. */
+  readonly callId?: string;
 }
 
 /** Under the 5 s Claude Code timeout agentry installs for SessionStart and UserPromptSubmit. */
@@ -16,16 +19,18 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** The body of a 200 answer when it is '' or exactly one JSON object; otherwise undefined. */
 export async function callSupervisor(socketPath: string, event: string, body: Buffer, options: SupervisorCallOptions): Promise<string | undefined> {
   if (!existsSync(socketPath)) return undefined;
-  const reply = await post(socketPath, `/v1/hooks/${encodeURIComponent(event)}`, body, options.timeoutMs);
+  const reply = await post(socketPath, `/v1/hooks/${encodeURIComponent(event)}`, body, options);
   if (reply === undefined || reply.status !== 200) return undefined;
   return isHookStdout(reply.text) ? reply.text : undefined;
 }
 
-function post(socketPath: string, path: string, body: Buffer, timeoutMs: number): Promise<{ status: number; text: string } | undefined> {
+function post(socketPath: string, path: string, body: Buffer, options: SupervisorCallOptions): Promise<{ status: number; text: string } | undefined> {
+  const { timeoutMs, callId } = options;
+  const headers = { host: 'localhost', 'content-type': 'application/json', 'content-length': body.length, ...(callId === undefined ? {} : { [CALL_ID_HEADER]: callId }) };
   return new Promise((resolve) => {
     let done = false;
     const req = request(
-      { socketPath, path, method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json', 'content-length': body.length } },
+      { socketPath, path, method: 'POST', headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -147,7 +147,8 @@ export interface SupervisorApi {
   events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[];
   /** Calls `listener` for each new event until the returned function is called. */
   subscribe(listener: (seq: number, event: SupervisorEvent) => void): () => void;
-  hook(event: string, payload: unknown): Promise<HookResult>;
+  /** `meta.id`: the call's idempotency key, when its client made one (one record per key). */
+  hook(event: string, payload: unknown, meta?: { id?: string }): Promise<HookResult>;
   /** Tuned values with their evidence (agentry learn). */
   learn(): unknown;
 }

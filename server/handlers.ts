@@ -1,5 +1,6 @@
 // The JSON routes: each parses its input, calls one SupervisorApi method, and answers its view.
 import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/generated/types.js';
+import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
 import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
 import { parseJson } from './body.js';
@@ -86,7 +87,10 @@ export const hook: Handler = async (ctx) => {
   // A hook payload (a Write's whole content) may be as large as the hook client accepts: a 413
   // here would be a non-blocking error to Claude Code, and the policy would never run.
   const payload = parseJson(await ctx.body(Math.max(ctx.deps.maxBodyBytes, MAX_HOOK_INPUT_BYTES)));
-  const result = await ctx.deps.api.hook(event, payload);
+  // The hook client's own id for the call (absent from Claude Code `http` hooks): the supervisor
+  // keeps one record per id, whether the call also reaches it through the spool.
+  const callId = ctx.req.headers[CALL_ID_HEADER];
+  const result = await ctx.deps.api.hook(event, payload, isCallId(callId) ? { id: callKey(callId) } : {});
   if (result.exitCode === 2 && result.stdout.trim() === '') {
     ctx.deps.logger.warn({ event }, 'hook blocked with exit 2 and no JSON: an http hook cannot see that block');
   }

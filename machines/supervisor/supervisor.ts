@@ -62,7 +62,7 @@ export interface SupervisorOptions {
   /** Sends notify.webhookUrl messages (tests inject a recorder). */
   notifyPost?: Post;
   /** Answers Claude Code hook calls (hooks/ builds it). */
-  hookHandler?: (event: string, payload: unknown, sup: Supervisor) => Promise<HookResult>;
+  hookHandler?: (event: string, payload: unknown, sup: Supervisor, meta?: { id?: string }) => Promise<HookResult>;
 }
 
 /** Journal records between compactions (about a minute of heavy load). */
@@ -323,9 +323,9 @@ export class Supervisor implements SupervisorApi {
     return this.rt.events.subscribe(listener);
   }
 
-  hook(event: string, payload: unknown): Promise<HookResult> {
+  hook(event: string, payload: unknown, meta: { id?: string } = {}): Promise<HookResult> {
     if (!this.opts.hookHandler) return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
-    return this.opts.hookHandler(event, payload, this);
+    return this.opts.hookHandler(event, payload, this, meta);
   }
 
   learn(): unknown {

@@ -162,6 +162,17 @@ describe('agentry-hook.sh with the supervisor listening', () => {
     expect(p.spoolLines()).toHaveLength(1);
   });
 
+  it('gives each call one id: sent with the live request and written in the spool line of its fallback', async () => {
+    setup();
+    const seen = await rawServer(join(p.state, 'agentry.sock'), 503, '{"error":{"code":"DRAINING"}}');
+    await runScript('Stop', hookPayload('Stop', p.project));
+    await runScript('Stop', hookPayload('Stop', p.project));
+    const ids = seen.map((s) => s.headers['x-agentry-hook-id']);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(ids[1]).not.toBe(ids[0]);
+    expect(p.spoolLines().map((l) => parseSpoolLine(l)?.id)).toEqual(ids.map((id) => `hook:${String(id)}`));
+  });
+
   it('does not print a 200 answer cut off mid-body, and falls back instead', async () => {
     setup();
     const server = createServer((req, res) => {
