@@ -4,8 +4,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { DestinationStream, Logger, LoggerOptions, StreamEntry } from 'pino';
+import { LogFile } from './log-file.js';
+import type { LogFileOptions } from './log-file.js';
 
 export type { Logger };
+export { droppedLogLines } from './log-file.js';
 
 export const REDACT_PATHS = [
   'apiKey',
@@ -31,6 +34,8 @@ export interface RootLoggerOptions {
   /** An explicit destination (tests pass an in-memory sink). */
   destination?: DestinationStream;
   base?: Record<string, unknown>;
+  /** Options of the log file under `dir` (tests inject a failing write). */
+  logFile?: Omit<LogFileOptions, 'onFailure'>;
 }
 
 export function loggerOptions(level: string, base: Record<string, unknown> = {}): LoggerOptions {
@@ -49,7 +54,13 @@ export function createRootLogger(opts: RootLoggerOptions = {}): Logger {
   if (opts.destination) return pino(options, opts.destination);
   const streams: StreamEntry[] = [];
   if (opts.dir) {
-    const file = pino.destination({ dest: join(opts.dir, 'logs', 'agentry.ndjson'), mkdir: true, sync: false });
+    // Not pino.destination: sonic-boom retries a failing write and emits 'error' (a crash when
+    // unhandled); LogFile drops and counts lines it cannot write (see log-file.ts).
+    const file = new LogFile(join(opts.dir, 'logs', 'agentry.ndjson'), {
+      ...opts.logFile,
+      onFailure: (err) => process.stderr.write(`agentry: cannot write ${join(opts.dir ?? '', 'logs', 'agentry.ndjson')} (${err.code ?? err.message}); log lines are dropped and counted until it can\n`),
+    });
+    process.once('exit', () => file.flushSync());
     streams.push({ level: level as pino.Level, stream: file });
   }
   if (opts.pretty) {

@@ -85,6 +85,8 @@ export interface StatusView {
     recovering?: number;
     /** Derived files found damaged at start: moved aside and rebuilt (the journal never is). */
     damaged?: { file: string; movedTo: string; error: string; at: string }[];
+    /** Log lines dropped because the log file could not be written (disk full), since start. */
+    logDropped?: number;
   };
   agents: AgentView[];
   queue: Record<Priority, number>;

@@ -34,6 +34,7 @@ function header(view: StatusView, bold: (t: string) => string, red: (t: string) 
   const lines = [`${bold('agentry')} — ${parts.join(' · ')}`];
   if (h.draining) lines.push(red('draining: finishing in-flight work, taking no new tasks'));
   if (h.store !== 'ok') lines.push(red('store unavailable: new work is refused until it can persist again'));
+  if ((h.logDropped ?? 0) > 0) lines.push(red(`log file not writable: ${h.logDropped} log lines dropped`));
   for (const d of h.damaged ?? []) lines.push(red(`damaged at start: ${d.file} (${d.error}); moved to ${d.movedTo} and rebuilt`));
   return lines;
 }

@@ -8,6 +8,12 @@ import type { DayStats } from './day-stats.js';
 import type { DamagedFile } from '../../memory/damaged-file.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
+import { droppedLogLines } from '../../core/logger.js';
+
+function logDropped(): { logDropped?: number } {
+  const n = droppedLogLines();
+  return n > 0 ? { logDropped: n } : {};
+}
 
 export interface StatusSources {
   rt: Runtime;
@@ -47,7 +53,7 @@ export function buildStatus(s: StatusSources): StatusView {
   const spend = rt.ledger.view();
   return {
     mode: cfg.mode,
-    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable', recovering: s.recovering, ...(s.damaged.length > 0 ? { damaged: s.damaged.map((d) => ({ ...d })) } : {}) },
+    health: { pid: process.pid, uptimeSec: Math.round((now - s.startedAt) / 1000), offline: s.offline, draining: s.draining, store: s.storeOk ? 'ok' : 'unavailable', recovering: s.recovering, ...(s.damaged.length > 0 ? { damaged: s.damaged.map((d) => ({ ...d })) } : {}), ...logDropped() },
     agents,
     queue,
     approvals: rt.approvals.list('pending'),

@@ -28,14 +28,15 @@ export interface Daemon {
 
 export async function startDaemon(opts: { projectDir: string; env?: Record<string, string>; args?: string[]; readyTimeoutMs?: number }): Promise<Daemon> {
   assertBuilt();
-  const env = { ...process.env, AGENTRY_HOME: join(opts.projectDir, '.agentry'), CLAUDE_PROJECT_DIR: opts.projectDir, ...opts.env };
+  const stateDir = opts.env?.['AGENTRY_HOME'] ?? join(opts.projectDir, '.agentry');
+  const env = { ...process.env, AGENTRY_HOME: stateDir, CLAUDE_PROJECT_DIR: opts.projectDir, ...opts.env };
   delete (env as Record<string, string | undefined>)['VITEST'];
   const child = spawn(process.execPath, [BIN, 'start', ...(opts.args ?? [])], { cwd: opts.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const client = createApiClient({ stateDir: join(opts.projectDir, '.agentry') }, { timeoutMs: 10_000 });
+  const client = createApiClient({ stateDir }, { timeoutMs: 10_000 });
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000);
   while (!(await client.isReachable(200))) {
     if (child.exitCode !== null) throw new Error(`the supervisor exited with ${child.exitCode}:\n${out}`);
