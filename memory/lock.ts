@@ -2,6 +2,7 @@
 // the owner's pid. A lock whose pid is dead is stale and is taken over.
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAlive } from '../core/alive.js';
 import { StoreError } from '../core/errors.js';
 import { FILE_MODE, fsyncDir, tempPathFor } from './durable-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
@@ -20,6 +21,11 @@ export interface StoreLock {
 
 export interface AcquireLockOptions {
   logger?: StoreLogger;
+  /**
+   * Test seam: awaited after a stale holder was read and before its takeover, so a test can hold
+   * two starters at the same moment of the race instead of hoping they collide.
+   */
+  beforeTakeover?: (stalePid: number) => Promise<void>;
 }
 
 /**
@@ -33,7 +39,7 @@ export async function acquireLock(dir: string, options: AcquireLockOptions = {})
   const tmp = tempPathFor(path);
   try {
     await writePidFile(tmp, pid);
-    const tookOverFrom = await claim(path, tmp, pid);
+    const tookOverFrom = await claim(path, tmp, pid, options.beforeTakeover);
     await fsyncDir(dir);
     if (tookOverFrom !== null) {
       options.logger?.warn(
@@ -50,7 +56,7 @@ export async function acquireLock(dir: string, options: AcquireLockOptions = {})
 }
 
 /** Returns the stale pid taken over, or null. */
-async function claim(path: string, tmp: string, pid: number): Promise<number | null> {
+async function claim(path: string, tmp: string, pid: number, beforeTakeover: AcquireLockOptions['beforeTakeover']): Promise<number | null> {
   if (await tryLink(tmp, path)) return null;
   const holder = await readHolder(path);
   if (holder === 'missing') {
@@ -60,6 +66,7 @@ async function claim(path: string, tmp: string, pid: number): Promise<number | n
   }
   // We never write a partial lock, so an unreadable one is foreign: refuse rather than guess.
   if (holder === 'unreadable' || isAlive(holder)) throw locked(path, holder);
+  await beforeTakeover?.(holder);
   return takeOver(path, tmp, pid, holder);
 }
 
@@ -127,16 +134,6 @@ async function readHolder(path: string): Promise<Holder> {
   }
   const pid = Number(text.trim());
   return Number.isSafeInteger(pid) && pid > 0 ? pid : 'unreadable';
-}
-
-/** Signal 0 checks existence only. EPERM means it exists but belongs to another user: alive. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) !== 'ESRCH';
-  }
 }
 
 function locked(path: string, holder: Holder): StoreError {

@@ -2,7 +2,7 @@
 // (health.pid), else the pid file, checked so a stale file never gets another program signalled.
 import { readFile } from 'node:fs/promises';
 import type { StatusView } from '../../server/contract.js';
-import { ExitError } from '../exit-error.js';
+import { isAlive } from '../../core/alive.js';
 import { apiClient } from './api.js';
 import type { CommandContext } from './context.js';
 
@@ -36,18 +36,6 @@ export async function readPidFile(path: string): Promise<number | undefined> {
   }
   const pid = typeof value === 'number' ? value : /^\d+$/.test(String(value)) ? Number(value) : Number.NaN;
   return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
-}
-
-/** Signal 0 probes without delivering anything. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPERM') throw new ExitError(1, `process ${pid} belongs to another user`, { code: 'FORBIDDEN', hint: 'stop it as that user' });
-    return false;
-  }
 }
 
 /** On Linux, the command line must be a node (agentry) process; elsewhere there is no cheap check. */

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitError } from '../exit-error.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
-import { findSupervisor, isAlive } from './pid.js';
+import { isAlive } from '../../core/alive.js';
+import { findSupervisor } from './pid.js';
 
 const WAIT_MS = 30_000;
 const POLL_MS = 100;
@@ -20,7 +21,9 @@ export async function stop(opts: CommandContext): Promise<void> {
   try {
     process.kill(pid, 'SIGTERM');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPERM') throw new ExitError(1, `process ${pid} belongs to another user`, { code: 'FORBIDDEN', hint: 'stop it as that user' });
+    if (code !== 'ESRCH') throw err;
   }
   const dots = !opts.json && opts.io.stderr.isTTY === true;
   if (dots) opts.io.stderr.write(`stopping agentry (pid ${pid})`);
