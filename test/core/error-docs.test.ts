@@ -19,4 +19,8 @@ describe('error codes in the docs', () => {
   it('names every HTTP-only code', () => {
     for (const code of Object.keys(HTTP_ERROR_CODES)) expect(section).toContain(`\`${code}\``);
   });
+
+  it('names the codes the CLI adds when no supervisor answers', () => {
+    for (const code of ['NOT_RUNNING', 'TIMEOUT', 'CONNECTION', 'STREAM_ENDED', 'TOO_LARGE']) expect(section).toContain(`\`${code}\``);
+  });
 });
