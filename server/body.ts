@@ -10,11 +10,16 @@ export const MAX_JSON_DEPTH = 100;
 // many times the limit; past that the connection is cut.
 const DRAIN_FACTOR = 16;
 
-/**
- * Reads the whole body, or rejects with 413 as soon as it is known to be over `max`.
- * `onAccept` runs once the declared size passed (the server sends `100 Continue` there).
- */
-export function readBody(req: IncomingMessage, max: number, onAccept?: () => void): Promise<Buffer> {
+export interface ReadBodyOptions {
+  /** Runs once the declared size passed (the server sends `100 Continue` there). */
+  onAccept?: (() => void) | undefined;
+  /** The whole body must arrive within this, or 408 REQUEST_TIMEOUT and the connection closes. */
+  timeoutMs?: number;
+}
+
+/** Reads the whole body, or rejects with 413 as soon as it is known to be over `max`. */
+export function readBody(req: IncomingMessage, max: number, opts: ReadBodyOptions = {}): Promise<Buffer> {
+  const { onAccept, timeoutMs } = opts;
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) {
     drain(req, max);
@@ -45,7 +50,18 @@ export function readBody(req: IncomingMessage, max: number, onAccept?: () => voi
       cleanup();
       reject(new HttpError('INVALID_INPUT', 'the request body was cut off'));
     };
+    // A client trickling its body holds a slot: past the timeout it is answered 408 and cut off.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            cleanup();
+            chunks.length = 0;
+            req.pause();
+            reject(new HttpError('REQUEST_TIMEOUT', `the request body did not arrive within ${timeoutMs} ms`, { headers: { connection: 'close' } }));
+          }, timeoutMs);
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onAborted);

@@ -7,6 +7,8 @@ import type { SchemaName } from '../schemas/registry.js';
 import { parseJson, readBody } from './body.js';
 import type { SupervisorApi } from './contract.js';
 import type { DeliveryStore } from './delivery-store.js';
+import { HttpError } from './errors-http.js';
+import type { OverloadLog, ServerLimits } from './limits.js';
 
 export interface ServerDeps {
   api: SupervisorApi;
@@ -21,6 +23,11 @@ export interface ServerDeps {
   heartbeatMs: number;
   /** Webhook deliveries being processed right now. */
   deliveriesInFlight: Set<string>;
+  limits: ServerLimits;
+  /** Request bodies being read right now (capped at limits.maxBodies). */
+  bodies: { active: number };
+  /** Overload refusals, one warn line per interval. */
+  refusals: OverloadLog;
 }
 
 export type Reply =
@@ -53,7 +60,18 @@ export function createContext(
   // A client that sent `Expect: 100-continue` waits for our go before sending the body, so an
   // oversized upload is refused before a byte of it travels.
   const expects = /\b100-continue\b/i.test(req.headers.expect ?? '');
-  const body = (max = deps.maxBodyBytes): Promise<Buffer> => readBody(req, max, expects ? () => res.writeContinue() : undefined);
+  const body = async (max = deps.maxBodyBytes): Promise<Buffer> => {
+    const { bodies, limits } = deps;
+    if (bodies.active >= limits.maxBodies) {
+      throw new HttpError('OVERLOADED', `${bodies.active} request bodies are being read (limit ${limits.maxBodies}); retry shortly`, { headers: { connection: 'close' } });
+    }
+    bodies.active += 1;
+    try {
+      return await readBody(req, max, { onAccept: expects ? () => res.writeContinue() : undefined, timeoutMs: limits.bodyTimeoutMs });
+    } finally {
+      bodies.active -= 1;
+    }
+  };
   return {
     deps,
     req,

@@ -14,6 +14,7 @@ export const HTTP_ERROR_CODES = {
   METHOD_NOT_ALLOWED: 'the route exists but not for this method',
   NOT_CONFIGURED: 'the route needs configuration that is missing (e.g. the GitHub secret)',
   OVERLOADED: 'too many requests in flight; retry shortly',
+  REQUEST_TIMEOUT: 'the request body did not arrive in time',
 } as const;
 export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
 
@@ -56,6 +57,7 @@ export const STATUS_BY_CODE: Record<ErrorCode | HttpErrorCode, StatusRule> = {
   METHOD_NOT_ALLOWED: { status: 405 },
   NOT_CONFIGURED: { status: 503 },
   OVERLOADED: { status: 503, retryAfter: 1 },
+  REQUEST_TIMEOUT: { status: 408 },
 };
 
 /** An error raised by the HTTP layer itself, with a transport code and optional headers. */
@@ -77,14 +79,24 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: ErrorDetails };
 }
 
-/** Writes the error response; an INTERNAL body stays generic and the real error goes to the log. */
-export function sendError(res: ServerResponse, err: unknown, logger: Logger): void {
+/** Where refusals that are expected to pass (503 with Retry-After) are counted instead of logged each. */
+export interface RefusalLog {
+  note(code: string, message: string): void;
+}
+
+/**
+ * Writes the error response; an INTERNAL body stays generic and the real error goes to the log.
+ * A 503 with Retry-After (overload, draining, a full disk) is a state, not a bug: it goes to
+ * `refusals`, summed per interval, without a stack.
+ */
+export function sendError(res: ServerResponse, err: unknown, logger: Logger, refusals?: RefusalLog): void {
   const e = err instanceof HttpError ? err : toAgentryError(err);
   // A code added to core/errors.ts before this table learns it must still answer, as a 500.
   const rule = Object.hasOwn(STATUS_BY_CODE, e.code) ? STATUS_BY_CODE[e.code] : { status: 500 };
   const headers: Record<string, string> = err instanceof HttpError ? { ...err.headers } : {};
   if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
-  if (rule.status >= 500) logger.error({ err, code: e.code }, 'request failed');
+  if (rule.status === 503 && rule.retryAfter !== undefined && refusals !== undefined) refusals.note(e.code, e.message);
+  else if (rule.status >= 500) logger.error({ err, code: e.code }, 'request failed');
   const body: ErrorBody =
     e.code === 'INTERNAL'
       ? { error: { code: 'INTERNAL', message: 'internal error (see the supervisor log)' } }

@@ -2,14 +2,18 @@
 // Subscribing before reading the backlog means no gap; tracking the last seq means no repeat.
 import type { SupervisorEvent } from '../machines/events.js';
 import type { Reply, RouteContext } from './context.js';
+import { HttpError } from './errors-http.js';
 import { startNdjson } from './respond.js';
 
 /** A consumer this far behind is cut off rather than buffered without bound. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export function followEvents(ctx: RouteContext, after: number | undefined): Promise<Reply> {
-  const { api, logger, streams, heartbeatMs } = ctx.deps;
+  const { api, logger, streams, heartbeatMs, limits } = ctx.deps;
   const res = ctx.res;
+  if (streams.size >= limits.maxEventStreams) {
+    return Promise.reject(new HttpError('OVERLOADED', `${streams.size} event streams are open (limit ${limits.maxEventStreams}); retry shortly`));
+  }
   let last = after ?? Number.NEGATIVE_INFINITY;
   let early: { seq: number; event: SupervisorEvent }[] | undefined = [];
 

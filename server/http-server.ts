@@ -10,6 +10,8 @@ import type { ServerDeps } from './context.js';
 import type { SupervisorApi } from './contract.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { HttpError } from './errors-http.js';
+import { DEFAULT_LIMITS, OverloadLog } from './limits.js';
+import type { ServerLimits } from './limits.js';
 import { createRequestHandler } from './request-handler.js';
 import { createTcpGuard, readTokenFile } from './security.js';
 import type { TcpGuard } from './security.js';
@@ -42,6 +44,8 @@ export interface ApiServerOptions {
   /** Event stream heartbeat; default 15 s. */
   heartbeatMs?: number;
   maxInFlight?: number;
+  /** Per-client bounds (timeouts, caps); tests make them small. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface ApiServer {
@@ -56,20 +60,26 @@ const CLOSE_GRACE_MS = 5000;
 export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions): Promise<ApiServer> {
   // Refuse a bad token file before touching the socket, so a failed start changes nothing.
   const token = opts.tcp ? checkTcp(opts.tcp) : undefined;
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const logger = opts.logger ?? createRootLogger();
+  const now = opts.now ?? Date.now;
   const deps: ServerDeps = {
     api,
-    logger: opts.logger ?? createRootLogger(),
+    logger,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     githubSecret: opts.githubSecret,
     deliveryStore: opts.deliveryStore,
-    now: opts.now ?? Date.now,
+    now,
     streams: new Set<ServerResponse>(),
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     deliveriesInFlight: new Set<string>(),
+    limits,
+    bodies: { active: 0 },
+    refusals: new OverloadLog(logger, limits.logIntervalMs, now),
   };
   const servers: Server[] = [];
   const socketPath = await prepareSocket(opts.stateDir, opts.socketPath, opts.runtimeDir);
-  const unix = newServer(createRequestHandler(deps, undefined, opts.maxInFlight));
+  const unix = newServer(createRequestHandler(deps, undefined, opts.maxInFlight), limits);
   await listenUnix(unix, socketPath);
   servers.push(unix);
 
@@ -83,7 +93,7 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
         guard.check(req);
       },
     };
-    const tcp = newServer(createRequestHandler(deps, lazy, opts.maxInFlight));
+    const tcp = newServer(createRequestHandler(deps, lazy, opts.maxInFlight), limits);
     try {
       tcpPort = await listenTcp(tcp, opts.tcp.host, opts.tcp.port);
     } catch (err) {
@@ -109,8 +119,19 @@ function checkTcp(tcp: TcpOptions): string {
   return readTokenFile(tcp.tokenFile);
 }
 
-function newServer(listener: ReturnType<typeof createRequestHandler>): Server {
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, listener);
+function newServer(listener: ReturnType<typeof createRequestHandler>, limits: ServerLimits): Server {
+  // headersTimeout cuts a client trickling its headers; requestTimeout bounds the whole request
+  // (the body has its own, shorter, timeout in body.ts, answered 408). Node checks both every
+  // connectionsCheckingInterval (30 s by default: far too slow to free slots).
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs + 5_000,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      keepAliveTimeout: 5_000,
+    },
+    listener,
+  );
   // With this listener node no longer answers `100 Continue` by itself: the route does, once
   // auth and the declared size have passed (see context.ts).
   server.on('checkContinue', listener);

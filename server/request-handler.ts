@@ -1,6 +1,7 @@
 // One request, start to finish: transport checks, routing, the handler, and the answer. Every
 // failure, thrown or rejected, ends in sendError; nothing escapes to crash the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createContext } from './context.js';
 import type { ServerDeps } from './context.js';
 import { HttpError, sendError } from './errors-http.js';
@@ -15,15 +16,22 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 
 export function createRequestHandler(deps: ServerDeps, guard?: TcpGuard, maxInFlight = DEFAULT_MAX_IN_FLIGHT): RequestListener {
   let inFlight = 0;
+  /** Requests in flight per connection (pipelining), so one client cannot take every slot. */
+  const perConnection = new WeakMap<Socket, number>();
+  const refuse = (res: ServerResponse, message: string): void => sendError(res, new HttpError('OVERLOADED', message), deps.logger, deps.refusals);
   return (req, res) => {
-    if (inFlight >= maxInFlight) {
-      sendError(res, new HttpError('OVERLOADED', `${inFlight} requests are in flight; retry shortly`), deps.logger);
-      return;
-    }
+    if (inFlight >= maxInFlight) return refuse(res, `${inFlight} requests are in flight; retry shortly`);
+    const socket = req.socket;
+    const mine = perConnection.get(socket) ?? 0;
+    if (mine >= deps.limits.maxPerConnection) return refuse(res, `${mine} requests are in flight on this connection (limit ${deps.limits.maxPerConnection}); retry shortly`);
     inFlight++;
+    perConnection.set(socket, mine + 1);
     handle(deps, guard, req, res)
-      .catch((err: unknown) => sendError(res, err, deps.logger))
-      .finally(() => inFlight--);
+      .catch((err: unknown) => sendError(res, err, deps.logger, deps.refusals))
+      .finally(() => {
+        inFlight--;
+        perConnection.set(socket, (perConnection.get(socket) ?? 1) - 1);
+      });
   };
 }
 
