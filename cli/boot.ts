@@ -144,6 +144,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       close: (reason) =>
         (closed ??= (async () => {
           watcher.close();
+          // Waiting permission prompts hear "denied" while their connections are still open.
+          started.endPermissions('the supervisor stopped');
           await listening.close();
           await watchedSpool.close();
           await started.stop(reason);

@@ -28,6 +28,9 @@ unchecked() {
   if [ "$EVENT" = PreToolUse ]; then
     printf '%s' '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"ask","permissionDecisionReason":"agentry could not check this tool call (its supervisor and its Node client are unavailable); please review it."}}'
   fi
+  if [ "$EVENT" = PermissionRequest ]; then
+    printf '%s' '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","message":"agentry denied this permission request: its hook client is unavailable, so no one could approve it. Tell the user."}}}'
+  fi
   exit 0
 }
 
@@ -37,6 +40,8 @@ IN=$(cat) || unchecked "cannot read stdin"
 TRIED=
 case $EVENT in
   '' | *[!A-Za-z]*) ;;
+  # Waits for a person: the Node client long-polls the supervisor and denies when it cannot.
+  PermissionRequest) ;;
   *)
     if [ -S "$SOCK" ] && command -v curl > /dev/null 2>&1; then
       TRIED=1

@@ -18,6 +18,7 @@ import { type HookAnswer, answerInvalidInput } from './answers.js';
 import { callIdFrom } from './call-id.js';
 import { type HookEvent, isHookEvent } from './events.js';
 import { localAnswer, readMode } from './local-policy.js';
+import { answerPermissionRequest } from './permission-client.js';
 import { type HookEnv, locate } from './locate.js';
 import { MAX_INPUT_BYTES, parseHookInput } from './protocol.js';
 import { readStdin } from './read-stdin.js';
@@ -44,6 +45,7 @@ export const TRIED_ENV = 'AGENTRY_HOOK_SUPERVISOR_TRIED';
 
 /** Answers one hook call; resolves to the exit code. Never rejects on bad input. */
 export async function runHook(event: string, io: HookIo, options: RunHookOptions = {}): Promise<number> {
+  if (event === 'PermissionRequest') return print(io, await answerPermissionRequest(io, options.now ? { now: options.now } : {}));
   if (!isHookEvent(event)) {
     await put(io.stderr, `agentry hook: ${JSON.stringify(event.slice(0, 64))} is not an event agentry handles; nothing to do\n`);
     return 0;
@@ -54,6 +56,10 @@ export async function runHook(event: string, io: HookIo, options: RunHookOptions
   } catch (err) {
     answer = answerInvalidInput(event, `internal error: ${err instanceof Error ? err.message : String(err)}`);
   }
+  return print(io, answer);
+}
+
+async function print(io: HookIo, answer: HookAnswer): Promise<number> {
   if (answer.stdout !== '') await put(io.stdout, answer.stdout);
   if (answer.stderr !== '') await put(io.stderr, `${answer.stderr}\n`);
   return answer.exitCode;

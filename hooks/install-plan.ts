@@ -21,19 +21,25 @@ export interface InstallOptions {
   readonly tokenEnvVar?: string;
 }
 
+/** The events agentry installs: those the hook handler answers, and the permission prompt. */
+export type InstalledEvent = HookEvent | 'PermissionRequest';
+
 export interface PlannedHook {
-  readonly event: HookEvent;
+  readonly event: InstalledEvent;
   /** undefined: the group has no matcher (all tools, or an event without matchers). */
   readonly matcher: string | undefined;
   readonly handler: JsonObject;
 }
 
 interface Entry {
-  readonly event: HookEvent;
+  readonly event: InstalledEvent;
   readonly matcher?: string;
   readonly timeout: number;
   readonly async?: true;
 }
+
+/** Seconds Claude Code gives the PermissionRequest hook (its default for command hooks). */
+export const PERMISSION_HOOK_TIMEOUT_S = 600;
 
 // Agent|Task: the subagent tool was called Task before v2.1.63.
 const SUBAGENT_TOOLS = 'Agent|Task';
@@ -54,6 +60,8 @@ const COMMAND_ENTRIES: readonly Entry[] = [
   { event: 'Stop', timeout: 10 },
   { event: 'SessionEnd', timeout: 5 },
   { event: 'Notification', timeout: 10, async: true },
+  // Waits for a person (permissions.timeoutSeconds, at most 570 s): the client denies before this.
+  { event: 'PermissionRequest', timeout: PERMISSION_HOOK_TIMEOUT_S },
 ];
 
 // http hooks cannot be async, so PostToolUse needs only one group.
@@ -72,9 +80,10 @@ export function plannedHooks(options: InstallOptions): PlannedHook[] {
   return entries.map((entry) => ({
     event: entry.event,
     matcher: entry.matcher,
-    // SessionStart accepts only command and mcp_tool handlers (reference §2.4), even under http.
+    // SessionStart accepts only command and mcp_tool handlers (reference §2.4), even under http;
+    // PermissionRequest stays a command so that an unreachable supervisor is a deny (an http hook fails open).
     handler:
-      options.transport === 'http' && entry.event !== 'SessionStart'
+      options.transport === 'http' && entry.event !== 'SessionStart' && entry.event !== 'PermissionRequest'
         ? httpHandler(baseUrl, entry, tokenVar)
         : commandHandler(command, entry),
   }));

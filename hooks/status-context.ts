@@ -17,7 +17,8 @@ function approvals(pending: StatusView['approvals'], now: number): string {
   const oldest = pending.reduce((a, b) => (Date.parse(b.requestedAt) < Date.parse(a.requestedAt) ? b : a));
   const waited = age(now - Date.parse(oldest.requestedAt));
   const count = pending.length === 1 ? '1 approval pending' : `${pending.length} approvals pending`;
-  return `${count}; the oldest, ${oldest.id} (task ${oldest.taskId}), has waited ${waited}.`;
+  const what = oldest.kind === 'permission' ? `Claude Code's ${oldest.action} permission request` : `task ${oldest.taskId}`;
+  return `${count}; the oldest, ${oldest.id} (${what}), has waited ${waited}.`;
 }
 
 function spend(s: StatusView['spend']): string {

@@ -3,6 +3,7 @@
 import type { AgentKind } from '../agents/client/types.js';
 import type { SupervisorEvent } from '../machines/events.js';
 import type { Priority } from '../schemas/generated/types.js';
+import type { PermissionAsk, PermissionVerdict } from '../hooks/permission-request.js';
 
 export type Mode = 'manual' | 'semi' | 'full';
 export type TaskStatus =
@@ -25,7 +26,9 @@ export interface ReviewView {
   minutes: number;
 }
 
+/** An approval a task's gate asked for (publish, send, apply a remedy). */
 export interface ApprovalView {
+  kind: 'action';
   id: string;
   taskId: string;
   action: string;
@@ -38,6 +41,44 @@ export interface ApprovalView {
   decidedAt?: string;
   note?: string;
   policy?: string;
+}
+
+/** A Claude Code permission prompt turned into an approval by the PermissionRequest hook. */
+export interface PermissionApprovalView {
+  kind: 'permission';
+  id: string;
+  /** The Claude Code tool, e.g. Bash. */
+  action: string;
+  reasons: string[];
+  requestedAt: string;
+  deadline: string;
+  fallback: 'deny' | 'ask';
+  /** `cancelled`: Claude Code stopped waiting (its hook timed out or the session ended). */
+  status: 'pending' | 'granted' | 'rejected' | 'timed_out' | 'cancelled';
+  decidedBy?: 'person' | 'policy';
+  decidedAt?: string;
+  note?: string;
+  permission: {
+    tool: string;
+    summary: string;
+    sessionId: string;
+    cwd: string;
+    agentType?: string;
+    /** Offered after repeated identical grants: `approve --always` adds it to Claude Code's settings. */
+    offer?: { rule: string; updates: PermissionAsk['suggestions'] };
+    /** The rule the person added with this grant. */
+    added?: string;
+  };
+}
+
+/** Every approval a person can decide, told apart by `kind`. */
+export type AnyApprovalView = ApprovalView | PermissionApprovalView;
+export type AnyApprovalStatus = AnyApprovalView['status'];
+
+/** A permission request once it is recorded: its approval, and the verdict for Claude Code when decided. */
+export interface OpenedPermission {
+  approval: PermissionApprovalView;
+  verdict: Promise<PermissionVerdict>;
 }
 
 export interface TaskView {
@@ -90,7 +131,7 @@ export interface StatusView {
   };
   agents: AgentView[];
   queue: Record<Priority, number>;
-  approvals: ApprovalView[];
+  approvals: AnyApprovalView[];
   slaBreaches: { taskId: string; scope: string; deadline: string; tier: number }[];
   pausedDomains: string[];
   spend: { day: string; spentUsd: number; reservedUsd: number; limitUsd: number };
@@ -112,6 +153,8 @@ export interface CreateTaskRequest {
 
 export interface DecideApprovalRequest {
   note?: string;
+  /** Approve only: add the permission rule a repeated Claude Code permission request offered. */
+  always?: boolean;
 }
 
 export interface EmitEventRequest {
@@ -141,9 +184,13 @@ export interface SupervisorApi {
   createTask(req: CreateTaskRequest, source: 'cli' | 'http'): Promise<TaskView>;
   getTask(id: string): TaskView | undefined;
   listTasks(filter?: { status?: TaskStatus; limit?: number }): TaskView[];
-  listApprovals(filter?: { status?: ApprovalView['status'] }): ApprovalView[];
-  approve(id: string, req: DecideApprovalRequest): Promise<ApprovalView>;
-  reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView>;
+  listApprovals(filter?: { status?: AnyApprovalStatus }): AnyApprovalView[];
+  approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView>;
+  reject(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView>;
+  /** Records a Claude Code permission prompt as a pending approval (durable before it resolves). */
+  requestPermission(ask: PermissionAsk): Promise<OpenedPermission>;
+  /** Claude Code stopped waiting for `id`: it is no longer decidable. */
+  cancelPermission(id: string, reason: string): void;
   emitEvent(req: EmitEventRequest): Promise<EmitEventResult>;
   /** Recent events, oldest first; `after` is an event sequence number. */
   events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[];

@@ -2,7 +2,7 @@
 import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/generated/types.js';
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
-import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
+import type { AnyApprovalStatus, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
@@ -19,7 +19,7 @@ const TASK_STATUSES: readonly TaskStatus[] = [
   'rejected',
   'failed',
 ];
-const APPROVAL_STATUSES: readonly ApprovalView['status'][] = ['pending', 'granted', 'rejected', 'timed_out'];
+const APPROVAL_STATUSES: readonly AnyApprovalStatus[] = ['pending', 'granted', 'rejected', 'timed_out', 'cancelled'];
 /** Hook event names are Claude Code's PascalCase identifiers. */
 const HOOK_EVENT = /^[A-Za-z]{1,64}$/;
 

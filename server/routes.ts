@@ -3,6 +3,7 @@ import type { Handler } from './context.js';
 import { HttpError } from './errors-http.js';
 import { githubWebhook } from './github-webhook.js';
 import * as h from './handlers.js';
+import { permissionHook } from './permission-hook.js';
 
 export type Method = 'GET' | 'POST';
 
@@ -23,6 +24,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v1/approvals/:id/reject', handler: h.reject },
   { method: 'GET', pattern: '/v1/events', handler: h.listEvents },
   { method: 'POST', pattern: '/v1/events', handler: h.emitEvent },
+  // Before the generic hook route: the permission prompt waits for a person (see permission-hook.ts).
+  { method: 'POST', pattern: '/v1/hooks/PermissionRequest', handler: permissionHook },
   { method: 'POST', pattern: '/v1/hooks/:event', handler: h.hook },
   { method: 'GET', pattern: '/v1/learn', handler: h.learn },
   { method: 'POST', pattern: '/v1/webhooks/github', handler: githubWebhook },

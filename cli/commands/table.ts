@@ -79,11 +79,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (a, ctx) => (await import('./approvals.js')).approvals({ ...ctx, status: optString(a, 'status') }),
   },
   approve: {
-    usage: 'approve ID [--note TEXT]',
-    summary: 'grant a pending approval',
-    options: { note: S },
+    usage: 'approve ID [--note TEXT] [--always]',
+    summary: 'grant a pending approval (--always: also add the permission rule it offers to Claude Code)',
+    options: { note: S, always: B },
     positionals: [1, 1],
-    run: async (a, ctx) => (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'approve', note: optString(a, 'note') }),
+    run: async (a, ctx) =>
+      (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'approve', note: optString(a, 'note'), always: flag(a, 'always') }),
   },
   reject: {
     usage: 'reject ID --note TEXT',

@@ -1,5 +1,6 @@
 // The sections of the status dashboard, each a list of lines (a title, then an indented body).
-import type { AgentView, ApprovalView, StatusView } from '../../server/contract.js';
+import type { AgentView, AnyApprovalView, StatusView } from '../../server/contract.js';
+import { approvalSubject } from './approval.js';
 import { details, taskOf } from './event.js';
 import type { Style } from './style.js';
 import { clip, keyValues, money, percent, table } from './table.js';
@@ -36,10 +37,10 @@ export function queueSection(queue: StatusView['queue'], s: Style): string[] {
   return [`${s.bold('Queue')}  ${parts}  (${total} waiting)`];
 }
 
-export function approvalsSection(approvals: readonly ApprovalView[], now: number, s: Style): string[] {
+export function approvalsSection(approvals: readonly AnyApprovalView[], now: number, s: Style): string[] {
   const pending = approvals.filter((a) => a.status === 'pending');
   if (pending.length === 0) return ['Pending approvals: none'];
-  const due = (a: ApprovalView): string => {
+  const due = (a: AnyApprovalView): string => {
     const text = dueIn(a.deadline, now);
     return text.startsWith('overdue') ? s.red(text) : text;
   };
@@ -47,8 +48,8 @@ export function approvalsSection(approvals: readonly ApprovalView[], now: number
     s.bold(`Pending approvals (${pending.length})`),
     ...table(
       [
-        { header: 'ID', value: (a: ApprovalView) => a.id },
-        { header: 'TASK', value: (a) => a.taskId },
+        { header: 'ID', value: (a: AnyApprovalView) => a.id },
+        { header: 'FOR', value: approvalSubject },
         { header: 'ACTION', value: (a) => a.action },
         { header: 'AGE', value: (a) => ago(a.requestedAt, now) },
         { header: 'DEADLINE', value: due },

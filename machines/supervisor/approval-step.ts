@@ -24,6 +24,7 @@ export function approvalLogic(rt: Runtime) {
         const fallback = input.escalated ? 'reject' : cfg.approvals.fallback;
         const deadline = requestedAt + cfg.approvals.timeoutMinutes * 60_000;
         const view: ApprovalView = {
+          kind: 'action',
           id: approvalIdOf(input.key),
           taskId: input.taskId,
           action: input.action,

@@ -26,13 +26,22 @@ export class EventLog {
 
   /** Records `event`; with a `key`, an event already recorded under it is not recorded again. */
   emit(event: SupervisorEvent, key?: string): void {
+    this.write(event, key)?.catch(this.onError);
+  }
+
+  /** As emit, resolving once the event is durable (rejecting when the journal refused it). */
+  emitDurable(event: SupervisorEvent, key?: string): Promise<void> {
+    return this.write(event, key) ?? Promise.resolve();
+  }
+
+  private write(event: SupervisorEvent, key: string | undefined): Promise<void> | undefined {
     if (key !== undefined) {
-      if (this.keys.has(key)) return;
+      if (this.keys.has(key)) return undefined;
       this.keys.add(key);
     }
     const seq = ++this.seq;
     const record = key === undefined ? { t: 'event' as const, seq, event } : { t: 'event' as const, seq, key, event };
-    this.journal.append(record).catch(this.onError);
+    const durable = this.journal.append(record);
     this.push(seq, event, key);
     for (const listener of this.listeners) {
       try {
@@ -41,6 +50,7 @@ export class EventLog {
         this.onError(err);
       }
     }
+    return durable;
   }
 
   recent(opts: { after?: number; limit?: number } = {}): { seq: number; event: SupervisorEvent }[] {

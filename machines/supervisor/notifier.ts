@@ -16,6 +16,10 @@ export function describe(event: SupervisorEvent): string {
   switch (event.type) {
     case 'approval.requested':
       return `approval ${event.approvalId} waits for a person: ${event.action} on task ${event.taskId} (deadline ${event.deadline}; then ${event.fallback}). Reasons: ${event.reasons.join('; ')}. Run \`agentry approve ${event.approvalId}\` or \`agentry reject ${event.approvalId} --note …\`.`;
+    case 'permission.requested': {
+      const always = event.rule === undefined ? '' : `, \`agentry approve ${event.approvalId} --always\` to also add ${event.rule}`;
+      return `Claude Code asks to use ${event.tool} in ${event.cwd}: ${event.summary} (approval ${event.approvalId}, deadline ${event.deadline}; then ${event.fallback}). Run \`agentry approve ${event.approvalId}\`${always} or \`agentry reject ${event.approvalId} --note …\`.`;
+    }
     case 'escalation.raised':
       return `escalated to ${event.to} in ${event.domain}${event.taskId ? ` (task ${event.taskId})` : ''}: ${event.reason}`;
     case 'budget.threshold':

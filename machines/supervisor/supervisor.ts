@@ -12,7 +12,8 @@ import type { Logger } from '../../core/logger.js';
 import type { FsOps } from '../../memory/fs-ops.js';
 import { openJournal } from '../../memory/journal.js';
 import type { Journal } from '../../memory/journal.js';
-import type { ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, StatusView, SupervisorApi, TaskStatus, TaskView } from '../../server/contract.js';
+import type { PermissionAsk } from '../../hooks/permission-request.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../../server/contract.js';
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { createInFlightLimit } from '../agent/in-flight.js';
 import type { InFlightLimit } from '../agent/in-flight.js';
@@ -48,6 +49,7 @@ import { createInspector } from './inspect.js';
 import type { Post } from './notifier.js';
 import { TaskBook } from './task-book.js';
 import { newView, TaskViews } from './task-views.js';
+import { Permissions } from './permissions.js';
 
 export interface SupervisorOptions {
   stateDir: string;
@@ -70,7 +72,7 @@ const COMPACT_EVERY_APPENDS = 50_000;
 const SEEN_TTL_MS = 3 * 24 * 3600 * 1000;
 
 /** Names of the supervisor's own events: outside callers may not emit them. */
-const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.'];
+const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.', 'permission.'];
 
 const NO_LEARNING: Learned = { confidenceThreshold: () => undefined, model: () => undefined, severityThreshold: () => undefined };
 
@@ -83,6 +85,8 @@ export class Supervisor implements SupervisorApi {
   private readonly deciding = new Set<string>();
   private compactedAt = 0;
   private compacting: Promise<void> | null = null;
+  /** Claude Code permission prompts waiting for a person (set once the journal is replayed). */
+  private permissions!: Permissions;
 
   private constructor(
     private readonly opts: SupervisorOptions,
@@ -231,6 +235,7 @@ export class Supervisor implements SupervisorApi {
       onError(err);
       return 0;
     });
+    sup.permissions = new Permissions(clock, () => config().permissions, events);
     const resumed = book.resuming;
     schedules.arm(config().schedules);
     events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
@@ -241,7 +246,9 @@ export class Supervisor implements SupervisorApi {
   // ---- SupervisorApi -------------------------------------------------------------------------
 
   status(): StatusView {
-    return buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming, damaged: this.opts.learning?.damaged ? [this.opts.learning.damaged] : [] });
+    const view = buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming, damaged: this.opts.learning?.damaged ? [this.opts.learning.damaged] : [] });
+    view.approvals = [...this.permissions.list('pending'), ...view.approvals];
+    return view;
   }
 
   async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {
@@ -260,17 +267,36 @@ export class Supervisor implements SupervisorApi {
     return this.rt.views.list(filter);
   }
 
-  listApprovals(filter?: { status?: ApprovalView['status'] }): ApprovalView[] {
-    return this.rt.approvals.list(filter?.status);
+  listApprovals(filter?: { status?: AnyApprovalStatus }): AnyApprovalView[] {
+    const status = filter?.status;
+    const actions = status === 'cancelled' ? [] : this.rt.approvals.list(status);
+    return [...this.permissions.list(status), ...actions];
   }
 
-  approve(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
+  approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
+    if (this.permissions.has(id)) return this.permissions.decide(id, { status: 'granted', ...(req.note === undefined ? {} : { note: req.note }), ...(req.always === undefined ? {} : { always: req.always }) });
+    if (req.always === true) return Promise.reject(new UserError('INVALID_INPUT', `always: approval ${id} is not a Claude Code permission request`));
     return this.decide(id, 'granted', req.note);
   }
 
-  async reject(id: string, req: DecideApprovalRequest): Promise<ApprovalView> {
+  async reject(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
     if (!req.note) throw new UserError('INVALID_INPUT', 'a rejection needs a note saying why (--note)');
+    if (this.permissions.has(id)) return this.permissions.decide(id, { status: 'rejected', note: req.note });
     return this.decide(id, 'rejected', req.note);
+  }
+
+  requestPermission(ask: PermissionAsk): Promise<OpenedPermission> {
+    this.assertAccepting();
+    return this.permissions.open(ask);
+  }
+
+  cancelPermission(id: string, reason: string): void {
+    this.permissions.cancel(id, reason);
+  }
+
+  /** Denies every waiting permission request now (before the API closes, so their hooks hear it). */
+  endPermissions(reason: string): void {
+    this.permissions.close(reason);
   }
 
   async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
@@ -366,6 +392,7 @@ export class Supervisor implements SupervisorApi {
     this.schedules.close();
     this.rt.sla.close();
     this.rt.approvals.close();
+    this.permissions.close('the supervisor stopped');
     this.agentHandles.close();
     this.book.stopAll();
     this.root.stop();

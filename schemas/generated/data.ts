@@ -59,6 +59,10 @@ export const apiDecideApprovalSchema: AnySchema = {
       "minLength": 1,
       "maxLength": 2000,
       "description": "Why: kept with the decision and used as evidence by the learning store."
+    },
+    "always": {
+      "type": "boolean",
+      "description": "Approve only: also add the permission rule agentry offered for a repeated Claude Code permission request."
     }
   }
 };
@@ -287,6 +291,10 @@ export const configSchema: AnySchema = {
       "$ref": "#/$defs/approvals",
       "default": {}
     },
+    "permissions": {
+      "$ref": "#/$defs/permissions",
+      "default": {}
+    },
     "healing": {
       "$ref": "#/$defs/healing",
       "default": {}
@@ -335,6 +343,7 @@ export const configSchema: AnySchema = {
           },
           "default": [
             "approval.requested",
+            "permission.requested",
             "escalation.raised",
             "budget.threshold",
             "heal.refused"
@@ -760,6 +769,35 @@ export const configSchema: AnySchema = {
           ],
           "default": "coordinator",
           "description": "What an unanswered approval does after its timeout."
+        }
+      }
+    },
+    "permissions": {
+      "title": "PermissionConfig",
+      "type": "object",
+      "additionalProperties": false,
+      "description": "Claude Code permission prompts routed to agentry approvals by the PermissionRequest hook.",
+      "properties": {
+        "timeoutSeconds": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 570,
+          "default": 300,
+          "description": "How long a permission request waits for a person; under the 600 s hook timeout agentry installs."
+        },
+        "fallback": {
+          "enum": [
+            "deny",
+            "ask"
+          ],
+          "default": "deny",
+          "description": "What an unanswered request does at its deadline: deny it, or hand it back to Claude Code's own prompt (in a headless run that prompt denies too)."
+        },
+        "offerRuleAfter": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 2,
+          "description": "After this many identical grants, the next identical request offers the person a Claude Code permission rule (approve --always); never added without them."
         }
       }
     },
@@ -1973,6 +2011,211 @@ export const eventsSchema: AnySchema = {
             "reject",
             "escalate"
           ]
+        }
+      }
+    },
+    {
+      "title": "PermissionRequestedEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "approvalId",
+        "tool",
+        "summary",
+        "sessionId",
+        "cwd",
+        "deadline",
+        "fallback"
+      ],
+      "properties": {
+        "type": {
+          "const": "permission.requested"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "approvalId": {
+          "type": "string"
+        },
+        "tool": {
+          "type": "string"
+        },
+        "summary": {
+          "type": "string",
+          "description": "What the tool would do, shortened for a person."
+        },
+        "sessionId": {
+          "type": "string"
+        },
+        "cwd": {
+          "type": "string"
+        },
+        "agentType": {
+          "type": "string"
+        },
+        "deadline": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "fallback": {
+          "enum": [
+            "deny",
+            "ask"
+          ]
+        },
+        "rule": {
+          "type": "string",
+          "description": "Claude Code permission rule offered to the person, after repeated identical grants."
+        }
+      }
+    },
+    {
+      "title": "PermissionGrantedEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "approvalId",
+        "tool",
+        "by",
+        "fingerprint"
+      ],
+      "properties": {
+        "type": {
+          "const": "permission.granted"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "approvalId": {
+          "type": "string"
+        },
+        "tool": {
+          "type": "string"
+        },
+        "by": {
+          "enum": [
+            "person"
+          ]
+        },
+        "note": {
+          "type": "string"
+        },
+        "fingerprint": {
+          "type": "string",
+          "description": "Identifies identical requests (tool and input), for the rule offer."
+        },
+        "rule": {
+          "type": "string",
+          "description": "The permission rule the person chose to add to Claude Code's settings."
+        }
+      }
+    },
+    {
+      "title": "PermissionDeniedEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "approvalId",
+        "tool",
+        "by",
+        "reason"
+      ],
+      "properties": {
+        "type": {
+          "const": "permission.denied"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "approvalId": {
+          "type": "string"
+        },
+        "tool": {
+          "type": "string"
+        },
+        "by": {
+          "enum": [
+            "person",
+            "policy"
+          ]
+        },
+        "note": {
+          "type": "string"
+        },
+        "reason": {
+          "type": "string"
+        }
+      }
+    },
+    {
+      "title": "PermissionTimedOutEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "approvalId",
+        "tool",
+        "fallback"
+      ],
+      "properties": {
+        "type": {
+          "const": "permission.timed_out"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "approvalId": {
+          "type": "string"
+        },
+        "tool": {
+          "type": "string"
+        },
+        "fallback": {
+          "enum": [
+            "deny",
+            "ask"
+          ]
+        }
+      }
+    },
+    {
+      "title": "PermissionCancelledEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "approvalId",
+        "tool",
+        "reason"
+      ],
+      "properties": {
+        "type": {
+          "const": "permission.cancelled"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "approvalId": {
+          "type": "string"
+        },
+        "tool": {
+          "type": "string"
+        },
+        "reason": {
+          "type": "string"
         }
       }
     },

@@ -36,6 +36,10 @@ export interface ApiDecideApproval {
    * Why: kept with the decision and used as evidence by the learning store.
    */
   note?: string;
+  /**
+   * Approve only: also add the permission rule agentry offered for a repeated Claude Code permission request.
+   */
+  always?: boolean;
 }
 
 // api.emit-event.schema.json
@@ -154,6 +158,7 @@ export interface AgentryConfig {
   reviews?: ReviewConfig;
   sla?: SlaConfig;
   approvals?: ApprovalConfig;
+  permissions?: PermissionConfig;
   healing?: HealingConfig;
   learning?: LearningConfig;
   brand?: BrandProfile;
@@ -468,6 +473,23 @@ export interface ApprovalConfig {
    */
   fallback?: "coordinator" | "reject" | "escalate";
 }
+/**
+ * Claude Code permission prompts routed to agentry approvals by the PermissionRequest hook.
+ */
+export interface PermissionConfig {
+  /**
+   * How long a permission request waits for a person; under the 600 s hook timeout agentry installs.
+   */
+  timeoutSeconds?: number;
+  /**
+   * What an unanswered request does at its deadline: deny it, or hand it back to Claude Code's own prompt (in a headless run that prompt denies too).
+   */
+  fallback?: "deny" | "ask";
+  /**
+   * After this many identical grants, the next identical request offers the person a Claude Code permission rule (approve --always); never added without them.
+   */
+  offerRuleAfter?: number;
+}
 export interface HealingConfig {
   /**
    * Remedies for incidents at or above it are applied; the learning store tunes it within bounds.
@@ -781,6 +803,11 @@ export type SupervisorEvent =
   | ApprovalGrantedEvent
   | ApprovalRejectedEvent
   | ApprovalTimedOutEvent
+  | PermissionRequestedEvent
+  | PermissionGrantedEvent
+  | PermissionDeniedEvent
+  | PermissionTimedOutEvent
+  | PermissionCancelledEvent
   | ActionExecutedEvent
   | TaskCompletedEvent
   | TaskRejectedEvent
@@ -930,6 +957,64 @@ export interface ApprovalTimedOutEvent {
   taskId: string;
   approvalId: string;
   fallback: "coordinator" | "reject" | "escalate";
+}
+export interface PermissionRequestedEvent {
+  type: "permission.requested";
+  at: string;
+  approvalId: string;
+  tool: string;
+  /**
+   * What the tool would do, shortened for a person.
+   */
+  summary: string;
+  sessionId: string;
+  cwd: string;
+  agentType?: string;
+  deadline: string;
+  fallback: "deny" | "ask";
+  /**
+   * Claude Code permission rule offered to the person, after repeated identical grants.
+   */
+  rule?: string;
+}
+export interface PermissionGrantedEvent {
+  type: "permission.granted";
+  at: string;
+  approvalId: string;
+  tool: string;
+  by: "person";
+  note?: string;
+  /**
+   * Identifies identical requests (tool and input), for the rule offer.
+   */
+  fingerprint: string;
+  /**
+   * The permission rule the person chose to add to Claude Code's settings.
+   */
+  rule?: string;
+}
+export interface PermissionDeniedEvent {
+  type: "permission.denied";
+  at: string;
+  approvalId: string;
+  tool: string;
+  by: "person" | "policy";
+  note?: string;
+  reason: string;
+}
+export interface PermissionTimedOutEvent {
+  type: "permission.timed_out";
+  at: string;
+  approvalId: string;
+  tool: string;
+  fallback: "deny" | "ask";
+}
+export interface PermissionCancelledEvent {
+  type: "permission.cancelled";
+  at: string;
+  approvalId: string;
+  tool: string;
+  reason: string;
 }
 export interface ActionExecutedEvent {
   type: "action.executed";

@@ -46,6 +46,6 @@ describe('agentry approvals / approve / reject', () => {
   it('approve without an id is a usage error', async () => {
     const r = await p.run(['approve']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('agentry: a required argument is missing\nusage: agentry approve ID [--note TEXT]\n');
+    expect(r.stderr).toBe('agentry: a required argument is missing\nusage: agentry approve ID [--note TEXT] [--always]\n');
   });
 });

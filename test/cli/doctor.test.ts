@@ -45,7 +45,7 @@ describe('agentry doctor', () => {
     await p.run(['hooks', 'install', '--scope', 'local']);
     const r = await p.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-ant-secret' } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✓ hooks: hooks installed: local (11 handlers)\n');
+    expect(r.stdout).toContain('✓ hooks: hooks installed: local (12 handlers)\n');
     expect(r.stdout).toContain('✓ api-key: ANTHROPIC_API_KEY is set\n');
     expect(r.stdout).not.toContain('sk-ant-secret');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('all essential checks pass');

@@ -19,10 +19,10 @@ describe('agentry hooks install / uninstall', () => {
   it('installing twice: the second run says "already installed" and leaves the file byte for byte', async () => {
     const first = await p.run(['hooks', 'install']);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe(`installed agentry hooks in ${settings} (project, command): added 11 handlers\n`);
+    expect(first.stdout).toBe(`installed agentry hooks in ${settings} (project, command): added 12 handlers\n`);
     const after = readFileSync(settings, 'utf8');
     const second = await p.run(['hooks', 'install']);
-    expect(second).toEqual({ code: 0, stdout: `agentry hooks already installed in ${settings} (11 handlers); nothing changed\n`, stderr: '' });
+    expect(second).toEqual({ code: 0, stdout: `agentry hooks already installed in ${settings} (12 handlers); nothing changed\n`, stderr: '' });
     expect(readFileSync(settings, 'utf8')).toBe(after);
   });
 
@@ -38,7 +38,7 @@ describe('agentry hooks install / uninstall', () => {
     writeFileSync(settings, JSON.stringify({ permissions: { allow: ['Bash(ls)'] }, hooks: { PreToolUse: [USER_HOOK] } }));
     await p.run(['hooks', 'install']);
     const off = await p.run(['hooks', 'uninstall', '--json']);
-    expect(parseJson(off.stdout)).toEqual({ scope: 'project', path: settings, changed: true, added: 0, removed: 11, handlers: 0 });
+    expect(parseJson(off.stdout)).toEqual({ scope: 'project', path: settings, changed: true, added: 0, removed: 12, handlers: 0 });
     expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ permissions: { allow: ['Bash(ls)'] }, hooks: { PreToolUse: [USER_HOOK] } });
     const again = await p.run(['hooks', 'uninstall']);
     expect(again.stdout).toBe(`no agentry hooks in ${settings}; nothing changed\n`);
@@ -56,13 +56,15 @@ describe('agentry hooks install / uninstall', () => {
     writeFileSync(join(p.dir, 'agentry.config.json'), JSON.stringify({ version: 1, server: { tcp: { enabled: true, port: 4141 } } }));
     const r = await p.run(['hooks', 'install', '--transport', 'http', '--json']);
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout)).toMatchObject({ transport: 'http', changed: true, added: 10 });
+    expect(parseJson(r.stdout)).toMatchObject({ transport: 'http', changed: true, added: 11 });
     const written = JSON.parse(readFileSync(settings, 'utf8')) as { hooks: Record<string, { hooks: Record<string, unknown>[] }[]> };
     expect(written.hooks['Stop']?.[0]?.hooks[0]).toMatchObject({
       type: 'http',
       url: 'http://127.0.0.1:4141/v1/hooks/Stop',
       headers: { Authorization: 'Bearer $AGENTRY_TOKEN' },
     });
+    // Fails closed under http too: an http hook that cannot connect is a non-blocking error.
+    expect(written.hooks['PermissionRequest']?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 600 });
     expect(r.stderr).toContain('export AGENTRY_TOKEN=');
   });
 

@@ -136,7 +136,7 @@ describe('hooks end to end (real supervisor, installed command, child processes)
 
   it('hooks install run twice changes nothing the second time and keeps the user’s hook', async () => {
     const first = await cli(project, ['hooks', 'install']);
-    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^installed agentry hooks in .*added 11 handlers/) });
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^installed agentry hooks in .*added 12 handlers/) });
     const bytes = readFileSync(project.settingsFile);
     const stat = statSync(project.settingsFile);
 
@@ -150,7 +150,8 @@ describe('hooks end to end (real supervisor, installed command, child processes)
     expect(settings.permissions).toEqual({ allow: ['Bash(npm test)'] });
     expect(settings.hooks['PreToolUse']).toContainEqual({ matcher: 'Bash', hooks: [project.userHook] });
     handlers = installedHandlers(project.settingsFile);
-    expect([...new Set(handlers.map((h) => h.event))].sort()).toEqual([...HOOK_EVENTS].sort());
+    // PermissionRequest too: it waits for a person (test/e2e/permission.e2e.test.ts).
+    expect([...new Set(handlers.map((h) => h.event))].sort()).toEqual([...HOOK_EVENTS, 'PermissionRequest'].sort());
     for (const h of handlers) expect(h.command).toMatch(new RegExp(`agentry-hook\\.sh ${h.event}$`));
   });
 

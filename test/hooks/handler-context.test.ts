@@ -13,7 +13,7 @@ function status(over: Partial<StatusView>): StatusView {
 describe('status context', () => {
   it('reports the oldest pending approval, spend, paused domains and SLA breaches in three lines', () => {
     const base = createFakeSupervisor().status().approvals[0];
-    if (base === undefined) throw new Error('the fake has a pending approval');
+    if (base?.kind !== 'action') throw new Error('the fake has a pending approval');
     const text = statusContext(
       status({
         mode: 'manual',

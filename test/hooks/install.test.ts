@@ -29,7 +29,7 @@ const groups = (settings: Record<string, unknown>, event: string): Group[] =>
 describe('planInstall', () => {
   it('registers every handled event, with timeouts in seconds', () => {
     const settings = planInstall({}, COMMAND);
-    expect(Object.keys(settings['hooks'] as object).sort()).toEqual([...HOOK_EVENTS].sort());
+    expect(Object.keys(settings['hooks'] as object).sort()).toEqual([...HOOK_EVENTS, 'PermissionRequest'].sort());
     const ours = HOOK_EVENTS.flatMap((e) => groups(settings, e).flatMap((g) => g.hooks));
     for (const handler of ours) {
       expect(isAgentryHandler(handler)).toBe(true);
@@ -41,6 +41,8 @@ describe('planInstall', () => {
     ]);
     expect(groups(settings, 'UserPromptSubmit')[0]?.hooks[0]?.['timeout']).toBe(5);
     expect(groups(settings, 'SessionStart')[0]?.hooks[0]?.['timeout']).toBe(5);
+    // It waits for a person: Claude Code's full 600 s, the deadline inside it.
+    expect(groups(settings, 'PermissionRequest')).toEqual([{ hooks: [{ type: 'command', command: '/opt/agentry/hooks/agentry-hook.sh PermissionRequest', timeout: 600 }] }]);
     expect(groups(settings, 'SubagentStart')).toEqual([{ hooks: [{ type: 'command', command: '/opt/agentry/hooks/agentry-hook.sh SubagentStart', timeout: 10 }] }]);
   });
 

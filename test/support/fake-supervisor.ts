@@ -57,7 +57,7 @@ function seedTask(id: string, status: TaskView['status'], approval?: ApprovalVie
 }
 
 function seedApproval(id: string, taskId: string, status: ApprovalView['status']): ApprovalView {
-  return { id, taskId, action: 'publish', reasons: ['semi-auto: confidence 0.62 < 0.8'], requestedAt: iso(T0), deadline: iso(T0 + 3_600_000), fallback: 'reject', status };
+  return { kind: 'action', id, taskId, action: 'publish', reasons: ['semi-auto: confidence 0.62 < 0.8'], requestedAt: iso(T0), deadline: iso(T0 + 3_600_000), fallback: 'reject', status };
 }
 
 export function createFakeSupervisor(): FakeSupervisor {
@@ -188,6 +188,13 @@ export function createFakeSupervisor(): FakeSupervisor {
       const next = hooks.shift();
       if (!next) return Promise.reject(new SystemError('INTERNAL', `fake supervisor: unscripted hook ${event}`));
       return Promise.resolve(next);
+    },
+    requestPermission(ask) {
+      record('requestPermission', ask);
+      return Promise.reject(new SystemError('INTERNAL', `fake supervisor: permission requests are not scripted (${ask.tool})`));
+    },
+    cancelPermission(id, reason) {
+      record('cancelPermission', id, reason);
     },
     learn() {
       record('learn');

@@ -148,7 +148,7 @@ export class Harness {
 
   /** Waits for a pending approval of the task (the gate asked a person) and returns it. */
   pendingApproval(taskId: string): Promise<ApprovalView> {
-    return this.settle(() => this.sup.listApprovals({ status: 'pending' }).find((a) => a.taskId === taskId), `a pending approval of ${taskId}`);
+    return this.settle(() => this.sup.listApprovals({ status: 'pending' }).find((a): a is ApprovalView => a.kind === 'action' && a.taskId === taskId), `a pending approval of ${taskId}`);
   }
 
   status(taskId: string): TaskStatus | undefined {
