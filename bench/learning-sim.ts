@@ -2,7 +2,7 @@
 // that need a person while keeping wrong auto-approvals at or under the target?
 // Run: npm run build && node dist/bench/learning-sim.js [--seed=N] [--actions=N] [--concentration=K]
 import { pathToFileURL } from 'node:url';
-import { resolveConfig } from '../machines/config/load.js';
+import { resolveConfig } from '../config/load.js';
 import { LearningStore, confidenceThreshold, formatEvidence } from '../memory/learning/index.js';
 import type { Tuned } from '../memory/learning/index.js';
 import type { OutcomeRecord } from '../schemas/generated/types.js';

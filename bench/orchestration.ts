@@ -5,8 +5,8 @@
 // Run: npm run build && node dist/bench/orchestration.js [--warmup=200] [--tasks=2000] [--in-flight=50]
 import { readFile } from 'node:fs/promises';
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
-import { resolveConfig } from '../machines/config/load.js';
-import type { ResolvedConfig } from '../machines/config/load.js';
+import { resolveConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { OutcomeWaiter, RssSampler, fmt, isMain, pool, printResult, times, withTempDir } from './harness.js';
 import type { BenchRow } from './harness.js';

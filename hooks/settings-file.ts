@@ -2,7 +2,7 @@
 // never overwritten: the user's hooks and permissions live there.
 
 import { mkdir, readFile, realpath } from 'node:fs/promises';
-import { writeOwnedFile } from '../memory/durable-file.js';
+import { writeOwnedFile } from '../core/atomic-file.js';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isObject } from './own.js';

@@ -1,6 +1,6 @@
 // The hook spool: where hook calls go while the supervisor is unreachable (DESIGN §1). One NDJSON
 // line per call, appended with O_APPEND and fsync'd before the hook answers; the supervisor
-// ingests it at start and while it runs (spool-ingest.ts, spool-watch.ts) and skips ids it has seen.
+// ingests it at start and while it runs (machines/intake/spool-ingest.ts, spool-watch.ts) and skips ids it has seen.
 //
 // Line format (v1):
 //   {"v":1,"id":"hook:<32 hex>","event":"PreToolUse","at":"<ISO time>","payload":{…},"decision":"deny"}

@@ -4,7 +4,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureStateDir, fsyncDir, FILE_MODE } from './durable-file.js';
+import { fsyncDir } from '../core/atomic-file.js';
+import { ensureStateDir, FILE_MODE } from './durable-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 import { recordJson } from './journal-format.js';
 

@@ -2,7 +2,7 @@
 // rebuilt by its owner: `learning.json` becomes `learning.json.damaged-2026-12-02T05-06-07.000Z`.
 import { readdir, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsyncDir } from './durable-file.js';
+import { fsyncDir } from '../core/atomic-file.js';
 
 export const DAMAGED_MARK = '.damaged-';
 

@@ -3,7 +3,7 @@
 import { rename, unlink } from 'node:fs/promises';
 import { StoreError } from '../core/errors.js';
 import { appendArchive } from './archive.js';
-import { fsyncDir, tempPathFor } from './durable-file.js';
+import { fsyncDir, tempPathFor } from '../core/atomic-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 import { writeFully } from './fs-ops.js';
 import type { FileOps, FsOps } from './fs-ops.js';

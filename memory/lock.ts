@@ -4,7 +4,8 @@ import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive } from '../core/alive.js';
 import { StoreError } from '../core/errors.js';
-import { FILE_MODE, fsyncDir, tempPathFor } from './durable-file.js';
+import { fsyncDir, tempPathFor } from '../core/atomic-file.js';
+import { FILE_MODE } from './durable-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 import type { StoreLogger } from './warn.js';
 

@@ -1,8 +1,8 @@
 // Editing agentry.config.json in place: the user's other fields and key order are kept, the
-// result is validated before anything is written (the write: memory/durable-file.ts writeOwnedFile).
+// result is validated before anything is written (the write: core/atomic-file.ts writeOwnedFile).
 import { readFile } from 'node:fs/promises';
-import { parseConfig } from '../../machines/config/load.js';
-import type { ResolvedConfig } from '../../machines/config/load.js';
+import { parseConfig } from '../../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import { ExitError } from '../exit-error.js';
 
 /** The file's text, or undefined when there is none. */

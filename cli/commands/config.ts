@@ -1,8 +1,8 @@
 // agentry config validate [--file F]: the same validation the supervisor applies, every issue
 // on its own line (`path: expected X, got Y`), exit 2 when invalid.
 import { resolve } from 'node:path';
-import { parseConfig } from '../../machines/config/load.js';
-import type { ResolvedConfig } from '../../machines/config/load.js';
+import { parseConfig } from '../../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import { ExitError } from '../exit-error.js';
 import { readConfigText } from './config-file.js';
 import { output } from './context.js';

@@ -5,7 +5,7 @@ import { damagedCopies } from '../../memory/damaged-file.js';
 import { DurableJsonAdapter } from '../../memory/json-store.js';
 import { CURRENT_SCHEMA_VERSION, LEARNING_MIGRATIONS, parseLearningState } from '../../memory/learning/index.js';
 import type { LearningState } from '../../schemas/generated/types.js';
-import { loadConfig } from '../../machines/config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { readSettings } from '../../hooks/install.js';
 import type { StatusView } from '../../server/contract.js';
 import { apiClient } from './api.js';

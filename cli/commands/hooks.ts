@@ -2,7 +2,7 @@
 // idempotently, keeping every other hook; says what changed.
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { loadConfig } from '../../machines/config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { DEFAULT_TOKEN_ENV_VAR, planInstall, planUninstall, readSettings, writeSettings } from '../../hooks/install.js';
 import type { InstallOptions, SettingsScope, Transport } from '../../hooks/install.js';
 import { oneOf } from './args.js';

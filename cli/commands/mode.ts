@@ -1,10 +1,10 @@
 // agentry mode [manual|semi|full]: shows the mode (the running supervisor's, else the config's),
 // or sets it in agentry.config.json, which the running supervisor watches and applies itself.
-import { loadConfig } from '../../machines/config/load.js';
+import { loadConfig } from '../../config/load.js';
 import type { StatusView } from '../../server/contract.js';
 import { oneOf } from './args.js';
 import { apiClient } from './api.js';
-import { writeOwnedFile } from '../../memory/durable-file.js';
+import { writeOwnedFile } from '../../core/atomic-file.js';
 import { readConfigText, withTopLevel } from './config-file.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
 import type { ApprovalInput, ApprovalOutput } from '../task/activities.js';
-import type { ApprovalView } from '../../server/contract.js';
+import type { ApprovalView } from '../contract.js';
 import { createEvent } from '../events.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';

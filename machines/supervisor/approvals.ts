@@ -3,7 +3,7 @@
 // so a pending approval keeps its original deadline.
 import { UserError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
-import type { ApprovalView } from '../../server/contract.js';
+import type { ApprovalView } from '../contract.js';
 import type { ApprovalOutput } from '../task/activities.js';
 
 interface Pending {

@@ -4,10 +4,10 @@
 import type { Clock } from '../../core/clock.js';
 import { SchemaValidationError } from '../../core/errors.js';
 import type { Priority } from '../../schemas/generated/types.js';
-import type { EmitEventResult } from '../../server/contract.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { EmitEventResult } from '../contract.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import { createEvent } from '../events.js';
-import { fillTemplate, missingFields } from '../config/event-template.js';
+import { fillTemplate, missingFields } from '../../config/event-template.js';
 import type { EventLog } from './event-log.js';
 import type { JournalSink } from './records.js';
 

@@ -26,7 +26,7 @@ import {
 } from '../../memory/learning/index.js';
 import type { LearnEntry } from '../../memory/learning/index.js';
 import type { LearningState, OutcomeRecord, ReviewTier } from '../../schemas/generated/types.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import type { SupervisorEvent } from '../events.js';
 import type { Learned } from './runtime.js';
 

@@ -1,7 +1,7 @@
 // Tells a person: selected events go to an optional Slack-compatible incoming webhook. Delivery
 // is best effort (bounded retries, then logged): a webhook outage never blocks the supervisor.
 import type { Logger } from '../../core/logger.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import type { SupervisorEvent } from '../events.js';
 
 export type Post = (url: string, body: string, signal: AbortSignal) => Promise<{ ok: boolean; status: number }>;

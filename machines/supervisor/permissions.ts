@@ -8,7 +8,7 @@ import { UserError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
 import type { PermissionAsk, PermissionVerdict } from '../../hooks/permission-request.js';
 import { describeUpdate } from '../../hooks/permission-request.js';
-import type { OpenedPermission, PermissionApprovalView } from '../../server/contract.js';
+import type { OpenedPermission, PermissionApprovalView } from '../contract.js';
 import type { PermissionConfig } from '../../schemas/generated/types.js';
 import { createEvent } from '../events.js';
 import type { EventLog } from './event-log.js';

@@ -3,7 +3,7 @@ import type { AgentKind, StructuredCallRequest, StructuredCallResult, Structured
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Priority } from '../../schemas/generated/types.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 import type { BudgetLedger } from '../ledger.js';
 import type { TaskRecord } from '../task/context.js';
 import type { Approvals } from './approvals.js';

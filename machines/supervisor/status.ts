@@ -1,7 +1,7 @@
 // The `agentry status` dashboard as data: mode, health, agents, queue, approvals, SLA breaches,
 // spend against the limit, the last actions and the day's figures.
 import { AGENT_KINDS } from '../../agents/client/types.js';
-import type { AgentView, StatusView } from '../../server/contract.js';
+import type { AgentView, StatusView } from '../contract.js';
 import { utilization } from '../agent/stats.js';
 import type { AgentHandles } from './agents.js';
 import type { DayStats } from './day-stats.js';

@@ -6,7 +6,7 @@ import { definitionOf } from '../../agents/definitions.js';
 import { UserError } from '../../core/errors.js';
 import { validate } from '../../schemas/registry.js';
 import type { ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
-import type { CreateTaskRequest, TaskStatus, TaskView } from '../../server/contract.js';
+import type { CreateTaskRequest, TaskStatus, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import { initialContext } from '../task/context.js';

@@ -2,7 +2,7 @@
 // what the task learns on its way. Everything here is plain JSON.
 import type { AgentKind } from '../../agents/client/types.js';
 import type { BrandProfile, Priority, ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
-import type { ReviewView } from '../../server/contract.js';
+import type { ReviewView } from '../contract.js';
 
 export type StepWorkflow = Required<Pick<WorkflowConfig, 'domain' | 'steps' | 'review' | 'gate'>> &
   Pick<WorkflowConfig, 'contentType' | 'description'>;

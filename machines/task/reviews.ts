@@ -1,6 +1,6 @@
 // Turns a reviewer's or the coordinator's output into one review record.
 import type { CoordinatorOutput, ReviewerOutput } from '../../schemas/generated/types.js';
-import type { ReviewView } from '../../server/contract.js';
+import type { ReviewView } from '../contract.js';
 import type { ReviewKind } from './context.js';
 
 export type TaskReview = ReviewView & { escalate?: boolean };

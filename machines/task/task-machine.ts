@@ -4,7 +4,7 @@
 import { assign, setup } from 'xstate';
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import type { AgentKind } from '../../agents/client/types.js';
-import type { ReviewView } from '../../server/contract.js';
+import type { ReviewView } from '../contract.js';
 import { taskActivities } from './activities.js';
 import type { AgentStepOutput, ApprovalOutput, HealOutput } from './activities.js';
 import { activityKey, currentStep, initialContext, reviewPlan } from './context.js';

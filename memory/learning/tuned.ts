@@ -1,6 +1,6 @@
 // A tuned value always carries where it came from, the numbers behind it and the rule in plain
 // words, so `agentry learn` can explain every value the supervisor uses.
-import type { ResolvedConfig } from '../../machines/config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
 
 export type TunedSource = 'learned' | 'config' | 'pinned';
 

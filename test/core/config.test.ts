@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, resolveConfig } from '../../machines/config/load.js';
+import { parseConfig, resolveConfig } from '../../config/load.js';
 import { SchemaValidationError } from '../../core/errors.js';
 
 describe('config', () => {

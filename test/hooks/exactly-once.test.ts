@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callKey } from '../../hooks/call-id.js';
 import { runHook } from '../../hooks/client.js';
-import { ingestSpool } from '../../hooks/spool-ingest.js';
-import { type SpoolWatch, watchSpool } from '../../hooks/spool-watch.js';
+import { ingestSpool } from '../../machines/intake/spool-ingest.js';
+import { type SpoolWatch, watchSpool } from '../../machines/intake/spool-watch.js';
 import { appendSpool, parseSpoolLine, spoolEntry } from '../../hooks/spool.js';
 import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { type ApiServer, startApiServer } from '../../server/http-server.js';
 import { type TempProject, hookPayload, memoryIo, oneJson, secretWrite, tempProject } from './client-rig.js';
-import { type Rig, startRig, until } from './handler-rig.js';
+import { type Rig, startRig, until } from '../machines/intake/handler-rig.js';
 
 const T = Date.parse('2026-03-01T08:00:00Z');
 const CALL = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideGate, sampleFor } from '../../machines/gate.js';
 import type { GateControls, GateDecision, GateInput, GateProposal, Mode } from '../../machines/gate.js';
-import { resolveConfig } from '../../machines/config/load.js';
+import { resolveConfig } from '../../config/load.js';
 import { SystemError } from '../../core/errors.js';
 
 const controls: GateControls = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { BudgetLedger } from '../../machines/ledger.js';
 import type { LedgerEvent, LedgerLimits, ReserveRequest } from '../../machines/ledger.js';
-import { resolveConfig } from '../../machines/config/load.js';
+import { resolveConfig } from '../../config/load.js';
 import { SystemError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
 

@@ -1,7 +1,8 @@
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureStateDir, removeTempFiles, tempPathFor, writeFileDurable } from '../../memory/durable-file.js';
+import { tempPathFor } from '../../core/atomic-file.js';
+import { ensureStateDir, removeTempFiles, writeFileDurable } from '../../memory/durable-file.js';
 import { modeOf, tempDir } from './support.js';
 
 describe('writeFileDurable', () => {

@@ -9,7 +9,7 @@ import { createOfflineModel } from '../../agents/offline/index.js';
 import type { LogWrite } from '../../core/log-file.js';
 import { createRootLogger } from '../../core/logger.js';
 import type { Logger } from '../../core/logger.js';
-import { resolveConfig } from '../../machines/config/load.js';
+import { resolveConfig } from '../../config/load.js';
 import { Supervisor } from '../../machines/supervisor/supervisor.js';
 import { nodeFsOps } from '../../memory/fs-ops.js';
 import type { FsOps } from '../../memory/fs-ops.js';

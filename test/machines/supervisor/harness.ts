@@ -11,7 +11,7 @@ import { createAnthropicModel } from '../../../agents/client/anthropic.js';
 import { AGENT_KINDS } from '../../../agents/client/types.js';
 import { RESPONDERS } from '../../../agents/offline/responders.js';
 import type { AgentKind } from '../../../agents/client/types.js';
-import { resolveConfig } from '../../../machines/config/load.js';
+import { resolveConfig } from '../../../config/load.js';
 import type { SalesInput } from '../../../schemas/generated/types.js';
 import type { EventOf, EventType } from '../../../machines/events.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../../agents/offline/index.js';
-import { resolveConfig } from '../../../machines/config/load.js';
+import { resolveConfig } from '../../../config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { BRIEF as brief } from './replies.js';
 

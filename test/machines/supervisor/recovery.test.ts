@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../../agents/client/types.js';
 import { createOfflineModel } from '../../../agents/offline/index.js';
-import { resolveConfig } from '../../../machines/config/load.js';
+import { resolveConfig } from '../../../config/load.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { BRIEF as brief } from './replies.js';
 import { nodeFsOps } from '../../../memory/fs-ops.js';

@@ -1,5 +1,5 @@
 // Builders shared by the learning tests: one outcome with sane defaults, and a resolved config.
-import { resolveConfig } from '../../../machines/config/load.js';
+import { resolveConfig } from '../../../config/load.js';
 import type { LearnConfig } from '../../../memory/learning/index.js';
 import type { OutcomeRecord } from '../../../schemas/generated/types.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../core/errors.js';
-import { resolveConfig } from '../../../machines/config/load.js';
+import { resolveConfig } from '../../../config/load.js';
 import { LearningService } from '../../../machines/supervisor/learning.js';
 import { LearningStore, emptyLearningState, learnReport, parseLearningState } from '../../../memory/learning/index.js';
 import { tempDir } from '../support.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchConfig } from '../../../../machines/config/watch.js';
+import { watchConfig } from '../../../../config/watch.js';
 import type { FakeReply } from '../../../support/fake-anthropic.js';
 import { deferred, merge, scenarios } from '../harness.js';
 import type { HarnessOptions } from '../harness.js';

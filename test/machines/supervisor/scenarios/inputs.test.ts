@@ -2,7 +2,7 @@
 // comes from the config's brand profile; errors name the fields the person wrote; an event rule
 // whose input cannot make a valid brief is refused when the config loads.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../../machines/config/load.js';
+import { resolveConfig } from '../../../../config/load.js';
 import { scenarios } from '../harness.js';
 import { BRIEF, LEAD } from '../replies.js';
 
@@ -99,7 +99,7 @@ describe('event rule and schedule inputs', () => {
   });
 
   it('loads the shipped config, whose rules and schedules fit their workflows', async () => {
-    const { loadConfig } = await import('../../../../machines/config/load.js');
+    const { loadConfig } = await import('../../../../config/load.js');
     const config = await loadConfig(new URL('../../../../agentry.config.json', import.meta.url).pathname);
     expect(config.events.rules.length).toBeGreaterThan(0);
   });

@@ -1,8 +1,8 @@
-// The factual context lines (hooks/status-context.ts), from a status with something to report.
+// The factual context lines (machines/intake/status-context.ts), from a status with something to report.
 import { describe, expect, it } from 'vitest';
-import { age, statusContext } from '../../hooks/status-context.js';
-import type { StatusView } from '../../server/contract.js';
-import { createFakeSupervisor } from '../support/fake-supervisor.js';
+import { age, statusContext } from '../../../machines/intake/status-context.js';
+import type { StatusView } from '../../../server/contract.js';
+import { createFakeSupervisor } from '../../support/fake-supervisor.js';
 
 const NOW = Date.parse('2026-01-05T11:30:00Z');
 

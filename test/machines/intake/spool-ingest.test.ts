@@ -1,17 +1,17 @@
-// hooks/spool-ingest.ts on a real supervisor: each spooled line is handled once, torn lines are
+// machines/intake/spool-ingest.ts on a real supervisor: each spooled line is handled once, torn lines are
 // skipped, a crash before the spool is cleared duplicates nothing, and the whole down-then-up
 // path (spool written and gate enforced while down, ingested once when up) holds end to end.
 import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runHook } from '../../hooks/client.js';
-import type { HookHandler } from '../../hooks/handler.js';
-import { ingestSpool } from '../../hooks/spool-ingest.js';
-import { type SpoolEntry, appendSpool, spoolEntry } from '../../hooks/spool.js';
-import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
-import { startApiServer } from '../../server/http-server.js';
-import type { ApiServer } from '../../server/http-server.js';
-import { type TempProject, hookPayload, memoryIo, oneJson, secretWrite, tempProject } from './client-rig.js';
+import { runHook } from '../../../hooks/client.js';
+import type { HookHandler } from '../../../machines/intake/handler.js';
+import { ingestSpool } from '../../../machines/intake/spool-ingest.js';
+import { type SpoolEntry, appendSpool, spoolEntry } from '../../../hooks/spool.js';
+import { createMemoryDeliveryStore } from '../../support/memory-delivery-store.js';
+import { startApiServer } from '../../../server/http-server.js';
+import type { ApiServer } from '../../../server/http-server.js';
+import { type TempProject, hookPayload, memoryIo, oneJson, secretWrite, tempProject } from '../../hooks/client-rig.js';
 import { type Rig, startRig } from './handler-rig.js';
 
 const T = Date.parse('2026-03-01T08:00:00Z');

@@ -6,7 +6,7 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { HookHandler, HookSupervisor } from './handler.js';
-import { type SpoolEntry, parseSpoolLine } from './spool.js';
+import { type SpoolEntry, parseSpoolLine } from '../../hooks/spool.js';
 
 export type IngestSupervisor = HookSupervisor;
 

@@ -2,14 +2,14 @@
 // fallback, plus what only the supervisor knows (live mode, approvals, spend, the learning store).
 // Every call is recorded as a `hook.received` event. Pass it as `Supervisor.start({ hookHandler })`.
 
-import type { EventOf } from '../machines/events.js';
-import type { Supervisor } from '../machines/supervisor/supervisor.js';
-import type { HookResult } from '../server/contract.js';
-import { type HookAnswer, answerInvalidInput, context, silent } from './answers.js';
-import { isHookEvent } from './events.js';
-import { ownObject, ownString, own } from './own.js';
-import { answerPreToolUse, evaluatePreToolUse } from './policy/pre-tool-use.js';
-import { type HookInput, parseHookInput } from './protocol.js';
+import type { EventOf } from '../events.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { HookResult } from '../contract.js';
+import { type HookAnswer, answerInvalidInput, context, silent } from '../../hooks/answers.js';
+import { isHookEvent } from '../../hooks/events.js';
+import { ownObject, ownString, own } from '../../hooks/own.js';
+import { answerPreToolUse, evaluatePreToolUse } from '../../hooks/policy/pre-tool-use.js';
+import { type HookInput, parseHookInput } from '../../hooks/protocol.js';
 import { statusContext } from './status-context.js';
 import { type SubagentRun, SubagentRuns } from './subagent-runs.js';
 

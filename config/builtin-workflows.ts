@@ -1,5 +1,5 @@
 // The workflows agentry ships. agentry.config.json may add workflows or replace these by name.
-import type { WorkflowConfig } from '../../schemas/generated/types.js';
+import type { WorkflowConfig } from '../schemas/generated/types.js';
 
 export const BUILTIN_WORKFLOWS: Readonly<Record<string, WorkflowConfig>> = {
   content: {

@@ -1,6 +1,6 @@
 // Defaults come from the `default` keywords of config.schema.json, so they cannot drift from
 // the schema. Objects are filled recursively; a property without a default stays absent.
-import { schemaOf } from '../../schemas/registry.js';
+import { schemaOf } from '../schemas/registry.js';
 
 type Schema = Record<string, unknown>;
 

@@ -2,14 +2,14 @@
 // issue (path and reason); nothing half-valid is ever applied.
 import { readFile } from 'node:fs/promises';
 import { Cron } from 'croner';
-import { UserError, SchemaValidationError } from '../../core/errors.js';
-import type { ValidationIssue } from '../../core/errors.js';
-import { validate } from '../../schemas/registry.js';
-import type { AgentryConfig, WorkflowConfig } from '../../schemas/generated/types.js';
+import { UserError, SchemaValidationError } from '../core/errors.js';
+import type { ValidationIssue } from '../core/errors.js';
+import { validate } from '../schemas/registry.js';
+import type { AgentryConfig, WorkflowConfig } from '../schemas/generated/types.js';
 import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
 import { withDefaults } from './defaults.js';
 import { fillTemplate } from './event-template.js';
-import { taskInputIssues } from '../task/task-input.js';
+import { taskInputIssues } from '../machines/task/task-input.js';
 
 /** Every field filled from the schema's defaults, except the few that are truly optional. */
 type Filled<T> = T extends readonly unknown[]

@@ -3,11 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOfflineModel } from '../../agents/offline/index.js';
-import { resolveConfig } from '../../machines/config/load.js';
-import type { EventOf } from '../../machines/events.js';
-import { Supervisor } from '../../machines/supervisor/supervisor.js';
-import { type HookHandler, type HookHandlerDeps, createHookHandler } from '../../hooks/handler.js';
+import { createOfflineModel } from '../../../agents/offline/index.js';
+import { resolveConfig } from '../../../config/load.js';
+import type { EventOf } from '../../../machines/events.js';
+import { Supervisor } from '../../../machines/supervisor/supervisor.js';
+import { type HookHandler, type HookHandlerDeps, createHookHandler } from '../../../machines/intake/handler.js';
 
 export interface Rig {
   readonly sup: Supervisor;
@@ -43,6 +43,6 @@ export async function startRig(mode: 'manual' | 'semi' | 'full', deps: HookHandl
 }
 
 /** Yields to real I/O until `check` holds (bounded; no fixed sleeps). */
-export { until } from '../support/until.js';
+export { until } from '../../support/until.js';
 
-export { BRIEF } from '../machines/supervisor/replies.js';
+export { BRIEF } from '../supervisor/replies.js';

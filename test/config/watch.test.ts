@@ -5,10 +5,10 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../machines/config/load.js';
-import type { ResolvedConfig } from '../../../machines/config/load.js';
-import { changedPaths, watchConfig } from '../../../machines/config/watch.js';
-import type { ConfigWatcher } from '../../../machines/config/watch.js';
+import { resolveConfig } from '../../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
+import { changedPaths, watchConfig } from '../../config/watch.js';
+import type { ConfigWatcher } from '../../config/watch.js';
 
 let dir = '';
 let file = '';

@@ -6,8 +6,8 @@ import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { AgentryError, SchemaValidationError, formatIssue } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
+import { AgentryError, SchemaValidationError, formatIssue } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { parseConfig } from './load.js';
 import type { ResolvedConfig } from './load.js';
 

@@ -1,16 +1,16 @@
-// hooks/handler.ts on a real supervisor: the policy with the live mode, factual context from the
+// machines/intake/handler.ts on a real supervisor: the policy with the live mode, factual context from the
 // status, subagent runs into the learning store, and a `hook.received` event for every call.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SubagentLearning, ToolFailure } from '../../hooks/handler.js';
-import { HOOK_EVENTS, type HookEvent, isHookEvent } from '../../hooks/protocol.js';
-import { GHP } from './client-rig.js';
+import type { SubagentLearning, ToolFailure } from '../../../machines/intake/handler.js';
+import { HOOK_EVENTS, type HookEvent, isHookEvent } from '../../../hooks/protocol.js';
+import { GHP } from '../../hooks/client-rig.js';
 import { BRIEF, type Rig, startRig, until } from './handler-rig.js';
-import { expectWellFormed } from './well-formed.js';
+import { expectWellFormed } from '../../hooks/well-formed.js';
 
 const CWD = '/home/dev/proj';
-const FIXTURES = join(import.meta.dirname, '../fixtures/hooks');
+const FIXTURES = join(import.meta.dirname, '../../fixtures/hooks');
 const fixtures = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json'))
   .sort()

@@ -3,7 +3,7 @@
 // any. At most three lines, statements only (reference §3.4: imperatives can trip injection
 // defences).
 
-import type { StatusView } from '../server/contract.js';
+import type { StatusView } from '../contract.js';
 
 export function statusContext(status: StatusView, now: number): string {
   const lines = [`agentry: mode ${status.mode}; ${approvals(status.approvals, now)}`, spend(status.spend)];
