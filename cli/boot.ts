@@ -44,6 +44,14 @@ export interface Booted {
   close(reason: string): Promise<void>;
 }
 
+/** Said once at start when there is no key: what is refused, and the two ways out. */
+export const NO_KEY_LINE =
+  'no ANTHROPIC_API_KEY: model work is refused (MODEL_UNAVAILABLE) until you set it and restart; `agentry start --offline` runs the offline model instead';
+
+export function hasApiKey(env: Record<string, string | undefined>): boolean {
+  return Boolean(env['ANTHROPIC_API_KEY'] ?? env['ANTHROPIC_AUTH_TOKEN']);
+}
+
 function chooseModel(opts: BootOptions, config: ResolvedConfig, logger: Logger): { model: StructuredModel; note: string } {
   if (opts.model) return { model: opts.model, note: opts.model.offline ? 'offline model' : 'injected model' };
   if (opts.offline) {
@@ -56,10 +64,16 @@ function chooseModel(opts: BootOptions, config: ResolvedConfig, logger: Logger):
     repairAttempts: config.models.repairAttempts,
     logger,
   });
-  const hasKey = Boolean(opts.env['ANTHROPIC_API_KEY'] ?? opts.env['ANTHROPIC_AUTH_TOKEN']);
-  const note = hasKey ? `Claude via ${opts.env['ANTHROPIC_BASE_URL'] ?? 'the Anthropic API'}` : 'NO ANTHROPIC_API_KEY: model calls will fail with MODEL_UNAVAILABLE (use --offline for the offline model)';
-  if (!hasKey) logger.warn('no ANTHROPIC_API_KEY in the environment: model calls will fail; start with --offline to use the offline model');
-  return { model, note };
+  if (hasApiKey(opts.env)) return { model, note: `Claude via ${opts.env['ANTHROPIC_BASE_URL'] ?? 'the Anthropic API'}` };
+  // No key: the supervisor still starts (hooks, status, approvals work), but refuses model work
+  // at the door instead of accepting tasks that can only fail.
+  const unavailable: StructuredModel = {
+    offline: false,
+    unavailable: NO_KEY_LINE,
+    call: (req) => model.call(req),
+    worstCaseCost: (req) => model.worstCaseCost(req),
+  };
+  return { model: unavailable, note: 'model: none' };
 }
 
 /** Config prices may omit cache rates: the API's standard multipliers fill them (1.25× write, 0.1× read). */
@@ -126,9 +140,9 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     await writeFileDurable(paths.pidFile, `${process.pid}\n`);
     const watcher = watchConfig(paths.configFile, {
       onValid: (next, changed) => started.applyConfig(next, changed),
-      onInvalid: (issues) => {
-        logger.error({ issues }, 'agentry.config.json refused; the previous config stays');
-        started.rejectConfig(issues);
+      onInvalid: (issues, file) => {
+        logger.error({ issues, file }, `${file} refused; the previous config stays (agentry status shows why)`);
+        started.rejectConfig(issues, file);
       },
       logger,
       current: () => started.config,

@@ -10,7 +10,7 @@ import { AgentryError, ERROR_CODES, PolicyError, SystemError } from '../core/err
 import type { ErrorCode, ErrorDetails } from '../core/errors.js';
 import { agentryPaths } from '../core/paths.js';
 import { createApiClient } from '../server/index.js';
-import { boot } from './boot.js';
+import { NO_KEY_LINE, boot, hasApiKey } from './boot.js';
 
 export interface DaemonOptions {
   cwd: string;
@@ -42,9 +42,11 @@ async function foreground(opts: DaemonOptions): Promise<number> {
     return report(err, opts.json);
   }
   const { supervisor, server, logger } = booted;
-  const line = { pid: process.pid, socket: server.socketPath, tcpPort: server.tcpPort ?? null, model: booted.modelNote, mode: supervisor.config.mode };
+  const noKey = supervisor.status().health.model === 'none';
+  const line = { pid: process.pid, socket: server.socketPath, tcpPort: server.tcpPort ?? null, model: booted.modelNote, mode: supervisor.config.mode, ...(noKey && { warning: NO_KEY_LINE }) };
   await tellParent({ type: 'ready', pid: process.pid, socket: server.socketPath });
-  process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `agentry started · pid ${line.pid} · mode ${line.mode} · ${line.model}\n  socket ${line.socket}\n`);
+  const warning = noKey ? `  ${NO_KEY_LINE}\n` : '';
+  process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `agentry started · pid ${line.pid} · mode ${line.mode} · ${line.model}\n${warning}  socket ${line.socket}\n`);
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'draining');
@@ -91,7 +93,15 @@ async function detach(opts: DaemonOptions): Promise<number> {
   if (child.connected) child.disconnect();
   child.unref();
   if (word.type === 'ready') {
-    process.stdout.write(opts.json ? `${JSON.stringify({ pid: word.pid, socket: word.socket })}\n` : `agentry started in the background · pid ${word.pid}\n  logs ${paths.stateDir}/logs/\n`);
+    const noKey = !opts.offline && !hasApiKey(opts.env);
+    const model = opts.offline ? 'offline' : noKey ? 'none' : 'claude';
+    const warning = noKey ? `  ${NO_KEY_LINE}\n` : '';
+    const label = opts.offline ? ' · OFFLINE model' : noKey ? ' · no model' : '';
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ pid: word.pid, socket: word.socket, model, ...(noKey && { warning: NO_KEY_LINE }) })}\n`
+        : `agentry started in the background · pid ${word.pid}${label}\n${warning}  logs ${paths.stateDir}/logs/\n`,
+    );
     return 0;
   }
   if (word.type === 'failed') return report(fromBody(word.error), opts.json);

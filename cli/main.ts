@@ -8,7 +8,7 @@ import type { CliIo } from './commands/context.js';
 import { COMMANDS, subcommandsOf } from './commands/table.js';
 import type { CommandSpec } from './commands/table.js';
 import { failureJson, failureOf, renderFailure, usageError } from './exit-error.js';
-import { commandHelp, groupHelp, topHelp } from './format/help.js';
+import { commandHelp, groupHelp, helpJson, topHelp } from './format/help.js';
 
 export type { CliIo };
 
@@ -24,13 +24,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const leadingJson = argv[0] === '--json';
   let json = argv.includes('--json');
   try {
-    const resolved = resolve(leadingJson ? argv.slice(1) : argv, io);
+    const resolved = resolve(leadingJson ? argv.slice(1) : argv, io, json);
     if (resolved === undefined) return 0;
     spec = resolved.spec;
     const parsed = parse(spec, resolved.rest);
     json = leadingJson || parsed.values['json'] === true;
     if (parsed.values['help'] === true) {
-      io.stdout.write(`${commandHelp(spec).join('\n')}\n`);
+      io.stdout.write(json ? `${JSON.stringify(helpJson([spec]), null, 2)}\n` : `${commandHelp(spec).join('\n')}\n`);
       return 0;
     }
     const [min, max] = spec.positionals;
@@ -44,11 +44,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** The command named by the first one or two words; undefined when help was printed. */
-function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
+function resolve(argv: readonly string[], io: CliIo, json: boolean): Resolved | undefined {
   const first = argv[0];
   if (first === undefined) throw usageError('no command given', 'agentry <command> [flags] (agentry --help lists them)');
   if (HELP.has(first)) {
-    io.stdout.write(`${topHelp(COMMANDS).join('\n')}\n`);
+    io.stdout.write(json ? `${JSON.stringify(helpJson(Object.values(COMMANDS)), null, 2)}\n` : `${topHelp(COMMANDS).join('\n')}\n`);
     return undefined;
   }
   const direct = COMMANDS[first];
@@ -58,7 +58,7 @@ function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
   const groupSpecs = subs.map((name) => COMMANDS[name]).filter((s): s is CommandSpec => s !== undefined);
   const second = argv[1];
   if (second !== undefined && HELP.has(second)) {
-    io.stdout.write(`${groupHelp(first, groupSpecs).join('\n')}\n`);
+    io.stdout.write(json ? `${JSON.stringify(helpJson(groupSpecs), null, 2)}\n` : `${groupHelp(first, groupSpecs).join('\n')}\n`);
     return undefined;
   }
   const spec = second === undefined ? undefined : COMMANDS[`${first} ${second}`];
@@ -72,13 +72,41 @@ function resolve(argv: readonly string[], io: CliIo): Resolved | undefined {
 function parse(spec: CommandSpec, args: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const options: ParseArgsConfig['options'] = { ...spec.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
   try {
-    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: attachDashValues(args, spec), options, allowPositionals: true, strict: true });
     // No option sets `multiple`, so no value is an array.
     return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (err) {
-    // ERR_PARSE_ARGS_UNKNOWN_OPTION and friends: the message names the flag.
-    throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw usageError(parseProblem(err as Error & { code?: string }));
   }
+}
+
+/**
+ * `--limit -1` → `--limit=-1`: a value that starts with a dash is still the flag's value when the
+ * flag takes one, so the flag's own check says what is wrong with it ("must be an integer ≥ 1").
+ */
+function attachDashValues(args: readonly string[], spec: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && spec.options[name]?.type === 'string' && next !== undefined && /^-\d|^-$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** Node's parseArgs messages, said in one line a person can act on. */
+function parseProblem(err: Error & { code?: string }): string {
+  const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1] ?? 'a flag';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag ${flag}`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(err.message)) return `${flag} takes no value`;
+    return `${flag} needs a value`;
+  }
+  return err.message.split('\n')[0] ?? 'invalid arguments';
 }
 
 function report(err: unknown, io: CliIo, json: boolean, spec: CommandSpec | undefined): number {

@@ -4,12 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { Cron } from 'croner';
 import { UserError, SchemaValidationError } from '../core/errors.js';
 import type { ValidationIssue } from '../core/errors.js';
-import { validate } from '../schemas/registry.js';
+import { check } from '../schemas/registry.js';
 import type { AgentryConfig, WorkflowConfig } from '../schemas/generated/types.js';
 import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
 import { withDefaults } from './defaults.js';
 import { fillTemplate } from './event-template.js';
 import { taskInputIssues } from '../machines/task/task-input.js';
+import { locateIssues, parseJsonText } from './json-text.js';
 
 /** Every field filled from the schema's defaults, except the few that are truly optional. */
 type Filled<T> = T extends readonly unknown[]
@@ -26,23 +27,23 @@ export type ResolvedConfig = Omit<Filled<AgentryConfig>, 'notify' | '$schema'> &
 
 export const CONFIG_FILE = 'agentry.config.json';
 
-/** Parses and validates config text; `source` names the file in errors. */
+/**
+ * Parses and validates config text; `source` names the file in errors, and every error carries
+ * the line and column it is about.
+ */
 export function parseConfig(text: string, source = CONFIG_FILE): ResolvedConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UserError('INVALID_CONFIG', `${source}: not valid JSON (${(err as Error).message})`, { cause: err });
-  }
-  return resolveConfig(raw, source);
+  return resolveConfig(parseJsonText(text, source), source, text);
 }
 
-export function resolveConfig(raw: unknown, source = CONFIG_FILE): ResolvedConfig {
-  const config = validate<AgentryConfig>('config', raw, 'INVALID_CONFIG');
-  const filled = withDefaults(config) as unknown as ResolvedConfig;
+/** Validates a parsed config; with `text`, each issue names its line and column in it. */
+export function resolveConfig(raw: unknown, source = CONFIG_FILE, text?: string): ResolvedConfig {
+  const located = (issues: readonly ValidationIssue[]): ValidationIssue[] => (text === undefined ? [...issues] : locateIssues(text, issues));
+  const schemaIssues = check('config', raw);
+  if (schemaIssues.length > 0) throw new SchemaValidationError('INVALID_CONFIG', source, located(schemaIssues));
+  const filled = withDefaults(raw as AgentryConfig) as unknown as ResolvedConfig;
   filled.workflows = { ...BUILTIN_WORKFLOWS, ...filled.workflows };
   const issues = crossCheck(filled);
-  if (issues.length > 0) throw new SchemaValidationError('INVALID_CONFIG', source, issues);
+  if (issues.length > 0) throw new SchemaValidationError('INVALID_CONFIG', source, located(issues));
   return filled;
 }
 

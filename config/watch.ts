@@ -1,7 +1,8 @@
 // Watches agentry.config.json (DESIGN §4, mode switch via config): a valid change is handed to
-// `onValid` with the paths that changed, an invalid file to `onInvalid` with its issues, and
-// nothing half-valid is ever applied. fs.watch is on the file's folder, because editors and
-// `agentry mode` replace the file by rename, which a watch on the file itself would lose.
+// `onValid` with the paths that changed (none when a valid file only follows a refused one: the
+// fix), an invalid file to `onInvalid` with its issues, and nothing half-valid is ever applied.
+// fs.watch is on the file's folder, because editors and `agentry mode` replace the file by
+// rename, which a watch on the file itself would lose.
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,11 +10,12 @@ import { basename, dirname } from 'node:path';
 import { AgentryError, SchemaValidationError, formatIssue } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { parseConfig } from './load.js';
+import { needsRestart } from './restart.js';
 import type { ResolvedConfig } from './load.js';
 
 export interface WatchConfigOptions {
   onValid(config: ResolvedConfig, changedPaths: string[]): void;
-  onInvalid(issues: string[]): void;
+  onInvalid(issues: string[], file: string): void;
   logger?: Logger;
   /** The config in force, to diff against; without it the file's content at start is the base. */
   current?: () => ResolvedConfig;
@@ -34,6 +36,8 @@ export function watchConfig(path: string, opts: WatchConfigOptions): ConfigWatch
   const name = basename(path);
   let base: ResolvedConfig | undefined;
   let closed = false;
+  /** The last read was refused: the next valid file is a fix, even when it changes nothing. */
+  let refused = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Reloads run one after another, so two quick writes are applied in order.
   let chain: Promise<void> = opts.current ? Promise.resolve() : prime();
@@ -53,16 +57,25 @@ export function watchConfig(path: string, opts: WatchConfigOptions): ConfigWatch
     }
     if (next.kind === 'invalid') {
       opts.logger?.warn({ path, issues: next.issues }, 'config change refused; the previous config stays');
-      opts.onInvalid(next.issues);
+      refused = true;
+      opts.onInvalid(next.issues, path);
       return;
     }
     const previous = opts.current?.() ?? base;
     // `$schema` only points editors at the schema: not a setting, not a change.
     const paths = previous === undefined ? ['*'] : changedPaths(previous, next.config).filter((p) => p !== '$schema');
-    if (paths.length === 0) return;
+    if (paths.length === 0 && !refused) return;
+    refused = false;
     base = next.config;
-    opts.logger?.info({ path, paths }, 'config change applied');
+    logApplied(path, paths);
     opts.onValid(next.config, paths);
+  }
+
+  function logApplied(file: string, paths: string[]): void {
+    const restart = needsRestart(paths);
+    if (paths.length === 0) opts.logger?.info({ path: file }, 'config file valid again; the config in force is unchanged');
+    else if (restart.length === 0) opts.logger?.info({ path: file, paths }, 'config change applied');
+    else opts.logger?.warn({ path: file, paths, restart }, `config change recorded; ${restart.join(', ')} take${restart.length === 1 ? 's' : ''} effect at the next start (agentry stop, then start)`);
   }
 
   function reload(): Promise<void> {

@@ -111,16 +111,31 @@ export interface AgentView {
   queued: number;
   calls: number;
   failures: number;
-  /** Busy time today over elapsed time today, 0..1. */
+  /** Busy time over the time since the agent's stats began, 0..1. */
   utilization: number;
+  /** The time with at least one call in flight, ms: what utilization is made of. */
+  busyMs?: number;
+}
+
+/** The config file as the supervisor sees it: a refused file, and changes awaiting a restart. */
+export interface ConfigState {
+  /** The last refused file, until a valid one is applied. */
+  rejected: { at: string; file?: string; issues: string[] } | null;
+  /** Changed settings that take effect only at the next start (e.g. server.tcp.enabled). */
+  restartPending: string[];
 }
 
 export interface StatusView {
   mode: Mode;
+  config?: ConfigState;
   health: {
     pid: number;
     uptimeSec: number;
     offline: boolean;
+    /** Which model answers: Claude, the offline stand-in, or none (no API key: model work is refused). */
+    model?: 'claude' | 'offline' | 'none';
+    /** With model `none`: why, and the fix. */
+    modelUnavailable?: string;
     draining: boolean;
     store: 'ok' | 'unavailable';
     /** Recovered tasks still waiting to be restarted after a start. */
@@ -131,7 +146,10 @@ export interface StatusView {
     logDropped?: number;
   };
   agents: AgentView[];
+  /** Active tasks by priority, those awaiting a person's approval excepted. */
   queue: Record<Priority, number>;
+  /** Tasks waiting for a person's decision (listed under approvals). */
+  awaitingApproval?: number;
   approvals: AnyApprovalView[];
   slaBreaches: { taskId: string; scope: string; deadline: string; tier: number }[];
   pausedDomains: string[];
@@ -142,6 +160,10 @@ export interface StatusView {
     meanReviewMinutes: number | null;
     /** Share of gated actions today that needed a person, 0..1 (null before the first). */
     humanShare: number | null;
+    /** The denominators: reviews timed and actions gated today, and how many of those needed a person. */
+    reviews?: number;
+    gated?: number;
+    needingPerson?: number;
   };
 }
 

@@ -42,8 +42,12 @@ export interface ApiClient {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export function createApiClient(target: ApiClientTarget, opts: { timeoutMs?: number } = {}): ApiClient {
+/** The header that says which client sent a request; the supervisor records it as a task's source. */
+export const CLIENT_HEADER = 'x-agentry-client';
+
+export function createApiClient(target: ApiClientTarget, opts: { timeoutMs?: number; client?: 'cli' } = {}): ApiClient {
   const base = baseOptions(target);
+  if (opts.client !== undefined) base.headers = { ...(base.headers as Record<string, string>), [CLIENT_HEADER]: opts.client };
   const where = 'url' in target ? target.url : (base.socketPath ?? '');
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 

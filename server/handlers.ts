@@ -3,6 +3,7 @@ import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
 import type { AnyApprovalStatus, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
+import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
@@ -37,7 +38,9 @@ export const createTask: Handler = async (ctx) => {
   const body = await ctx.json<ApiCreateTask>('api.create-task');
   // The schema-derived type must keep fitting the contract's hand-written one.
   const req: CreateTaskRequest = body;
-  return ok(await ctx.deps.api.createTask(req, 'http'), 201);
+  // The CLI says it is the CLI (a label for the task's record, not an authentication).
+  const source = ctx.req.headers[CLIENT_HEADER] === 'cli' ? 'cli' : 'http';
+  return ok(await ctx.deps.api.createTask(req, source), 201);
 };
 
 export const getTask: Handler = (ctx) => {

@@ -57,6 +57,8 @@ export interface StructuredCallResult<T = unknown> {
 /** What run actors call. Implemented by the Anthropic client and by the offline model. */
 export interface StructuredModel {
   readonly offline: boolean;
+  /** Set when no model can answer (no API key): why, and the fix. Model work is then refused at the door. */
+  readonly unavailable?: string;
   call<T = unknown>(req: StructuredCallRequest): Promise<StructuredCallResult<T>>;
   /** Worst-case USD of `req` (input estimate + maxTokens, every repair included): the ledger reserves this. */
   worstCaseCost(req: StructuredCallRequest): number;

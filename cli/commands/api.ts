@@ -4,7 +4,7 @@ import type { ApiClient } from '../../server/api-client.js';
 import type { CommandContext } from './context.js';
 
 export function apiClient(ctx: CommandContext): ApiClient {
-  return createApiClient({ stateDir: ctx.paths.stateDir });
+  return createApiClient({ stateDir: ctx.paths.stateDir }, { client: 'cli' });
 }
 
 /** `?a=1&b=x` from the defined entries only; '' when none. */

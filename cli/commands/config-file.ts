@@ -1,6 +1,8 @@
-// Editing agentry.config.json in place: the user's other fields and key order are kept, the
-// result is validated before anything is written (the write: core/atomic-file.ts writeOwnedFile).
+// Editing agentry.config.json in place: only the value a command owns changes, byte for byte the
+// rest stays; the result is validated before anything is written (core/atomic-file.ts writeOwnedFile).
 import { readFile } from 'node:fs/promises';
+import { applyEdits, modify } from 'jsonc-parser';
+import { parseJsonText } from '../../config/json-text.js';
 import { parseConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { ExitError } from '../exit-error.js';
@@ -16,33 +18,35 @@ export async function readConfigText(path: string): Promise<string | undefined> 
 }
 
 /**
- * The config text with `key` set at the top level, 2-space JSON. A missing file starts as
- * `{"version": 1}`; a new key goes right after `version`. Throws (exit 2) when the result is invalid.
+ * The config text with `key` set at the top level, changing nothing else in the file: the edit
+ * is made on the text (jsonc-parser's modify/applyEdits), so the user's layout, spacing and key
+ * order stay as written and `git diff` shows the one changed line. A missing file starts as
+ * `{"version": 1}`; a new key goes right after `version`. Throws (exit 2) when the file does not
+ * parse or the result is invalid, before anything is written.
  */
 export function withTopLevel(text: string | undefined, path: string, key: string, value: unknown): { text: string; config: ResolvedConfig } {
-  const source = text ?? '{"version": 1}';
+  const source = text ?? '{\n  "version": 1\n}\n';
   let raw: unknown;
   try {
-    raw = JSON.parse(source);
+    raw = parseJsonText(source, path);
   } catch (err) {
-    throw new ExitError(2, `${path} is not valid JSON (${(err as Error).message})`, { code: 'INVALID_CONFIG', hint: 'fix it by hand first' });
+    throw new ExitError(2, (err as Error).message, { code: 'INVALID_CONFIG', hint: 'fix it by hand first' });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ExitError(2, `${path} must hold a JSON object`, { code: 'INVALID_CONFIG' });
   }
-  const next = withKey(raw as Record<string, unknown>, 'version', key, value);
-  const out = `${JSON.stringify(next, null, 2)}\n`;
+  const keys = Object.keys(raw);
+  const anchor = keys.indexOf('version');
+  const edits = modify(source, [key], value, {
+    formattingOptions: formattingOf(source),
+    getInsertionIndex: (existing) => (anchor < 0 ? existing.length : Math.min(existing.length, existing.indexOf('version') + 1)),
+  });
+  const out = applyEdits(source, edits);
   return { text: out, config: parseConfig(out, path) };
 }
 
-/** `obj` with `key` set: an existing key keeps its place, a new one goes right after `anchor`. */
-function withKey(obj: Record<string, unknown>, anchor: string, key: string, value: unknown): Record<string, unknown> {
-  const keys = Object.keys(obj);
-  const at = keys.indexOf(anchor);
-  const order = keys.includes(key) ? keys : at < 0 ? [...keys, key] : [...keys.slice(0, at + 1), key, ...keys.slice(at + 1)];
-  const out: Record<string, unknown> = {};
-  // defineProperty, so a `__proto__` key in the file stays a plain key.
-  for (const k of order) Object.defineProperty(out, k, { value: k === key ? value : obj[k], enumerable: true, writable: true, configurable: true });
-  return out;
+/** The file's own indentation and line ending, for the lines an insertion adds. */
+function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
-

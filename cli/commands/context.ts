@@ -3,7 +3,7 @@
 import { agentryPaths } from '../../core/paths.js';
 import type { AgentryPaths } from '../../core/paths.js';
 
-export type OutStream = NodeJS.WritableStream & { isTTY?: boolean };
+export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface CliIo {
   stdout: OutStream;
@@ -40,6 +40,12 @@ export function createContext(io: CliIo, json: boolean): CommandContext {
     now: io.now ?? Date.now,
     color: io.stdout.isTTY === true && !noColor && !json,
   };
+}
+
+/** The terminal's width, when stdout is one; undefined for a pipe or a file. */
+export function terminalWidth(ctx: CommandContext): number | undefined {
+  const out = ctx.io.stdout;
+  return out.isTTY === true ? Math.max(60, out.columns ?? 100) : undefined;
 }
 
 export function printLines(ctx: CommandContext, lines: readonly string[]): void {

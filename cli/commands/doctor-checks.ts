@@ -68,7 +68,8 @@ export function keyCheck(ctx: CommandContext, status: StatusView | undefined): C
     return pass('api-key', false, `ANTHROPIC_API_KEY is set${base === undefined || base === '' ? '' : ` (base URL ${base})`}`);
   }
   if (status?.health.offline === true) return pass('api-key', false, 'no ANTHROPIC_API_KEY: the supervisor runs the offline model');
-  return fail('api-key', false, 'ANTHROPIC_API_KEY is not set: model calls will fail', 'export ANTHROPIC_API_KEY, or run `agentry start --offline`');
+  const now = status?.health.model === 'none' ? 'the running supervisor refuses model work (MODEL_UNAVAILABLE)' : 'agentry start would refuse model work (MODEL_UNAVAILABLE)';
+  return fail('api-key', false, `ANTHROPIC_API_KEY is not set: ${now}`, 'export ANTHROPIC_API_KEY and restart, or run `agentry start --offline` for the offline model');
 }
 
 export async function hooksCheck(ctx: CommandContext): Promise<Check> {

@@ -1,6 +1,7 @@
 // agentry doctor: checks the set-up and says how to fix each problem. Exit 1 when an essential
 // check fails (node, config, state folder permissions, supervisor reachable); the API key and
-// the hooks are advice (the supervisor runs without a key; hooks are optional).
+// the hooks are advice (the supervisor runs without a key; hooks are optional). --json:
+// `{ ok, checks }`, `ok` false exactly when the exit code is 1.
 import { ExitError } from '../exit-error.js';
 import { style } from '../format/style.js';
 import { output } from './context.js';
@@ -12,7 +13,7 @@ export async function doctor(opts: CommandContext): Promise<void> {
   const [config, state, supervisor, hooks, learning] = await Promise.all([configCheck(opts), stateCheck(opts), supervisorCheck(opts), hooksCheck(opts), learningCheck(opts)]);
   const checks: Check[] = [nodeCheck(), config, state, supervisor.check, keyCheck(opts, supervisor.status), hooks, learning];
   const failed = checks.filter((c) => !c.ok && c.essential);
-  output(opts, checks, () => lines(checks, failed.length, opts.color));
+  output(opts, { ok: failed.length === 0, checks }, () => lines(checks, failed.length, opts.color));
   if (failed.length > 0) throw ExitError.quiet(1);
 }
 

@@ -4,7 +4,7 @@ import type { EmitEventRequest, EmitEventResult } from '../../server/contract.js
 import { ExitError, usageError } from '../exit-error.js';
 import { eventLine, eventTable } from '../format/event.js';
 import { apiClient, query } from './api.js';
-import { note, output } from './context.js';
+import { note, output, terminalWidth } from './context.js';
 import type { CommandContext } from './context.js';
 
 export interface EventsOptions extends CommandContext {
@@ -16,7 +16,7 @@ export interface EventsOptions extends CommandContext {
 export async function events(opts: EventsOptions): Promise<void> {
   if (opts.follow) return follow(opts);
   const list = await apiClient(opts).get<FollowedEvent[]>(`/v1/events${query({ after: opts.after, limit: opts.limit })}`);
-  output(opts, list, () => eventTable(list));
+  output(opts, list, () => eventTable(list, terminalWidth(opts)));
 }
 
 /** One line per event (NDJSON with --json) until Ctrl-C; the stream ending on its own is a failure. */
@@ -27,7 +27,7 @@ async function follow(opts: EventsOptions): Promise<void> {
   if (!opts.json && opts.io.stderr.isTTY === true) note(opts, `following events on ${client.where} (Ctrl-C to stop)`);
   await client.followEvents(
     opts.after,
-    (e) => void opts.io.stdout.write(`${opts.json ? JSON.stringify(e) : eventLine(e)}\n`),
+    (e) => void opts.io.stdout.write(`${opts.json ? JSON.stringify(e) : eventLine(e, terminalWidth(opts))}\n`),
     signal,
   );
   if (!signal.aborted) throw new ExitError(1, 'the event stream ended: the supervisor stopped', { code: 'STREAM_ENDED' });

@@ -117,11 +117,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       (await import('./events.js')).eventEmit({ ...ctx, type: positional(a, 0), data: jsonObject(a, 'data'), id: optString(a, 'id') }),
   },
   learn: {
-    usage: 'learn',
-    summary: 'tuned values with their evidence and rule',
-    options: {},
+    usage: 'learn [--all] [--verbose]',
+    summary: 'tuned values with their evidence and rule (--all: with n=0 rows; --verbose: each rule in full)',
+    options: { all: B, verbose: B },
     positionals: [0, 0],
-    run: async (_a, ctx) => (await import('./learn.js')).learn(ctx),
+    run: async (a, ctx) => (await import('./learn.js')).learn({ ...ctx, all: flag(a, 'all'), verbose: flag(a, 'verbose') }),
   },
   hook: {
     usage: 'hook EVENT',

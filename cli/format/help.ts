@@ -24,3 +24,12 @@ export function groupHelp(group: string, specs: readonly CommandSpec[]): string[
 export function commandHelp(spec: CommandSpec): string[] {
   return [`usage: agentry ${spec.usage} [--json]`, '', `  ${spec.summary}`, '', GLOBAL];
 }
+
+/** The --help --json form: every command (or one) with its usage, summary and flags. */
+export function helpJson(specs: readonly CommandSpec[]): { commands: { usage: string; summary: string; flags: string[] }[]; global: string; exitCodes: Record<string, string> } {
+  return {
+    commands: specs.map((s) => ({ usage: `agentry ${s.usage}`, summary: s.summary, flags: [...Object.keys(s.options).map((o) => `--${o}`), '--json', '--help'] })),
+    global: GLOBAL,
+    exitCodes: { '0': 'ok', '1': 'failure (one-line reason on stderr)', '2': 'usage or invalid input' },
+  };
+}

@@ -3,8 +3,9 @@ import type { AgentView, AnyApprovalView, StatusView } from '../../server/contra
 import { approvalSubject } from './approval.js';
 import { details, taskOf } from './event.js';
 import type { Style } from './style.js';
-import { clip, keyValues, money, percent, table } from './table.js';
-import { ago, dueIn, duration } from './time.js';
+import { ms, share } from './numbers.js';
+import { keyValues, money, percent, table } from './table.js';
+import { ago, dueIn } from './time.js';
 
 const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 const BAR_CELLS = 20;
@@ -24,20 +25,22 @@ export function agentsSection(agents: readonly AgentView[], s: Style): string[] 
         { header: 'QUEUED', value: (a) => String(a.queued), align: 'right' },
         { header: 'CALLS', value: (a) => String(a.calls), align: 'right' },
         { header: 'FAILURES', value: (a) => (a.failures > 0 ? s.red(String(a.failures)) : '0'), align: 'right' },
-        { header: 'UTIL', value: (a) => percent(a.utilization), align: 'right' },
+        { header: 'BUSY', value: (a) => (a.busyMs === undefined ? '—' : ms(a.busyMs)), align: 'right' },
+        { header: 'UTIL', value: (a) => share(a.utilization), align: 'right' },
       ],
       agents,
     ),
   ];
 }
 
-export function queueSection(queue: StatusView['queue'], s: Style): string[] {
+export function queueSection(queue: StatusView['queue'], awaitingApproval: number | undefined, s: Style): string[] {
   const total = PRIORITIES.reduce((sum, p) => sum + queue[p], 0);
   const parts = PRIORITIES.map((p) => `${p} ${queue[p]}`).join(' · ');
-  return [`${s.bold('Queue')}  ${parts}  (${total} waiting)`];
+  const waiting = awaitingApproval === undefined ? '' : ` · ${awaitingApproval} awaiting approval`;
+  return [`${s.bold('Queue')}  ${parts}  (${total} in progress)${waiting}`];
 }
 
-export function approvalsSection(approvals: readonly AnyApprovalView[], now: number, s: Style): string[] {
+export function approvalsSection(approvals: readonly AnyApprovalView[], now: number, s: Style, width: number): string[] {
   const pending = approvals.filter((a) => a.status === 'pending');
   if (pending.length === 0) return ['Pending approvals: none'];
   const due = (a: AnyApprovalView): string => {
@@ -54,9 +57,11 @@ export function approvalsSection(approvals: readonly AnyApprovalView[], now: num
         { header: 'AGE', value: (a) => ago(a.requestedAt, now) },
         { header: 'DEADLINE', value: due },
         { header: 'THEN', value: (a) => a.fallback },
-        { header: 'WHY', value: (a) => clip(a.reasons.join('; '), 60) },
+        { header: 'WHY', value: (a) => a.reasons.join('; ') },
       ],
       pending,
+      '  ',
+      width,
     ),
   ];
 }
@@ -84,16 +89,23 @@ export function pausedSection(domains: readonly string[], s: Style): string[] {
 export function spendSection(spend: StatusView['spend'], s: Style): string[] {
   const reserved = spend.reservedUsd > 0 ? `  (${money(spend.reservedUsd)} reserved)` : '';
   if (spend.limitUsd <= 0) return [`${s.bold('Spend today')}  ${money(spend.spentUsd)} (no daily limit)${reserved}`];
-  const share = spend.spentUsd / spend.limitUsd;
-  const filled = Math.min(BAR_CELLS, Math.round(share * BAR_CELLS));
+  const used = spend.spentUsd / spend.limitUsd;
+  const filled = Math.min(BAR_CELLS, Math.round(used * BAR_CELLS));
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_CELLS - filled)}]`;
-  const paint = share >= 1 ? s.red : share >= 0.8 ? s.yellow : (t: string): string => t;
-  return [`${s.bold('Spend today')}  ${paint(`${money(spend.spentUsd)} of ${money(spend.limitUsd)} (${percent(share)})`)}  ${bar}${reserved}`];
+  const paint = used >= 1 ? s.red : used >= 0.8 ? s.yellow : (t: string): string => t;
+  return [`${s.bold('Spend today')}  ${paint(`${money(spend.spentUsd)} of ${money(spend.limitUsd)} (${percent(used)})`)}  ${bar}${reserved}`];
 }
 
+/** Each rate with what it is a rate of; "—" when there is nothing to divide. */
 export function todaySection(today: StatusView['today'], s: Style): string[] {
-  const minutes = today.meanReviewMinutes === null ? '-' : duration(today.meanReviewMinutes * 60_000);
-  const human = today.humanShare === null ? '-' : percent(today.humanShare);
+  const reviews = today.reviews === undefined ? '' : ` (${plural(today.reviews, 'review')})`;
+  const minutes = today.meanReviewMinutes === null ? '— (no reviews yet)' : `${ms(today.meanReviewMinutes * 60_000)}${reviews}`;
+  const human =
+    today.humanShare === null
+      ? '— (no gated actions yet)'
+      : today.gated === undefined || today.needingPerson === undefined
+        ? share(today.humanShare)
+        : `${today.needingPerson} of ${plural(today.gated, 'gated action')} (${share(today.humanShare)})`;
   return [
     s.bold('Today'),
     ...keyValues([
@@ -104,7 +116,11 @@ export function todaySection(today: StatusView['today'], s: Style): string[] {
   ];
 }
 
-export function lastActionsSection(events: StatusView['lastActions'], now: number, s: Style): string[] {
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+export function lastActionsSection(events: StatusView['lastActions'], now: number, s: Style, width: number): string[] {
   if (events.length === 0) return ['Last actions: none'];
   return [
     s.bold('Last actions'),
@@ -113,9 +129,11 @@ export function lastActionsSection(events: StatusView['lastActions'], now: numbe
         { header: 'WHEN', value: (e: StatusView['lastActions'][number]) => ago(e.at, now) },
         { header: 'TYPE', value: (e) => e.type },
         { header: 'TASK', value: (e) => taskOf(e) },
-        { header: 'DETAILS', value: (e) => details(e, 60) },
+        { header: 'DETAILS', value: (e) => details(e) },
       ],
       events.toReversed(),
+      '  ',
+      width,
     ),
   ];
 }

@@ -7,9 +7,13 @@ export interface Column<T> {
   align?: 'left' | 'right';
 }
 
-/** Rows as lines (header first), each indented by `indent`; no trailing spaces. */
-export function table<T>(columns: readonly Column<T>[], rows: readonly T[], indent = '  '): string[] {
-  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+/**
+ * Rows as lines (header first), each indented by `indent`; no trailing spaces. With `width`, the
+ * last column is clipped so that every line fits in that many columns.
+ */
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], indent = '  ', maxWidth?: number): string[] {
+  let cells = rows.map((r) => columns.map((c) => c.value(r)));
+  if (maxWidth !== undefined && columns.length > 0) cells = fitLast(columns, cells, indent.length, maxWidth);
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => width(row[i] ?? ''))));
   const line = (values: readonly string[]): string =>
     indent +
@@ -21,6 +25,13 @@ export function table<T>(columns: readonly Column<T>[], rows: readonly T[], inde
       .join('  ')
       .trimEnd();
   return [line(columns.map((c) => c.header)), ...cells.map(line)];
+}
+
+function fitLast<T>(columns: readonly Column<T>[], cells: string[][], indent: number, total: number): string[][] {
+  const last = columns.length - 1;
+  const before = columns.slice(0, last).reduce((sum, c, i) => sum + Math.max(c.header.length, ...cells.map((row) => width(row[i] ?? ''))) + 2, indent);
+  const room = Math.max(10, total - before);
+  return cells.map((row) => row.map((cell, i) => (i === last ? clip(cell, room) : cell)));
 }
 
 /** Two columns, "key  value", keys padded to the widest. */

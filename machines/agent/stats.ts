@@ -63,10 +63,15 @@ export function recordRefusal(s: AgentStats): AgentStats {
   return { ...s, refused: s.refused + 1 };
 }
 
+/** Clock time with at least one run in flight, the open span included. */
+export function busyMs(s: AgentStats, now: number): number {
+  const open = s.busySince === null ? 0 : Math.max(0, now - s.busySince);
+  return s.busyMs + open;
+}
+
 /** Busy time (the open span included) over the time since the stats began, 0..1. */
 export function utilization(s: AgentStats, now: number): number {
   const elapsed = now - s.since;
   if (elapsed <= 0) return 0;
-  const open = s.busySince === null ? 0 : Math.max(0, now - s.busySince);
-  return Math.min(1, (s.busyMs + open) / elapsed);
+  return Math.min(1, busyMs(s, now) / elapsed);
 }

@@ -36,12 +36,15 @@ export class DayStats {
     }
   }
 
-  today(now: number): { tasksCompleted: number; meanReviewMinutes: number | null; humanShare: number | null } {
+  today(now: number): { tasksCompleted: number; meanReviewMinutes: number | null; humanShare: number | null; reviews: number; gated: number; needingPerson: number } {
     const d = this.current.day === dayOf(now) ? this.current : empty(dayOf(now));
     return {
       tasksCompleted: d.completed,
       meanReviewMinutes: d.reviews === 0 ? null : d.reviewMinutes / d.reviews,
       humanShare: d.gated === 0 ? null : d.needingPerson / d.gated,
+      reviews: d.reviews,
+      gated: d.gated,
+      needingPerson: d.needingPerson,
     };
   }
 }

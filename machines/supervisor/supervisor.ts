@@ -6,18 +6,19 @@ import { AGENT_KINDS } from '../../agents/client/types.js';
 import type { AgentKind, StructuredModel } from '../../agents/client/types.js';
 import { dayOf, systemClock } from '../../core/clock.js';
 import type { Clock } from '../../core/clock.js';
-import { PolicyError, UserError } from '../../core/errors.js';
+import { ModelCallError, PolicyError, UserError } from '../../core/errors.js';
 import { createRootLogger } from '../../core/logger.js';
 import type { Logger } from '../../core/logger.js';
 import type { FsOps } from '../../memory/fs-ops.js';
 import { openJournal } from '../../memory/journal.js';
 import type { Journal } from '../../memory/journal.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
-import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../contract.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, ConfigState, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../contract.js';
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { createInFlightLimit } from '../agent/in-flight.js';
 import type { InFlightLimit } from '../agent/in-flight.js';
 import type { ResolvedConfig } from '../../config/load.js';
+import { needsRestart } from '../../config/restart.js';
 import { createEvent } from '../events.js';
 import type { EventOf, SupervisorEvent } from '../events.js';
 import { BudgetLedger } from '../ledger.js';
@@ -84,6 +85,8 @@ export class Supervisor implements SupervisorApi {
   private readonly finishedViews: TaskView[] = [];
   private readonly deciding = new Set<string>();
   private compactedAt = 0;
+  /** The config file refused last, until a valid one is applied; settings awaiting a restart. */
+  private readonly configState: ConfigState = { rejected: null, restartPending: [] };
   private compacting: Promise<void> | null = null;
   /** Claude Code permission prompts waiting for a person (set once the journal is replayed). */
   private permissions!: Permissions;
@@ -246,13 +249,14 @@ export class Supervisor implements SupervisorApi {
   // ---- SupervisorApi -------------------------------------------------------------------------
 
   status(): StatusView {
-    const view = buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming, damaged: this.opts.learning?.damaged ? [this.opts.learning.damaged] : [] });
+    const view = buildStatus({ rt: this.rt, agents: this.agentHandles, day: this.day, startedAt: this.startedAt, offline: this.opts.model.offline, ...(this.opts.model.unavailable !== undefined && { modelUnavailable: this.opts.model.unavailable }), draining: this.draining, storeOk: this.journal.state !== 'failed', recovering: this.book.resuming, configState: this.configState, damaged: this.opts.learning?.damaged ? [this.opts.learning.damaged] : [] });
     view.approvals = [...this.permissions.list('pending'), ...view.approvals];
     return view;
   }
 
   async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {
     this.assertAccepting();
+    this.assertModel();
     if (this.book.activeCount >= this.config.limits.maxActiveTasks) {
       throw new PolicyError('AGENT_BUSY', `${this.book.activeCount} tasks are active (limit ${this.config.limits.maxActiveTasks}); try again later`);
     }
@@ -301,6 +305,7 @@ export class Supervisor implements SupervisorApi {
 
   async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
     this.assertAccepting();
+    this.assertModel();
     if (RESERVED_EVENT_PREFIXES.some((p) => req.type.startsWith(p))) {
       throw new UserError('INVALID_INPUT', `type: "${req.type}" is reserved for the supervisor's own events; name business events like competitor.rank_drop or keyword.spike`);
     }
@@ -368,6 +373,10 @@ export class Supervisor implements SupervisorApi {
   applyConfig(next: ResolvedConfig, paths: string[]): void {
     const prev = this.configBox.current;
     this.configBox.current = next;
+    const rejected = this.configState.rejected;
+    this.configState.rejected = null;
+    const restartNeeded = needsRestart(paths);
+    this.configState.restartPending = [...new Set([...this.configState.restartPending, ...restartNeeded])];
     this.rt.ledger.setLimits(next.risk);
     this.inFlight.setLimit(next.limits.globalInFlight);
     for (const kind of AGENT_KINDS) this.agentHandles.setLimits(kind, next.agents[kind]);
@@ -375,11 +384,15 @@ export class Supervisor implements SupervisorApi {
     this.schedules.arm(next.schedules);
     const now = this.rt.clock.now();
     if (prev.mode !== next.mode) this.rt.events.emit(createEvent('mode.changed', { from: prev.mode, to: next.mode }, now));
-    this.rt.events.emit(createEvent('config.changed', { paths, mode: next.mode }, now));
+    const extra = { ...(restartNeeded.length > 0 && { restartNeeded }), ...(rejected !== null && { fixes: rejected.at }) };
+    this.rt.events.emit(createEvent('config.changed', { paths, mode: next.mode, ...extra }, now));
   }
 
-  rejectConfig(issues: string[]): void {
-    this.rt.events.emit(createEvent('config.rejected', { issues }, this.rt.clock.now()));
+  /** A config file that failed validation: recorded, and shown by status until a valid one applies. */
+  rejectConfig(issues: string[], file?: string): void {
+    const at = this.rt.clock.now();
+    this.configState.rejected = { at: new Date(at).toISOString(), issues, ...(file !== undefined && { file }) };
+    this.rt.events.emit(createEvent('config.rejected', { issues, ...(file !== undefined && { file }) }, at));
   }
 
   /** Stops taking work; in-flight model calls are cancelled and stay as intents for the restart. */
@@ -548,6 +561,12 @@ export class Supervisor implements SupervisorApi {
     const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }) };
     this.rt.events.emit(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
     return decided;
+  }
+
+  /** Without a model (no API key), work that needs one is refused now, not failed later. */
+  private assertModel(): void {
+    const why = this.opts.model.unavailable;
+    if (why !== undefined) throw new ModelCallError('MODEL_UNAVAILABLE', why, { retryable: false });
   }
 
   private assertAccepting(): void {

@@ -2780,6 +2780,18 @@ export const eventsSchema: AnySchema = {
             "semi",
             "full"
           ]
+        },
+        "restartNeeded": {
+          "description": "Changed paths that take effect only at the next start (the listener, logging, the model client).",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "fixes": {
+          "description": "When this valid file follows a rejected one: the time of that rejection, now cleared.",
+          "type": "string",
+          "format": "date-time"
         }
       }
     },
@@ -2799,6 +2811,10 @@ export const eventsSchema: AnySchema = {
         "at": {
           "type": "string",
           "format": "date-time"
+        },
+        "file": {
+          "description": "The config file that was refused.",
+          "type": "string"
         },
         "issues": {
           "type": "array",

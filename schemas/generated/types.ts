@@ -1130,10 +1130,22 @@ export interface ConfigChangedEvent {
   at: string;
   paths: string[];
   mode: "manual" | "semi" | "full";
+  /**
+   * Changed paths that take effect only at the next start (the listener, logging, the model client).
+   */
+  restartNeeded?: string[];
+  /**
+   * When this valid file follows a rejected one: the time of that rejection, now cleared.
+   */
+  fixes?: string;
 }
 export interface ConfigRejectedEvent {
   type: "config.rejected";
   at: string;
+  /**
+   * The config file that was refused.
+   */
+  file?: string;
   issues: string[];
 }
 export interface ModeChangedEvent {

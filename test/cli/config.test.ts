@@ -29,21 +29,21 @@ describe('agentry config validate', () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(`agentry: ${path} is invalid:`);
-    expect(lines.slice(1)).toEqual(['  colour: expected no such property, got "blue"', '  mode: expected one of "manual", "semi", "full", got "turbo"']);
+    expect(lines.slice(1)).toEqual(['  colour (line 1, column 34): expected no such property, got "blue"', '  mode (line 1, column 17): expected one of "manual", "semi", "full", got "turbo"']);
   });
 
   it('--json on an invalid file gives the issues in the error document', async () => {
     write('agentry.config.json', '{ "version": 2 }');
     const r = await p.run(['config', 'validate', '--json']);
     expect(r.code).toBe(2);
-    expect(parseJson(r.stdout)).toEqual({ error: { code: 'INVALID_CONFIG', message: expect.stringContaining('is invalid'), issues: [expect.stringMatching(/^version: /)] } });
+    expect(parseJson(r.stdout)).toEqual({ error: { code: 'INVALID_CONFIG', message: expect.stringContaining('is invalid'), issues: [expect.stringMatching(/^version \(line 1, column 3\): /)] } });
   });
 
   it('a file that is not JSON is invalid input with one line', async () => {
     write('agentry.config.json', '{ version: 1 ');
     const r = await p.run(['config', 'validate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^agentry: .*agentry\.config\.json: not valid JSON \(.*\)\n$/);
+    expect(r.stderr).toMatch(/^agentry: .*agentry\.config\.json:1:3: not valid JSON: an unexpected character\n$/);
   });
 
   it('no file means the defaults apply (exit 0); a missing --file is a failure (exit 1)', async () => {

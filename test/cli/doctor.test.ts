@@ -12,12 +12,14 @@ describe('agentry doctor', () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
-  it('--json gives the checks as an array of {name, ok, essential, message, hint?}; exit 0 when the essentials pass', async () => {
+  it('--json gives {ok, checks: [{name, ok, essential, message, hint?}]}; ok and exit 0 when the essentials pass', async () => {
     const p = await runningProject();
     cleanups.push(() => p.close());
     const r = await p.run(['doctor', '--json']);
     expect(r.code).toBe(0);
-    const checks = parseJson(r.stdout) as Check[];
+    const doc = parseJson(r.stdout) as { ok: boolean; checks: Check[] };
+    expect(doc.ok).toBe(true);
+    const checks = doc.checks;
     expect(checks.map((c) => [c.name, c.ok, c.essential])).toEqual([
       ['node', true, true],
       ['config', true, true],
@@ -57,7 +59,7 @@ describe('agentry doctor', () => {
     const r = await p.run(['doctor']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ supervisor: no supervisor answers on .*\n {4}→ start it with `agentry start`$/m);
-    expect(r.stdout).toMatch(/^! api-key: ANTHROPIC_API_KEY is not set: model calls will fail$/m);
+    expect(r.stdout).toMatch(/^! api-key: ANTHROPIC_API_KEY is not set: agentry start would refuse model work \(MODEL_UNAVAILABLE\)$/m);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 essential check failed');
   });
 
@@ -69,7 +71,9 @@ describe('agentry doctor', () => {
     writeFileSync(join(p.dir, 'agentry.config.json'), '{"version": 1, "mode": "turbo"}');
     const r = await p.run(['doctor', '--json']);
     expect(r.code).toBe(1);
-    const c = byName(parseJson(r.stdout) as Check[]);
+    const doc = parseJson(r.stdout) as { ok: boolean; checks: Check[] };
+    expect(doc.ok).toBe(false);
+    const c = byName(doc.checks);
     expect(c['state']).toMatchObject({ ok: false, essential: true, hint: `chmod 700 ${join(p.dir, '.agentry')}` });
     expect(c['config']).toMatchObject({ ok: false, essential: true, hint: 'run `agentry config validate` to see every issue' });
   });

@@ -70,14 +70,23 @@ describe('agentry events / event emit / learn', () => {
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'agentry: --data must be a JSON object, got an array\n' });
   });
 
-  it('learn prints each list in the report as a table, and the raw report with --json', async () => {
+  it('learn hides n=0 rows unless --all, gives the full rule with --verbose, and the exact report with --json', async () => {
     const human = await p.run(['learn']);
     expect(human.code).toBe(0);
     expect(human.stdout).toBe(
-      'thresholds\n  AGENT      VALUE  EVIDENCE  RULE\n  marketing  0.8    12        lowest threshold under 5% wrong approvals\n',
+      [
+        '  KEY                                    VALUE   N  SOURCE · RULE',
+        '  confidenceThreshold:marketing/content  0.8    12  learned · lowest safe threshold',
+        '',
+        '1 value with no evidence yet (n=0) not shown; --all shows them',
+        '',
+      ].join('\n'),
     );
+    expect((await p.run(['learn', '--all'])).stdout).toContain('  model:marketing                        claude-sonnet-5-5   0  config · too little evidence\n');
+    const verbose = (await p.run(['learn', '--verbose'])).stdout;
+    expect(verbose).toContain('      evidence: n=12 wrongRate=4%\n      rule: lowest threshold under 5% wrong approvals\n');
     const json = await p.run(['learn', '--json']);
-    expect(parseJson(json.stdout)).toEqual({ thresholds: [{ agent: 'marketing', value: 0.8, evidence: 12, rule: 'lowest threshold under 5% wrong approvals' }] });
+    expect((parseJson(json.stdout) as { values: { evidence: { wrongRate: number } }[] }).values[0]?.evidence.wrongRate).toBe(0.04);
   });
 });
 

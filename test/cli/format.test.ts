@@ -60,9 +60,19 @@ describe('learn report', () => {
     expect(learnLines({ text: 'line one\nline two\n' })).toEqual(['line one', 'line two']);
   });
 
-  it('prints values[] as key, value, source, evidence, rule', () => {
-    const lines = learnLines({ values: [{ key: 'threshold.marketing', value: 0.8, source: 'learned', evidence: 40, rule: 'lowest under 5%' }] });
-    expect(lines).toEqual(['  KEY                  VALUE  SOURCE   EVIDENCE  RULE', '  threshold.marketing  0.8    learned  40        lowest under 5%']);
+  it('prints values[] as key, value, evidence count and a short rule; n=0 rows only with --all', () => {
+    const values = [
+      { key: 'confidenceThreshold:marketing/content', value: 0.62, source: 'learned', evidence: { n: 40, wrongRate: 0.0125 }, rule: 'lowest threshold from 0.50 …' },
+      { key: 'model:marketing', value: 'claude-sonnet-5-5', source: 'config', evidence: { n: 0, approvalRate: 0 }, rule: 'the configured model has fewer than 20 outcomes: models.byAgent or models.default' },
+    ];
+    expect(learnLines({ values })).toEqual([
+      '  KEY                                    VALUE   N  SOURCE · RULE',
+      '  confidenceThreshold:marketing/content  0.62   40  learned · lowest safe threshold',
+      '',
+      '1 value with no evidence yet (n=0) not shown; --all shows them',
+    ]);
+    expect(learnLines({ values }, { all: true })[2]).toBe('  model:marketing                        claude-sonnet-5-5   0  config · too little evidence');
+    expect(learnLines({ values }, { verbose: true })).toContain('      evidence: n=40 wrongRate=1%');
     expect(learnLines({ values: [] })).toEqual(['no tuned values yet (not enough evidence)']);
   });
 });

@@ -12,6 +12,19 @@ const ORIGINAL = `{
 }
 `;
 
+/** Aligned values, a one-line object, a blank line: a file someone wrote by hand and commits. */
+const HAND_FORMATTED = `{
+    "$schema": "./node_modules/agentry/schemas/config.schema.json",
+    "version":   1,
+    "mode":   "semi",
+
+    "risk": { "dailySpendLimitUsd": 25, "confidenceThreshold": 0.8 },
+    "logging": {
+        "level": "debug"
+    }
+}
+`;
+
 const configOf = (p: Project): string => readFileSync(join(p.dir, 'agentry.config.json'), 'utf8');
 
 describe('agentry mode', () => {
@@ -25,14 +38,31 @@ describe('agentry mode', () => {
   afterEach(() => {
     for (const p of projects.splice(0)) p.remove();
   });
-  it('sets the mode in place, keeping the other fields and their order, as 2-space JSON', async () => {
-    const p = project(ORIGINAL);
+  it('sets the mode in place: the diff of a hand-formatted file is the one changed line', async () => {
+    const p = project(HAND_FORMATTED);
     const r = await p.run(['mode', 'full']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`mode set to full (was semi) in ${join(p.dir, 'agentry.config.json')}; agentry is not running: it applies at the next \`agentry start\`\n`);
-    expect(configOf(p)).toBe(
-      '{\n  "$schema": "./node_modules/agentry/schemas/config.schema.json",\n  "version": 1,\n  "mode": "full",\n  "logging": {\n    "level": "debug"\n  }\n}\n',
-    );
+    const before = HAND_FORMATTED.split('\n');
+    const after = configOf(p).split('\n');
+    expect(after).toHaveLength(before.length);
+    const changed = before.flatMap((line, i) => (line === after[i] ? [] : [[line, after[i]]]));
+    expect(changed).toEqual([['    "mode":   "semi",', '    "mode":   "full",']]);
+  });
+
+  it('adds a missing mode as one new line after version, in the file\'s own indentation', async () => {
+    const p = project('{\n\t"version": 1,\n\t"logging": { "level": "debug" }\n}\n');
+    expect((await p.run(['mode', 'manual'])).code).toBe(0);
+    expect(configOf(p)).toBe('{\n\t"version": 1,\n\t"mode": "manual",\n\t"logging": { "level": "debug" }\n}\n');
+  });
+
+  it('refuses a file that is not JSON with its line and column, and leaves it untouched', async () => {
+    const broken = '{\n  "version": 1,\n  "mode": "semi",\n}\n';
+    const p = project(broken);
+    const r = await p.run(['mode', 'full']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`agentry: ${join(p.dir, 'agentry.config.json')}:4:1: not valid JSON: a property name in double quotes expected (a trailing comma?) (fix it by hand first)`);
+    expect(configOf(p)).toBe(broken);
   });
 
   it('refuses an unknown mode with exit 2 and leaves the file byte for byte', async () => {

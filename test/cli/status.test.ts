@@ -16,10 +16,11 @@ describe('agentry status', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('agentry — mode semi · pid 4242 · up 1m · model: OFFLINE');
-    expect(r.stdout).toContain('Queue  P0 0 · P1 0 · P2 1 · P3 0  (1 waiting)');
+    expect(lines[1]).toBe('Health  store ok · config ok · model offline');
+    expect(r.stdout).toContain('Queue  P0 0 · P1 0 · P2 1 · P3 0  (1 in progress) · 1 awaiting approval');
     expect(r.stdout).toMatch(/^ {2}a-1 +t-2 +publish +12m ago +due in 48m +reject +semi-auto: confidence 0\.62 < 0\.8$/m);
     expect(r.stdout).toContain('Spend today  $0.12 of $5.00 (2%)  [');
-    expect(r.stdout).toMatch(/tasks completed +1\n +mean review time +-\n +needed a person +-/);
+    expect(r.stdout).toMatch(/tasks completed +1\n +mean review time +— \(no reviews yet\)\n +needed a person +— \(no gated actions yet\)/);
     expect(r.stdout).toMatch(/^ {2}12m ago +task\.created +t-1 +workflow=content priority=P2 source=cli$/m);
     expect(r.stdout).toContain('SLA breaches: none');
     expect(r.stdout).not.toContain('\u001b[');

@@ -10,10 +10,10 @@ describe('agentry task create / task show / tasks', () => {
   });
   afterEach(() => p.close());
 
-  it('task create posts the workflow, input, priority and dependencies and prints the new task', async () => {
+  it('task create posts the workflow, input, priority and dependencies and prints the new task, recorded as source cli', async () => {
     const r = await p.run(['task', 'create', '--workflow', 'lead', '--input', '{"company":"Acme"}', '--priority', 'P1', '--depends-on', 't-1, t-3']);
     expect(r).toEqual({ code: 0, stdout: 'created task t-4 (lead, P1, pending, waits for t-1, t-3)\n', stderr: '' });
-    expect(p.fake.callsOf('createTask')[0]?.args).toEqual([{ workflow: 'lead', input: { company: 'Acme' }, priority: 'P1', dependsOn: ['t-1', 't-3'] }, 'http']);
+    expect(p.fake.callsOf('createTask')[0]?.args).toEqual([{ workflow: 'lead', input: { company: 'Acme' }, priority: 'P1', dependsOn: ['t-1', 't-3'] }, 'cli']);
   });
 
   it('task create --json prints the created task view', async () => {

@@ -21,7 +21,35 @@ describe('argument parsing, help and usage errors', () => {
   it('an unknown flag exits 2 and names the flag and the command usage', async () => {
     const r = await p.run(['tasks', '--colour']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("agentry: Unknown option '--colour'\nusage: agentry tasks [--status S] [--limit N]\n");
+    expect(r.stderr).toBe('agentry: unknown flag --colour\nusage: agentry tasks [--status S] [--limit N]\n');
+  });
+
+  it('a bad flag value says which flag and why in one line, exit 2 (a dash value too: --limit -1)', async () => {
+    const cases: [string[], string][] = [
+      [['events', '--limit', '-1'], 'agentry: --limit must be an integer ≥ 1, got "-1"'],
+      [['events', '--after', '-5'], 'agentry: --after must be an integer ≥ 0, got "-5"'],
+      [['tasks', '--limit', '0'], 'agentry: --limit must be an integer ≥ 1, got "0"'],
+      [['tasks', '--limit'], 'agentry: --limit needs a value'],
+      [['events', '--follow=yes'], 'agentry: --follow takes no value'],
+      [['repair', '--truncate-at', 'x'], 'agentry: --truncate-at must be an integer ≥ 1, got "x"'],
+      [['mode', 'turbo'], 'agentry: the mode must be one of manual, semi, full, got "turbo"'],
+    ];
+    for (const [argv, line] of cases) {
+      const r = await p.run(argv);
+      expect({ argv, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ argv, code: 2, first: line });
+    }
+  });
+
+  it('--help --json is one JSON document: every command with its usage, summary and flags', async () => {
+    const top = await p.run(['--help', '--json']);
+    expect(top.code).toBe(0);
+    const doc = parseJson(top.stdout) as { commands: { usage: string; flags: string[] }[]; exitCodes: Record<string, string> };
+    expect(doc.commands.find((c) => c.usage.startsWith('agentry learn'))?.flags).toEqual(['--all', '--verbose', '--json', '--help']);
+    expect(Object.keys(doc.exitCodes)).toEqual(['0', '1', '2']);
+    const one = parseJson((await p.run(['events', '--help', '--json'])).stdout) as { commands: { usage: string }[] };
+    expect(one.commands.map((c) => c.usage)).toEqual(['agentry events [--follow] [--after SEQ] [--limit N]']);
+    const group = parseJson((await p.run(['--json', 'hooks', '--help'])).stdout) as { commands: unknown[] };
+    expect(group.commands).toHaveLength(2);
   });
 
   it('an extra positional argument exits 2', async () => {

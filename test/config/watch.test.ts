@@ -80,7 +80,7 @@ describe('watchConfig reload', () => {
     await w.reload();
 
     expect(seen.invalid[0]).toEqual([expect.stringContaining('not valid JSON')]);
-    expect(seen.invalid[1]).toEqual([expect.stringMatching(/^schedules\[0\]\.workflow: /), expect.stringMatching(/^schedules\[0\]\.cron: /)]);
+    expect(seen.invalid[1]).toEqual([expect.stringMatching(/^schedules\[0\]\.workflow \(line 1, column 52\): /), expect.stringMatching(/^schedules\[0\]\.cron \(line 1, column 37\): /)]);
     expect(seen.valid).toEqual([]);
   });
 

@@ -64,6 +64,11 @@ describe('config', () => {
   });
 
   it('names the file when the JSON does not parse', () => {
-    expect(() => parseConfig('{ "version": 1,', 'my.json')).toThrowError(/^my\.json: not valid JSON/);
+    expect(() => parseConfig('{ "version": 1,', 'my.json')).toThrowError(/^my\.json:1:16: not valid JSON: a property name in double quotes expected$/);
+  });
+
+  it('a wrong type names the file, the line and the column', () => {
+    const text = '{\n  "version": 1,\n  "risk": { "dailySpendLimitUsd": "ten" }\n}\n';
+    expect(() => parseConfig(text, '/site/agentry.config.json')).toThrowError(/^\/site\/agentry\.config\.json: risk\.dailySpendLimitUsd \(line 3, column 13\): expected /);
   });
 });

@@ -26,11 +26,11 @@ export interface Daemon {
   kill9(): Promise<void>;
 }
 
-export async function startDaemon(opts: { projectDir: string; env?: Record<string, string>; args?: string[]; readyTimeoutMs?: number }): Promise<Daemon> {
+export async function startDaemon(opts: { projectDir: string; env?: Record<string, string>; unset?: string[]; args?: string[]; readyTimeoutMs?: number }): Promise<Daemon> {
   assertBuilt();
   const stateDir = opts.env?.['AGENTRY_HOME'] ?? join(opts.projectDir, '.agentry');
   const env = { ...process.env, AGENTRY_HOME: stateDir, CLAUDE_PROJECT_DIR: opts.projectDir, ...opts.env };
-  delete (env as Record<string, string | undefined>)['VITEST'];
+  for (const name of ['VITEST', ...(opts.unset ?? [])]) delete (env as Record<string, string | undefined>)[name];
   const child = spawn(process.execPath, [BIN, 'start', ...(opts.args ?? [])], { cwd: opts.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -122,15 +122,17 @@ export function createFakeSupervisor(): FakeSupervisor {
       record('status');
       return {
         mode: 'semi',
-        health: { pid: 4242, uptimeSec: 60, offline: true, draining: false, store: 'ok' },
+        health: { pid: 4242, uptimeSec: 60, offline: true, model: 'offline', draining: false, store: 'ok' },
+        config: { rejected: null, restartPending: [] },
         agents: [],
         queue: { P0: 0, P1: 0, P2: 1, P3: 0 },
+        awaitingApproval: 1,
         approvals: [...approvals.values()].filter((a) => a.status === 'pending'),
         slaBreaches: [],
         pausedDomains: [],
         spend: { day: '2026-01-05', spentUsd: 0.12, reservedUsd: 0, limitUsd: 5 },
         lastActions: log.slice(-5).map((e) => e.event),
-        today: { tasksCompleted: 1, meanReviewMinutes: null, humanShare: null },
+        today: { tasksCompleted: 1, meanReviewMinutes: null, humanShare: null, reviews: 0, gated: 0, needingPerson: 0 },
       };
     },
     createTask(req: CreateTaskRequest, source) {
@@ -198,7 +200,13 @@ export function createFakeSupervisor(): FakeSupervisor {
     },
     learn() {
       record('learn');
-      return { thresholds: [{ agent: 'marketing', value: 0.8, evidence: 12, rule: 'lowest threshold under 5% wrong approvals' }] };
+      return {
+        values: [
+          { key: 'confidenceThreshold:marketing/content', value: 0.8, source: 'learned', evidence: { n: 12, wrongRate: 0.04 }, rule: 'lowest threshold under 5% wrong approvals' },
+          { key: 'model:marketing', value: 'claude-sonnet-5-5', source: 'config', evidence: { n: 0, approvalRate: 0 }, rule: 'the configured model has fewer than 20 outcomes: models.byAgent or models.default' },
+        ],
+        text: 'the supervisor’s own rendering\n',
+      };
     },
   };
 }

@@ -29,13 +29,13 @@ async function watched(opts: Omit<HarnessOptions, 'config'> = {}) {
   const sup = h.sup;
   const watcher = watchConfig(file, {
     onValid: (next, paths) => sup.applyConfig(next, paths),
-    onInvalid: (issues) => sup.rejectConfig(issues),
+    onInvalid: (issues, path) => sup.rejectConfig(issues, path),
     current: () => sup.config,
     debounceMs: 60_000, // the test reloads by hand; a file notification must not race it
   });
   cleanup.push(() => Promise.resolve(watcher.close()));
   const write = (raw: unknown): Promise<void> => writeFile(file, typeof raw === 'string' ? raw : JSON.stringify(raw));
-  return { h, watcher, write };
+  return { h, watcher, write, file };
 }
 
 describe('config hot reload', () => {
@@ -136,5 +136,31 @@ describe('config hot reload', () => {
 
     expect(h.events('config.changed')).toEqual([]);
     expect(h.events('config.rejected')).toEqual([]);
+  });
+
+  it('status shows a refused file (what, where, since when) until a valid one applies; the fix is an event', async () => {
+    const { h, watcher, write, file } = await watched();
+
+    await write('{\n  "version": 1,\n  "mode": "mdoe"\n}\n');
+    await watcher.reload();
+    const refused = h.sup.status().config?.rejected;
+    expect(refused).toEqual({ at: expect.any(String), file, issues: [expect.stringMatching(/^mode \(line 3, column 3\): expected one of/)] });
+    expect(h.events('config.rejected')).toMatchObject([{ file }]);
+
+    // Fixed back to exactly the config in force: nothing changes, but the fix is recorded.
+    await write(BASE);
+    await watcher.reload();
+    expect(h.sup.status().config?.rejected).toBeNull();
+    expect(h.events('config.changed')).toMatchObject([{ paths: [], fixes: refused?.at }]);
+  });
+
+  it('a setting read only at start says it needs a restart instead of being "applied"', async () => {
+    const { h, watcher, write } = await watched();
+
+    await write(merge(BASE, { server: { tcp: { enabled: true } }, mode: 'full' }));
+    await watcher.reload();
+    expect(h.sup.config.mode).toBe('full');
+    expect(h.events('config.changed')).toMatchObject([{ paths: ['mode', 'server.tcp.enabled'], restartNeeded: ['server.tcp.enabled'] }]);
+    expect(h.sup.status().config?.restartPending).toEqual(['server.tcp.enabled']);
   });
 });
