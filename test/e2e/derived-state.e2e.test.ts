@@ -109,7 +109,7 @@ describe('derived state never blocks a start', () => {
     const status = await cli(project, ['status']);
     expect(status.stdout).toContain(`damaged at start: ${learningFile()}`);
     const doctor = await cli(project, ['doctor', '--json']);
-    const learning = (JSON.parse(doctor.stdout) as Check[]).find((c) => c.name === 'learning');
+    const learning = (JSON.parse(doctor.stdout) as { checks: Check[] }).checks.find((c) => c.name === 'learning');
     expect(learning).toMatchObject({ ok: false, essential: false, message: expect.stringContaining(copy ?? '') as unknown });
     expect(existsSync(learningFile())).toBe(true);
   });

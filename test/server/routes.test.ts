@@ -71,7 +71,8 @@ describe('read routes', () => {
   });
 
   it('GET /v1/learn answers the tuned values', async () => {
-    expect(await client.get('/v1/learn')).toMatchObject({ thresholds: [{ agent: 'marketing' }] });
+    const report = await client.get<{ values: { key: string; evidence: { n: number } }[] }>('/v1/learn');
+    expect(report.values.map((v) => [v.key, v.evidence.n])).toEqual([['confidenceThreshold:marketing/content', 12], ['model:marketing', 0]]);
   });
 });
 
