@@ -38,7 +38,7 @@ describe('agentry start --detach', () => {
     expect(runs.map((r) => r.code ?? -1).toSorted((a, b) => a - b)).toEqual([0, 1, 1]);
     const [winner] = winners;
     const pid = pidOf(winner ?? { code: null, stdout: '', stderr: '' });
-    expect(winner?.stdout).toMatch(/^agentry started in the background · pid \d+\n/);
+    expect(winner?.stdout).toMatch(/^agentry started in the background · pid \d+ · OFFLINE model\n/);
     for (const loser of runs.filter((r) => r.code === 1)) {
       expect(loser.stdout).toBe('');
       expect(loser.stderr).toBe(`agentry: agentry is already running (pid ${pid}); stop it with \`agentry stop\`\n`);
