@@ -155,8 +155,13 @@ interface Figures {
   curlClosed: Stats | null;
   commandHook: Stats | null;
   nodeFallback: Stats;
+  /** A Bash call: the Node fallback loads the shell parser (WebAssembly) for it. */
+  bashFallback: Stats;
   cliHook: Stats;
 }
+
+/** The Node fallback's budget for a Bash call, parser load included (issue 13). */
+const FALLBACK_BUDGET_MS = 250;
 
 async function run(opts: Options, dir: string, curl: boolean): Promise<Figures> {
   const root = repoRoot();
@@ -199,16 +204,25 @@ async function run(opts: Options, dir: string, curl: boolean): Promise<Figures> 
     const code = await sup.stop();
     if (code !== 0) console.error(`warning: the supervisor exited with ${code} on SIGTERM`);
   }
-  const fallbackProbe: Probe = { ...hook, key: 'fallback', label: 'node fallback' };
-  const cold = measure([node, fallbackProbe], opts, env, dir);
-  if (spoolLines(dir) !== opts.warmup + opts.n) throw new Error(`fallback phase: ${spoolLines(dir)} spool lines, want ${opts.warmup + opts.n}`);
+  const cold = measureFallback(hook, node, payload, opts, env, dir);
   return {
     node: stats([...(warm.get('node') ?? []), ...(cold.get('node') ?? [])]),
     curlClosed: curl ? stats(warm.get('curlClosed') ?? []) : null,
     commandHook: curl ? stats(warm.get('hook') ?? []) : null,
     nodeFallback: stats(cold.get('fallback') ?? []),
+    bashFallback: stats(cold.get('bashFallback') ?? []),
     cliHook: stats(warm.get('cli') ?? []),
   };
+}
+
+/** The supervisor stopped: a clean Write and a clean Bash call (which loads the shell parser). */
+function measureFallback(hook: Probe, node: Probe, payload: string, opts: Options, env: Record<string, string>, dir: string): Map<string, number[]> {
+  const fallbackProbe: Probe = { ...hook, key: 'fallback', label: 'node fallback' };
+  const bashPayload = JSON.stringify({ ...(JSON.parse(payload) as object), tool_name: 'Bash', tool_input: { command: 'cd src && npm test > out.log 2>&1 | tail -5' } });
+  const bashProbe: Probe = { ...hook, key: 'bashFallback', label: 'node fallback, Bash', input: bashPayload };
+  const cold = measure([node, fallbackProbe, bashProbe], opts, env, dir);
+  if (spoolLines(dir) !== 2 * (opts.warmup + opts.n)) throw new Error(`fallback phase: ${spoolLines(dir)} spool lines, want ${2 * (opts.warmup + opts.n)}`);
+  return cold;
 }
 
 function table(f: Figures): string[] {
@@ -217,6 +231,7 @@ function table(f: Figures): string[] {
     ['(b) curl to a closed Unix socket', f.curlClosed],
     ['(c) command hook, supervisor warm', f.commandHook],
     ['(d) command hook, Node fallback', f.nodeFallback],
+    ['(d2) Node fallback, Bash (parser)', f.bashFallback],
     ['(e) node dist/cli/bin.js hook', f.cliHook],
   ];
   const head = `${'path'.padEnd(36)}${'median ms'.padStart(11)}${'p90 ms'.padStart(9)}${'min ms'.padStart(9)}${'× node'.padStart(9)}`;
@@ -243,6 +258,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const met = ratio === null ? null : ratio < GOAL_RATIO;
   const verdict = ratio === null ? 'not measured (no curl)' : `${met === true ? 'met' : 'NOT met'}: ${times(ratio)} of node -e 0`;
   console.log(`goal: command hook (c) under ${GOAL_RATIO}× of node -e 0 — ${verdict}`);
+  console.log(`goal: Node fallback for a Bash call (d2) under ${FALLBACK_BUDGET_MS} ms — ${f.bashFallback.medianMs < FALLBACK_BUDGET_MS ? 'met' : 'NOT met'}: ${fmt(f.bashFallback.medianMs, 2)} ms`);
   const ratioOf = (s: Stats | null): number | null => (s === null ? null : Math.round((s.medianMs / f.node.medianMs) * 1000) / 1000);
   const row = (metric: string, s: Stats | null, goal = '', ok: boolean | null = null): BenchRow => ({
     metric,
@@ -259,6 +275,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       row('command hook, supervisor warm, vs node -e 0', f.commandHook, `< ${GOAL_RATIO}×`, met),
       row('curl to a closed socket vs node -e 0', f.curlClosed),
       row('command hook, Node fallback, vs node -e 0', f.nodeFallback),
+      row('Node fallback for a Bash call (shell parser loaded)', f.bashFallback, `< ${FALLBACK_BUDGET_MS} ms`, f.bashFallback.medianMs < FALLBACK_BUDGET_MS),
       row('agentry hook (CLI), supervisor warm, vs node -e 0', f.cliHook),
     ],
     data,

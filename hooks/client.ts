@@ -14,6 +14,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { type HookAnswer, answerInvalidInput } from './answers.js';
 import { callIdFrom } from './call-id.js';
 import { type HookEvent, isHookEvent } from './events.js';
@@ -21,6 +22,7 @@ import { localAnswer, readMode } from './local-policy.js';
 import { answerPermissionRequest } from './permission-client.js';
 import { type HookEnv, locate } from './locate.js';
 import { MAX_INPUT_BYTES, parseHookInput } from './protocol.js';
+import { loadBashParser } from './policy/shell/parser.js';
 import { readStdin } from './read-stdin.js';
 import { appendSpool, spoolEntry } from './spool.js';
 import { DEFAULT_TIMEOUT_MS, callSupervisor } from './supervisor-call.js';
@@ -76,6 +78,8 @@ async function decide(event: HookEvent, io: HookIo, options: RunHookOptions): Pr
   }
   const parsed = parseHookInput(stdin.bytes.toString('utf8'), event);
   if (!parsed.ok) return answerInvalidInput(event, parsed.reason);
+  // The shell parser only when a Bash command needs it (~30 ms); without it the policy asks.
+  if (parsed.input.hook_event_name === 'PreToolUse' && parsed.input.tool_name === 'Bash') await loadBashParser().catch(() => undefined);
   const mode = readMode(where.configFile);
   const local = localAnswer(parsed.input, mode.mode);
   const notes = mode.note === undefined ? [] : [mode.note];
@@ -105,6 +109,9 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // One short-lived process: compiling the parser's WebAssembly for speed would cost more than it
+  // saves, and the optimising compiler's background work holds the exit back by about a second.
+  setFlagsFromString('--liftoff-only');
   // A reader that went away (EPIPE) must not turn the answer into a crash.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);

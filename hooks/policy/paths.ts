@@ -20,8 +20,8 @@ const PATH_RULES: readonly PathRule[] = [
   {
     rule: 'protected-path:env',
     decision: 'deny',
-    why: '.env files hold secrets',
-    test: (_s, base) => (base === '.env' || base.startsWith('.env.')) && !ENV_TEMPLATES.has(base),
+    why: '.env and .envrc files hold secrets',
+    test: (_s, base) => ((base === '.env' || base.startsWith('.env.')) && !ENV_TEMPLATES.has(base)) || base === '.envrc',
   },
   { rule: 'protected-path:ssh', decision: 'deny', why: '~/.ssh holds private keys', test: (s) => s.slice(0, -1).includes('.ssh') },
   {
@@ -33,21 +33,33 @@ const PATH_RULES: readonly PathRule[] = [
   {
     rule: 'protected-path:git',
     decision: 'deny',
-    why: '.git/ internals belong to git',
-    test: (s) => s.slice(0, -1).includes('.git'),
+    why: '.git belongs to git (its hooks run on every commit)',
+    test: (s, base) => base === '.git' || s.slice(0, -1).includes('.git'),
   },
   {
     rule: 'protected-path:aws',
     decision: 'deny',
-    why: '~/.aws/credentials holds cloud credentials',
-    test: (s, base) => base === 'credentials' && s.at(-2) === '.aws',
+    why: '~/.aws holds cloud credentials',
+    test: (s) => s.slice(0, -1).includes('.aws'),
+  },
+  {
+    rule: 'protected-path:gh',
+    decision: 'deny',
+    why: '~/.config/gh holds GitHub CLI tokens',
+    test: (s) => s.slice(0, -2).some((seg, i) => seg === '.config' && s[i + 1] === 'gh'),
+  },
+  {
+    rule: 'protected-path:netrc',
+    decision: 'deny',
+    why: '~/.netrc holds login passwords',
+    test: (_s, base) => base === '.netrc' || base === '_netrc',
   },
   {
     // These also hold ordinary settings, so a person decides; their content is secret-scanned anyway.
     rule: 'protected-path:credentials-config',
     decision: 'ask',
     why: 'it can hold registry or login tokens',
-    test: (_s, base) => base === '.npmrc' || base === '.netrc' || base === '.pypirc' || base === '_netrc',
+    test: (_s, base) => base === '.npmrc' || base === '.pypirc',
   },
 ];
 

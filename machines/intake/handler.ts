@@ -9,6 +9,7 @@ import { type HookAnswer, answerInvalidInput, context, silent } from '../../hook
 import { isHookEvent } from '../../hooks/events.js';
 import { ownObject, ownString, own } from '../../hooks/own.js';
 import { answerPreToolUse, evaluatePreToolUse } from '../../hooks/policy/pre-tool-use.js';
+import { loadBashParser } from '../../hooks/policy/shell/parser.js';
 import { type HookInput, parseHookInput } from '../../hooks/protocol.js';
 import { statusContext } from './status-context.js';
 import { type SubagentRun, SubagentRuns } from './subagent-runs.js';
@@ -73,7 +74,10 @@ interface Outcome {
 
 export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
   const runs = new SubagentRuns();
-  return (event, payload, sup, meta = {}) => {
+  // Loaded now, so the first Bash call does not wait for it; a failed load leaves Bash calls to `ask`.
+  loadBashParser().catch(() => undefined);
+  return async (event, payload, sup, meta = {}) => {
+    if (event === 'PreToolUse' && meta.spooled !== true) await loadBashParser().catch((err: unknown) => sup.rt.logger.error({ err }, 'the bash parser did not load; Bash calls are asked about'));
     if (!isHookEvent(event)) return Promise.resolve(silent(`agentry hook: ${event.slice(0, 64)} is not an event agentry handles`));
     const parsed = parseHookInput(payload === undefined ? '' : JSON.stringify(payload), event);
     if (!parsed.ok) return Promise.resolve(answerInvalidInput(event, parsed.reason));

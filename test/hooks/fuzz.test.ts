@@ -3,16 +3,21 @@
 
 import * as fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HookInput } from '../../hooks/protocol.js';
 import { UserError } from '../../core/errors.js';
 import { planInstall, planUninstall } from '../../hooks/install.js';
 import { checkWritePath } from '../../hooks/policy/paths.js';
 import { answerPreToolUse, evaluatePreToolUse } from '../../hooks/policy/pre-tool-use.js';
 import { scanText } from '../../hooks/policy/secrets.js';
-import { writeTargets } from '../../hooks/policy/shell-targets.js';
+import { analyseCommand } from '../../hooks/policy/shell/analyse.js';
+import { loadBashParser } from '../../hooks/policy/shell/parser.js';
 import { HOOK_EVENTS, answerInvalidInput, parseHookInput } from '../../hooks/protocol.js';
 import { expectWellFormed } from './well-formed.js';
+
+beforeAll(async () => {
+  await loadBashParser();
+});
 
 function polluted(): unknown {
   const probe: Record<string, unknown> = {};
@@ -105,7 +110,8 @@ describe('hook input fuzzing', () => {
     ];
     for (const raw of payloads) {
       const decision = evaluatePreToolUse(mustParse(raw), { mode: 'semi' });
-      expect(decision.decision === 'none' || decision.rule === 'malformed-input').toBe(true);
+      // An edit whose new_string is only inherited is not text: refused, never scanned from the prototype.
+      expect(decision.decision === 'none' || decision.rule === 'malformed-input' || decision.rule === 'invalid-input').toBe(true);
     }
     const raw = '{"__proto__":{"polluted":1},"hooks":{"__proto__":[{"hooks":[{"polluted":1}]},{"hooks":[{"type":"http","url":"http://x/v1/hooks/Stop"}]}],"constructor":{"prototype":{"polluted":1}}}}';
     const installed = planInstall(JSON.parse(raw) as unknown, { transport: 'command', commandPath: '/a/agentry-hook.sh' });
@@ -124,11 +130,12 @@ describe('hook input fuzzing', () => {
     expect(parseHookInput(`{"hook_event_name":"Stop","x":"${'a'.repeat(6 * 1024 * 1024)}"}`, 'Stop').ok).toBe(false);
   });
 
-  it('the policy helpers never throw on arbitrary strings', () => {
+  it('the policy helpers never throw on arbitrary strings', async () => {
+    const parser = await loadBashParser();
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), fc.string({ maxLength: 40 }), (text, cwd) => {
         expect(Array.isArray(scanText(text))).toBe(true);
-        expect(Array.isArray(writeTargets(text))).toBe(true);
+        expect(Array.isArray(analyseCommand(parser, text, { cwd, home: '/home/dev' }).writes)).toBe(true);
         expect(['deny', 'ask', 'none']).toContain(checkWritePath(text, cwd).decision);
       }),
       { numRuns: 3_000 },

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { answerPreToolUse, evaluatePreToolUse, type Mode } from '../../hooks/policy/pre-tool-use.js';
+import { loadBashParser } from '../../hooks/policy/shell/parser.js';
 import { parseHookInput, type HookInput } from '../../hooks/protocol.js';
 import { expectWellFormed } from './well-formed.js';
 
@@ -9,6 +10,10 @@ const GHP = ['ghp_', 'aB3dE6gH9kLm'.repeat(3)].join('');
 const AWS = ['AKIA', 'QWERTY2345ZXCVBN'].join('');
 const STRIPE = ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('');
 const PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA7d3x9Qz'.repeat(4), '-----END RSA PRIVATE KEY-----'].join('\n');
+
+beforeAll(async () => {
+  await loadBashParser();
+});
 
 function call(tool_name: string, tool_input: unknown): HookInput {
   const result = parseHookInput(JSON.stringify({ session_id: 'S', cwd: CWD, hook_event_name: 'PreToolUse', tool_name, tool_input }), 'PreToolUse');
@@ -80,7 +85,7 @@ describe('protected paths', () => {
     const input = tool === 'NotebookEdit' ? { notebook_path: path, new_source: '' } : { file_path: path, content: '', old_string: 'a', new_string: 'b' };
     const result = decide(tool, input);
     expect(result).toMatchObject({ decision: 'deny', rule });
-    expect(result.reason).toMatch(/^agentry blocked \w+ to .+ \(rule protected-path:[a-z-]+\)\. Ask the user/);
+    expect(result.reason).toMatch(/^agentry blocked \w+ to .+ \(rule protected-path:[a-z-]+\)\. Do not try another way to write it; tell the user/);
   });
 
   it.each([`${CWD}/.env.example`, `${CWD}/.env.sample`, `${CWD}/src/env.ts`, `${CWD}/.gitignore`, `${CWD}/.github/workflows/ci.yml`, `${CWD}/keys.ts`])(
