@@ -7,7 +7,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { HookResult } from '../contract.js';
 import { type HookAnswer, answerInvalidInput, context, silent } from '../../hooks/answers.js';
 import { isHookEvent } from '../../hooks/events.js';
-import { ownObject, ownString, own } from '../../hooks/own.js';
+import { isObject, ownObject, ownString, own } from '../../hooks/own.js';
 import { answerPreToolUse, evaluatePreToolUse } from '../../hooks/policy/pre-tool-use.js';
 import { loadBashParser } from '../../hooks/policy/shell/parser.js';
 import { type HookInput, parseHookInput } from '../../hooks/protocol.js';
@@ -74,10 +74,12 @@ interface Outcome {
 
 export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
   const runs = new SubagentRuns();
-  // Loaded now, so the first Bash call does not wait for it; a failed load leaves Bash calls to `ask`.
-  loadBashParser().catch(() => undefined);
   return async (event, payload, sup, meta = {}) => {
-    if (event === 'PreToolUse' && meta.spooled !== true) await loadBashParser().catch((err: unknown) => sup.rt.logger.error({ err }, 'the bash parser did not load; Bash calls are asked about'));
+    // Loaded on the first Bash call (~30 ms once), not at start: a supervisor restarted often
+    // should not compile it each time. A failed load leaves Bash calls to `ask`.
+    if (event === 'PreToolUse' && meta.spooled !== true && isBashCall(payload)) {
+      await loadBashParser().catch((err: unknown) => sup.rt.logger.error({ err }, 'the bash parser did not load; Bash calls are asked about'));
+    }
     if (!isHookEvent(event)) return Promise.resolve(silent(`agentry hook: ${event.slice(0, 64)} is not an event agentry handles`));
     const parsed = parseHookInput(payload === undefined ? '' : JSON.stringify(payload), event);
     if (!parsed.ok) return Promise.resolve(answerInvalidInput(event, parsed.reason));
@@ -109,6 +111,10 @@ export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
     sup.rt.events.emit(received(call, outcome.decision), meta.id);
     return call.live ? Promise.resolve(outcome.answer) : remembered.then(() => outcome.answer);
   };
+}
+
+function isBashCall(payload: unknown): boolean {
+  return isObject(payload) && own(payload, 'tool_name') === 'Bash';
 }
 
 /** The answer to a call seen before: the policy and context again, no record and no side effect. */
