@@ -128,6 +128,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       maxBodyBytes: config.server.maxBodyBytes,
       deliveryStore: { seen: (id) => started.hasSeen(`github:${id}`), remember: (id) => started.remember(`github:${id}`) },
       logger,
+      configFile: paths.configFile,
+      ...(config.console.enabled && { console: { port: config.console.port } }),
       ...(tcp ? { tcp } : {}),
       ...(githubSecret ? { githubSecret } : {}),
     });

@@ -6,6 +6,7 @@ import { validate } from '../schemas/registry.js';
 import type { SchemaName } from '../schemas/registry.js';
 import { parseJson, readBody } from './body.js';
 import type { SupervisorApi } from './contract.js';
+import type { ConsoleAuth } from './console-auth.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { HttpError } from './errors-http.js';
 import type { OverloadLog, ServerLimits } from './limits.js';
@@ -28,6 +29,10 @@ export interface ServerDeps {
   bodies: { active: number };
   /** Overload refusals, one warn line per interval. */
   refusals: OverloadLog;
+  /** agentry.config.json, which the mode switch writes. */
+  configFile?: string | undefined;
+  /** The console's sign-in state; `origin` is set once its listener is bound. */
+  console?: { auth: ConsoleAuth; origin: string | undefined } | undefined;
 }
 
 export type Reply =

@@ -1,9 +1,11 @@
-// GET /v1/events?follow=1: NDJSON, one `{seq, event}` per line, flushed as events happen.
+// GET /v1/events?follow=1: NDJSON, one `{seq, event}` per line, flushed as events happen; or,
+// for a client that accepts `text/event-stream` (the console's EventSource), Server-Sent Events
+// with the seq as the event id, so a reconnect resumes from Last-Event-ID.
 // Subscribing before reading the backlog means no gap; tracking the last seq means no repeat.
 import type { SupervisorEvent } from '../machines/events.js';
 import type { Reply, RouteContext } from './context.js';
 import { HttpError } from './errors-http.js';
-import { startNdjson } from './respond.js';
+import { startEventStream, startNdjson } from './respond.js';
 
 /** A consumer this far behind is cut off rather than buffered without bound. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -16,11 +18,13 @@ export function followEvents(ctx: RouteContext, after: number | undefined): Prom
   }
   let last = after ?? Number.NEGATIVE_INFINITY;
   let early: { seq: number; event: SupervisorEvent }[] | undefined = [];
+  const sse = wantsSse(ctx);
+  const frame = sse ? (seq: number, event: SupervisorEvent): string => `id: ${seq}\ndata: ${JSON.stringify({ seq, event })}\n\n` : (seq: number, event: SupervisorEvent): string => `${JSON.stringify({ seq, event })}\n`;
 
   const write = (seq: number, event: SupervisorEvent): void => {
     if (seq <= last || res.destroyed) return;
     last = seq;
-    res.write(`${JSON.stringify({ seq, event })}\n`);
+    res.write(frame(seq, event));
     if (res.writableLength > MAX_BUFFERED_BYTES) {
       logger.warn({ buffered: res.writableLength }, 'event follower too slow; closing its stream');
       res.destroy();
@@ -47,7 +51,8 @@ export function followEvents(ctx: RouteContext, after: number | undefined): Prom
 
   let stopped = false;
   const heartbeat = setInterval(() => {
-    if (!res.destroyed) res.write('\n'); // an empty line: keeps proxies and idle timers quiet
+    // An empty line (an SSE comment): keeps proxies and idle timers quiet.
+    if (!res.destroyed) res.write(sse ? ':\n\n' : '\n');
   }, heartbeatMs);
   heartbeat.unref();
   const stop = (): void => {
@@ -60,10 +65,23 @@ export function followEvents(ctx: RouteContext, after: number | undefined): Prom
   res.on('close', stop);
   streams.add(res);
 
-  startNdjson(res);
+  if (sse) startEventStream(res);
+  else startNdjson(res);
   for (const e of backlog) write(e.seq, e.event);
   const queued = early;
   early = undefined;
   for (const e of queued) write(e.seq, e.event);
   return Promise.resolve('streamed');
+}
+
+function wantsSse(ctx: RouteContext): boolean {
+  return /\btext\/event-stream\b/i.test(ctx.req.headers.accept ?? '');
+}
+
+/** `after` for a stream: the query's, else an EventSource's Last-Event-ID on reconnect. */
+export function resumeAfter(ctx: RouteContext, after: number | undefined): number | undefined {
+  if (after !== undefined) return after;
+  const last = ctx.req.headers['last-event-id'];
+  if (typeof last !== 'string' || !/^\d{1,15}$/.test(last)) return undefined;
+  return Number(last);
 }

@@ -7,7 +7,7 @@ import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
-import { followEvents } from './event-stream.js';
+import { followEvents, resumeAfter } from './event-stream.js';
 import { MAX_LIST_LIMIT, enumParam, flagParam, intParam } from './query.js';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
@@ -71,7 +71,7 @@ export const reject: Handler = async (ctx) => {
 
 export const listEvents: Handler = (ctx) => {
   const after = intParam(ctx.query, 'after', 0, Number.MAX_SAFE_INTEGER);
-  if (flagParam(ctx.query, 'follow')) return followEvents(ctx, after);
+  if (flagParam(ctx.query, 'follow')) return followEvents(ctx, resumeAfter(ctx, after));
   const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
   const opts = { ...(after !== undefined && { after }), ...(limit !== undefined && { limit }) };
   return Promise.resolve(ok(ctx.deps.api.events(opts)));

@@ -7,6 +7,8 @@ import { createRootLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import type { ServerDeps } from './context.js';
+import { listenConsole } from './console-server.js';
+import type { ConsoleOptions } from './console-server.js';
 import type { SupervisorApi } from './contract.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { HttpError } from './errors-http.js';
@@ -46,11 +48,16 @@ export interface ApiServerOptions {
   maxInFlight?: number;
   /** Per-client bounds (timeouts, caps); tests make them small. */
   limits?: Partial<ServerLimits>;
+  /** The web console's loopback listener; off when absent. */
+  console?: ConsoleOptions;
+  /** agentry.config.json, written by `POST /v1/mode` (the console's mode switch). */
+  configFile?: string;
 }
 
 export interface ApiServer {
   socketPath: string;
   tcpPort?: number;
+  consolePort?: number;
   /** Ends event streams, stops listening, waits for in-flight requests (then cuts them). */
   close(): Promise<void>;
 }
@@ -76,10 +83,11 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
     limits,
     bodies: { active: 0 },
     refusals: new OverloadLog(logger, limits.logIntervalMs, now),
+    configFile: opts.configFile,
   };
   const servers: Server[] = [];
   const socketPath = await prepareSocket(opts.stateDir, opts.socketPath, opts.runtimeDir);
-  const unix = newServer(createRequestHandler(deps, undefined, opts.maxInFlight), limits);
+  const unix = newServer(createRequestHandler(deps, { maxInFlight: opts.maxInFlight }), limits);
   await listenUnix(unix, socketPath);
   servers.push(unix);
 
@@ -93,7 +101,7 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
         guard.check(req);
       },
     };
-    const tcp = newServer(createRequestHandler(deps, lazy, opts.maxInFlight), limits);
+    const tcp = newServer(createRequestHandler(deps, { guard: lazy, maxInFlight: opts.maxInFlight }), limits);
     try {
       tcpPort = await listenTcp(tcp, opts.tcp.host, opts.tcp.port);
     } catch (err) {
@@ -103,10 +111,22 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
     guard = createTcpGuard(token, tcpPort, opts.tcp.allowedHosts);
     servers.push(tcp);
   }
-  deps.logger.info({ socketPath, tcpPort }, 'api listening');
+  let consolePort: number | undefined;
+  if (opts.console) {
+    try {
+      const bound = await listenConsole(deps, opts.console, (listener) => newServer(listener, limits), opts.maxInFlight);
+      servers.push(bound.server);
+      consolePort = bound.port;
+    } catch (err) {
+      await closeAll(servers, deps);
+      throw err;
+    }
+  }
+  deps.logger.info({ socketPath, tcpPort, consolePort }, 'api listening');
   return {
     socketPath,
     ...(tcpPort !== undefined && { tcpPort }),
+    ...(consolePort !== undefined && { consolePort }),
     close: () => closeAll(servers, deps),
   };
 }

@@ -6,16 +6,30 @@ import { createContext } from './context.js';
 import type { ServerDeps } from './context.js';
 import { HttpError, sendError } from './errors-http.js';
 import { sendJson, sendRaw } from './respond.js';
-import { matchRoute } from './routes.js';
-import type { TcpGuard } from './security.js';
+import { matchRoute, ROUTES } from './routes.js';
+import type { Route } from './routes.js';
 
 /** Requests handled at once (streams excluded); past it, 503 with Retry-After. */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler(deps: ServerDeps, guard?: TcpGuard, maxInFlight = DEFAULT_MAX_IN_FLIGHT): RequestListener {
+/** A listener's transport checks (token, Host, Origin, session); throws HttpError to refuse. */
+export interface RequestGuard {
+  check(req: IncomingMessage): void;
+}
+
+export interface HandlerOptions {
+  guard?: RequestGuard | undefined;
+  /** The route table this listener serves; the full API by default. */
+  routes?: readonly Route[];
+  maxInFlight?: number | undefined;
+}
+
+export function createRequestHandler(deps: ServerDeps, opts: HandlerOptions = {}): RequestListener {
   let inFlight = 0;
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const routes = opts.routes ?? ROUTES;
   /** Requests in flight per connection (pipelining), so one client cannot take every slot. */
   const perConnection = new WeakMap<Socket, number>();
   const refuse = (res: ServerResponse, message: string): void => sendError(res, new HttpError('OVERLOADED', message), deps.logger, deps.refusals);
@@ -26,7 +40,7 @@ export function createRequestHandler(deps: ServerDeps, guard?: TcpGuard, maxInFl
     if (mine >= deps.limits.maxPerConnection) return refuse(res, `${mine} requests are in flight on this connection (limit ${deps.limits.maxPerConnection}); retry shortly`);
     inFlight++;
     perConnection.set(socket, mine + 1);
-    handle(deps, guard, req, res)
+    handle(deps, opts.guard, routes, req, res)
       .catch((err: unknown) => sendError(res, err, deps.logger, deps.refusals))
       .finally(() => {
         inFlight--;
@@ -35,14 +49,14 @@ export function createRequestHandler(deps: ServerDeps, guard?: TcpGuard, maxInFl
   };
 }
 
-async function handle(deps: ServerDeps, guard: TcpGuard | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: ServerDeps, guard: RequestGuard | undefined, routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   guard?.check(req);
   const url = req.url ?? '';
   if (!url.startsWith('/')) throw new HttpError('INVALID_INPUT', 'the request target must be a path');
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-  const match = matchRoute(req.method ?? '', path);
+  const match = matchRoute(req.method ?? '', path, routes);
   const reply = await match.handler(createContext(deps, req, res, match.params, query));
   if (reply === 'streamed') return;
   if ('raw' in reply) sendRaw(res, reply.status, reply.raw, reply.headers);

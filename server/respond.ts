@@ -29,3 +29,13 @@ export function startNdjson(res: ServerResponse): void {
   });
   res.flushHeaders();
 }
+
+/** Starts a Server-Sent Events stream (the console's live updates). */
+export function startEventStream(res: ServerResponse): void {
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+}

@@ -1,6 +1,7 @@
 // The route table: the whole HTTP surface in one place (DESIGN §9), matched segment by segment.
 import type { Handler } from './context.js';
 import { HttpError } from './errors-http.js';
+import { consoleLink, consoleSession, setMode } from './console-handlers.js';
 import { githubWebhook } from './github-webhook.js';
 import * as h from './handlers.js';
 import { permissionHook } from './permission-hook.js';
@@ -29,6 +30,17 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v1/hooks/:event', handler: h.hook },
   { method: 'GET', pattern: '/v1/learn', handler: h.learn },
   { method: 'POST', pattern: '/v1/webhooks/github', handler: githubWebhook },
+  { method: 'POST', pattern: '/v1/mode', handler: setMode },
+  { method: 'POST', pattern: '/v1/console/link', handler: consoleLink },
+];
+
+/** Routes a browser has no business calling: Claude Code hooks, webhooks, minting sign-in links. */
+const NOT_FOR_BROWSERS = new Set(['/v1/hooks/:event', '/v1/webhooks/github', '/v1/console/link']);
+
+/** What the console listener serves: the API less the non-browser routes, plus the session. */
+export const CONSOLE_ROUTES: readonly Route[] = [
+  ...ROUTES.filter((r) => !NOT_FOR_BROWSERS.has(r.pattern)),
+  { method: 'GET', pattern: '/v1/console/session', handler: consoleSession },
 ];
 
 export interface Match {

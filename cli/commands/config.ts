@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { ExitError } from '../exit-error.js';
-import { readConfigText } from './config-file.js';
+import { readConfigText } from '../../config/edit-file.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
 

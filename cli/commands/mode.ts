@@ -1,11 +1,10 @@
 // agentry mode [manual|semi|full]: shows the mode (the running supervisor's, else the config's),
 // or sets it in agentry.config.json, which the running supervisor watches and applies itself.
 import { loadConfig } from '../../config/load.js';
+import { readConfigText, writeMode } from '../../config/edit-file.js';
 import type { StatusView } from '../../server/contract.js';
 import { oneOf } from './args.js';
 import { apiClient } from './api.js';
-import { writeOwnedFile } from '../../core/atomic-file.js';
-import { readConfigText, withTopLevel } from './config-file.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
 
@@ -14,16 +13,11 @@ const MODES = ['manual', 'semi', 'full'] as const;
 export async function mode(opts: CommandContext & { to: string | undefined }): Promise<void> {
   const to = oneOf(opts.to, MODES, 'the mode');
   if (to === undefined) return showMode(opts);
-  const path = opts.paths.configFile;
-  const before = await readConfigText(path);
-  const previous = modeIn(before);
-  const { text } = withTopLevel(before, path, 'mode', to); // validated before anything is written
-  const changed = before === undefined || previous !== to;
-  if (changed) await writeOwnedFile(path, text); // atomic: the supervisor's watcher never sees half a file
+  const { previous, changed, file } = await writeMode(opts.paths.configFile, to); // validated before anything is written
   const running = await apiClient(opts).isReachable();
   const applies = running ? 'the running supervisor applies it on its own (it watches the file)' : 'agentry is not running: it applies at the next `agentry start`';
-  output(opts, { mode: to, previous: previous ?? null, changed, file: path, running }, () => [
-    changed ? `mode set to ${to}${previous === undefined ? '' : ` (was ${previous})`} in ${path}; ${applies}` : `mode is already ${to} in ${path}`,
+  output(opts, { mode: to, previous: previous ?? null, changed, file, running }, () => [
+    changed ? `mode set to ${to}${previous === undefined ? '' : ` (was ${previous})`} in ${file}; ${applies}` : `mode is already ${to} in ${file}`,
   ]);
 }
 
@@ -39,16 +33,4 @@ async function showMode(opts: CommandContext): Promise<void> {
   const source = text === undefined ? 'default' : 'config';
   const where = text === undefined ? 'the default; there is no agentry.config.json' : opts.paths.configFile;
   output(opts, { mode: config.mode, source }, () => [`mode: ${config.mode} (${where}; agentry is not running)`]);
-}
-
-/** The mode written in the file, if it parses and has one. */
-function modeIn(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const raw = JSON.parse(text) as unknown;
-    const m = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'mode') ? (raw as { mode: unknown }).mode : undefined;
-    return typeof m === 'string' ? m : undefined;
-  } catch {
-    return undefined;
-  }
 }

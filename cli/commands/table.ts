@@ -123,6 +123,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [0, 0],
     run: async (a, ctx) => (await import('./learn.js')).learn({ ...ctx, all: flag(a, 'all'), verbose: flag(a, 'verbose') }),
   },
+  console: {
+    usage: 'console [--no-open]',
+    summary: 'open the web console (a one-time sign-in link; printed when no browser can be opened)',
+    options: { 'no-open': B },
+    positionals: [0, 0],
+    run: async (a, ctx) => (await import('./console.js')).openConsole({ ...ctx, open: !flag(a, 'no-open') }),
+  },
   hook: {
     usage: 'hook EVENT',
     summary: 'the Claude Code hook handler (stdin JSON in, protocol answer out)',

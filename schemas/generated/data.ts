@@ -97,6 +97,28 @@ export const apiEmitEventSchema: AnySchema = {
   }
 };
 
+export const apiSetModeSchema: AnySchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://agentry.dev/schemas/api.set-mode.schema.json",
+  "title": "ApiSetMode",
+  "description": "POST /v1/mode: writes the autonomy mode into agentry.config.json, which the supervisor watches and applies.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "mode"
+  ],
+  "properties": {
+    "mode": {
+      "enum": [
+        "manual",
+        "semi",
+        "full"
+      ],
+      "description": "manual: every action waits for a person; semi: the gate decides; full: the gate's approvals are automatic."
+    }
+  }
+};
+
 export const briefSchema: AnySchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://agentry.dev/schemas/brief.schema.json",
@@ -403,6 +425,26 @@ export const configSchema: AnySchema = {
       },
       "default": {},
       "description": "The API server (always on the Unix socket)."
+    },
+    "console": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": {
+          "type": "boolean",
+          "default": true,
+          "description": "Serve the web console on loopback (`agentry console` opens it)."
+        },
+        "port": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 65535,
+          "default": 0,
+          "description": "Loopback port of the console; 0 picks a free port at each start (`agentry console` asks the supervisor which)."
+        }
+      },
+      "default": {},
+      "description": "The web console: a page on 127.0.0.1 to oversee and approve, signed in with a one-time link."
     },
     "logging": {
       "type": "object",
@@ -5052,6 +5094,7 @@ export const allSchemas = {
   'api.create-task': apiCreateTaskSchema,
   'api.decide-approval': apiDecideApprovalSchema,
   'api.emit-event': apiEmitEventSchema,
+  'api.set-mode': apiSetModeSchema,
   'brief': briefSchema,
   'config': configSchema,
   'coordinator.input': coordinatorInputSchema,

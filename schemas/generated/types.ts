@@ -60,6 +60,17 @@ export interface ApiEmitEvent {
   id?: string;
 }
 
+// api.set-mode.schema.json
+/**
+ * POST /v1/mode: writes the autonomy mode into agentry.config.json, which the supervisor watches and applies.
+ */
+export interface ApiSetMode {
+  /**
+   * manual: every action waits for a person; semi: the gate decides; full: the gate's approvals are automatic.
+   */
+  mode: "manual" | "semi" | "full";
+}
+
 // brief.schema.json
 /**
  * Where the content is published; it sets the length and format limits.
@@ -215,6 +226,19 @@ export interface AgentryConfig {
      * Largest request body; larger ones get 413.
      */
     maxBodyBytes?: number;
+  };
+  /**
+   * The web console: a page on 127.0.0.1 to oversee and approve, signed in with a one-time link.
+   */
+  console?: {
+    /**
+     * Serve the web console on loopback (`agentry console` opens it).
+     */
+    enabled?: boolean;
+    /**
+     * Loopback port of the console; 0 picks a free port at each start (`agentry console` asks the supervisor which).
+     */
+    port?: number;
   };
   /**
    * Logs.

@@ -1,11 +1,13 @@
 // Editing agentry.config.json in place: only the value a command owns changes, byte for byte the
-// rest stays; the result is validated before anything is written (core/atomic-file.ts writeOwnedFile).
+// rest stays; the result is validated before anything is written, and the write is one atomic
+// replace (core/atomic-file.ts writeOwnedFile). `agentry mode` and the console's mode switch share it.
 import { readFile } from 'node:fs/promises';
 import { applyEdits, modify } from 'jsonc-parser';
-import { parseJsonText } from '../../config/json-text.js';
-import { parseConfig } from '../../config/load.js';
-import type { ResolvedConfig } from '../../config/load.js';
-import { ExitError } from '../exit-error.js';
+import { writeOwnedFile } from '../core/atomic-file.js';
+import { SystemError, UserError } from '../core/errors.js';
+import { parseJsonText } from './json-text.js';
+import { parseConfig } from './load.js';
+import type { ResolvedConfig } from './load.js';
 
 /** The file's text, or undefined when there is none. */
 export async function readConfigText(path: string): Promise<string | undefined> {
@@ -13,7 +15,7 @@ export async function readConfigText(path: string): Promise<string | undefined> 
     return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ExitError(1, `cannot read ${path}: ${(err as Error).message}`, { code: 'INVALID_CONFIG' });
+    throw new SystemError('INTERNAL', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -22,7 +24,7 @@ export async function readConfigText(path: string): Promise<string | undefined> 
  * is made on the text (jsonc-parser's modify/applyEdits), so the user's layout, spacing and key
  * order stay as written and `git diff` shows the one changed line. A missing file starts as
  * `{"version": 1}`; a new key goes right after `version`. Throws (exit 2) when the file does not
- * parse or the result is invalid, before anything is written.
+ * parse or the result is invalid (INVALID_CONFIG), before anything is written.
  */
 export function withTopLevel(text: string | undefined, path: string, key: string, value: unknown): { text: string; config: ResolvedConfig } {
   const source = text ?? '{\n  "version": 1\n}\n';
@@ -30,10 +32,10 @@ export function withTopLevel(text: string | undefined, path: string, key: string
   try {
     raw = parseJsonText(source, path);
   } catch (err) {
-    throw new ExitError(2, (err as Error).message, { code: 'INVALID_CONFIG', hint: 'fix it by hand first' });
+    throw new UserError('INVALID_CONFIG', `${(err as Error).message} (fix it by hand first)`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ExitError(2, `${path} must hold a JSON object`, { code: 'INVALID_CONFIG' });
+    throw new UserError('INVALID_CONFIG', `${path} must hold a JSON object`);
   }
   const keys = Object.keys(raw);
   const anchor = keys.indexOf('version');
@@ -49,4 +51,34 @@ export function withTopLevel(text: string | undefined, path: string, key: string
 function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+export interface ModeChange {
+  mode: string;
+  previous: string | undefined;
+  changed: boolean;
+  file: string;
+}
+
+/** Sets the top-level `mode` in the config file (validated first, written atomically, unchanged files untouched). */
+export async function writeMode(path: string, mode: string): Promise<ModeChange> {
+  const before = await readConfigText(path);
+  const previous = modeIn(before);
+  const { text } = withTopLevel(before, path, 'mode', mode);
+  const changed = before === undefined || previous !== mode;
+  // Atomic: the supervisor's watcher never sees half a file.
+  if (changed) await writeOwnedFile(path, text);
+  return { mode, previous, changed, file: path };
+}
+
+/** The mode written in the file, if it parses and has one. */
+function modeIn(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const raw = JSON.parse(text) as unknown;
+    const m = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'mode') ? (raw as { mode: unknown }).mode : undefined;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
