@@ -28,6 +28,15 @@ export interface ConsoleAuth {
   csrfMatches(session: ConsoleSession, header: string | undefined): boolean;
 }
 
+/** Drops the oldest entries (Maps keep insertion order) until one more fits. */
+function bounded<V>(map: Map<string, V>): void {
+  while (map.size >= MAX_ENTRIES) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) break;
+    map.delete(oldest);
+  }
+}
+
 const digest = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const secret = (): string => randomBytes(32).toString('base64url');
 
@@ -39,13 +48,6 @@ export function createConsoleAuth(now: () => number): ConsoleAuth {
     const t = now();
     for (const [k, exp] of links) if (exp <= t) links.delete(k);
     for (const [k, s] of sessions) if (s.expiresAt <= t) sessions.delete(k);
-  };
-  const bounded = <V>(map: Map<string, V>): void => {
-    while (map.size >= MAX_ENTRIES) {
-      const oldest = map.keys().next().value;
-      if (oldest === undefined) break;
-      map.delete(oldest);
-    }
   };
   return {
     issueLink() {
