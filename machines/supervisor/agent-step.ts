@@ -2,7 +2,7 @@
 // actual cost, journal the result. Review steps also carry an SLA deadline.
 import { fromPromise } from 'xstate';
 import { definitionOf } from '../../agents/definitions.js';
-import type { StructuredCallRequest } from '../../agents/client/types.js';
+import type { StructuredCallRequest, Usage } from '../../agents/client/types.js';
 import { AgentryError, PolicyError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput } from '../task/activities.js';
 import type { ReviewKind } from '../task/context.js';
@@ -61,7 +61,7 @@ export function agentStepLogic(rt: Runtime) {
           rt.ledger.settle(reservationId, result.costUsd, { rerun });
           const confidence = (result.output as { confidence?: number }).confidence ?? 0;
           rt.events.emit(
-            createEvent('step.completed', { taskId: input.taskId, step: input.part, agent: input.agent, stepKey: input.key, model: result.model, costUsd: result.costUsd, confidence, rerun, offline: result.offline }, rt.clock.now()),
+            createEvent('step.completed', { taskId: input.taskId, step: input.part, agent: input.agent, stepKey: input.key, model: result.model, costUsd: result.costUsd, confidence, rerun, offline: result.offline, ...stepFigures(result) }, rt.clock.now()),
             `${input.key}:completed`,
           );
           const verdict = input.review ? reviewDone(rt, input, result.output, requestedAt) : null;
@@ -100,4 +100,10 @@ function reviewDone(rt: Runtime, input: AgentStepInput, output: unknown, request
     rt.pauseDomain(rt.record(input.taskId).definition.domain, `the coordinator paused it while reviewing ${input.taskId}`);
   }
   return review.verdict;
+}
+
+/** Tokens and latency of a finished call, for the step timeline (the console's task detail). */
+function stepFigures(result: { usage: Usage; latencyMs: number }): { tokensIn: number; tokensOut: number; latencyMs: number } {
+  const u = result.usage;
+  return { tokensIn: u.inputTokens + u.cacheWriteTokens + u.cacheReadTokens, tokensOut: u.outputTokens, latencyMs: Math.max(0, result.latencyMs) };
 }

@@ -1701,6 +1701,19 @@ export const eventsSchema: AnySchema = {
         },
         "offline": {
           "type": "boolean"
+        },
+        "tokensIn": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Input tokens of the call, cache writes and reads included."
+        },
+        "tokensOut": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "latencyMs": {
+          "type": "number",
+          "minimum": 0
         }
       }
     },

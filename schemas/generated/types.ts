@@ -910,6 +910,12 @@ export interface StepCompletedEvent {
   confidence: number;
   rerun: boolean;
   offline?: boolean;
+  /**
+   * Input tokens of the call, cache writes and reads included.
+   */
+  tokensIn?: number;
+  tokensOut?: number;
+  latencyMs?: number;
 }
 export interface StepFailedEvent {
   type: "step.failed";

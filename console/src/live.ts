@@ -1,0 +1,61 @@
+// The live event stream: one EventSource for the whole page (the browser reconnects and resumes
+// from Last-Event-ID itself); pages subscribe to events and re-read what the events change.
+import { useEffect, useState } from 'preact/hooks';
+import type { FollowedEvent } from './types.js';
+
+type Listener = (e: FollowedEvent) => void;
+const listeners = new Set<Listener>();
+const recent: FollowedEvent[] = [];
+const RECENT_MAX = 500;
+let source: EventSource | undefined;
+let connected = false;
+const connectionListeners = new Set<(up: boolean) => void>();
+
+export function startLive(): void {
+  if (source) return;
+  source = new EventSource('/v1/events?follow=1');
+  source.onopen = () => setConnected(true);
+  source.onerror = () => setConnected(false);
+  source.onmessage = (m: MessageEvent<string>) => {
+    const e = JSON.parse(m.data) as FollowedEvent;
+    recent.push(e);
+    if (recent.length > RECENT_MAX) recent.shift();
+    for (const l of listeners) l(e);
+  };
+}
+
+function setConnected(up: boolean): void {
+  connected = up;
+  for (const l of connectionListeners) l(up);
+}
+
+/** Calls `fn` for every live event while the component is mounted. */
+export function useLiveEvents(fn: Listener, deps: readonly unknown[] = []): void {
+  useEffect(() => {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  }, deps);
+}
+
+/** A counter that goes up on every live event matching `match`: a dependency that triggers a re-read. */
+export function useLiveTick(match: (e: FollowedEvent) => boolean = () => true): number {
+  const [tick, setTick] = useState(0);
+  useLiveEvents((e) => {
+    if (match(e)) setTick((t) => t + 1);
+  });
+  return tick;
+}
+
+export function useConnected(): boolean {
+  const [up, setUp] = useState(connected);
+  useEffect(() => {
+    connectionListeners.add(setUp);
+    return () => connectionListeners.delete(setUp);
+  }, []);
+  return up;
+}
+
+/** The events seen since the page opened, oldest first. */
+export function recentEvents(): readonly FollowedEvent[] {
+  return recent;
+}

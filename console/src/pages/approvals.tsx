@@ -1,0 +1,107 @@
+// Approvals inbox: pending approvals, each with its output as the channel would show it, the
+// reviews' issues, the gate's reasons and the deadline; decided ones on a second tab.
+// Keys: j/k select, a approve, e edit, r reject, n the note.
+import { useEffect, useState } from 'preact/hooks';
+import { useLiveTick } from '../live.js';
+import { navigate, onLink } from '../router.js';
+import type { ApprovalView } from '../types.js';
+import { time } from '../format.js';
+import { useData } from '../use-data.js';
+import { ApprovalCard } from './approval-card.js';
+
+export type ShortcutKey = 'a' | 'e' | 'r' | 'n';
+
+export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
+  const tick = useLiveTick((e) => e.event.type.startsWith('approval.'));
+  const pending = useData<ApprovalView[]>('/v1/approvals?status=pending', tick);
+  const all = useData<ApprovalView[]>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
+  return (
+    <>
+      <h1>Approvals</h1>
+      <div role="tablist" aria-label="Approvals" class="tabs">
+        <a role="tab" href="/console/approvals" aria-selected={tab === 'pending'} onClick={onLink('/approvals')}>
+          Pending ({pending.data?.length ?? 0})
+        </a>
+        <a role="tab" href="/console/approvals?tab=decided" aria-selected={tab === 'decided'} onClick={onLink('/approvals?tab=decided')}>
+          Decided
+        </a>
+      </div>
+      {tab === 'pending' ? <Inbox list={pending.data} error={pending.error} onDecided={pending.reload} /> : <Decided list={all.data?.filter((a) => a.status !== 'pending')} />}
+    </>
+  );
+}
+
+function Inbox({ list, error, onDecided }: { list: ApprovalView[] | undefined; error: string | undefined; onDecided: () => void }) {
+  const [selected, setSelected] = useState(0);
+  const [key, setKey] = useState<{ k: ShortcutKey; n: number } | undefined>(undefined);
+  const count = list?.length ?? 0;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      if (e.key === 'j') setSelected((s) => Math.min(count - 1, s + 1));
+      else if (e.key === 'k') setSelected((s) => Math.max(0, s - 1));
+      else if (e.key === 'a' || e.key === 'e' || e.key === 'r' || e.key === 'n') setKey((p) => ({ k: e.key as ShortcutKey, n: (p?.n ?? 0) + 1 }));
+      else return;
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [count]);
+  if (error !== undefined) return <p role="alert">{error}</p>;
+  if (list === undefined) return <p>Loading…</p>;
+  if (list.length === 0) return <p class="muted empty">Nothing waits for you.</p>;
+  const sel = Math.min(selected, list.length - 1);
+  return (
+    <>
+      <p class="muted small keys" aria-label="Keyboard shortcuts">
+        <kbd>j</kbd>/<kbd>k</kbd> select · <kbd>a</kbd> approve · <kbd>e</kbd> edit · <kbd>r</kbd> reject · <kbd>n</kbd> note
+      </p>
+      <ul class="inbox" aria-label="Pending approvals">
+        {list.map((a, i) => (
+          <li key={a.id}>
+            <ApprovalCard approval={a} selected={i === sel} shortcut={i === sel ? key : undefined} onSelect={() => setSelected(i)} onDecided={onDecided} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Decided({ list }: { list: ApprovalView[] | undefined }) {
+  if (list === undefined) return <p>Loading…</p>;
+  if (list.length === 0) return <p class="muted empty">No decided approvals yet.</p>;
+  return (
+    <table aria-label="Decided approvals">
+      <thead>
+        <tr>
+          <th scope="col">task</th>
+          <th scope="col">action</th>
+          <th scope="col">decision</th>
+          <th scope="col">by</th>
+          <th scope="col">when</th>
+          <th scope="col">note</th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((a) => (
+          <tr key={a.id}>
+            <td>
+              <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={(e) => { e.preventDefault(); navigate(`/tasks/${encodeURIComponent(a.taskId)}`); }}>
+                {a.taskId}
+              </a>
+            </td>
+            <td>{a.action}</td>
+            <td>
+              <span class={`pill status-${a.status}`}>{a.status.replace('_', ' ')}</span>
+            </td>
+            <td>{a.decidedBy ?? '–'}</td>
+            <td>{time(a.decidedAt)}</td>
+            <td>{a.note ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
