@@ -178,6 +178,8 @@ export interface DecideApprovalRequest {
   note?: string;
   /** Approve only: add the permission rule a repeated Claude Code permission request offered. */
   always?: boolean;
+  /** Approve only: the output to act on instead of the draft, checked against the agent's output schema. */
+  output?: Record<string, unknown>;
 }
 
 export interface EmitEventRequest {

@@ -7,6 +7,7 @@ import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
+import { checkEditedOutput } from './approval-edit.js';
 import { followEvents, resumeAfter } from './event-stream.js';
 import { MAX_LIST_LIMIT, enumParam, flagParam, intParam } from './query.js';
 
@@ -57,6 +58,7 @@ export const listApprovals: Handler = (ctx) => {
 
 export const approve: Handler = async (ctx) => {
   const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
+  if (req.output !== undefined) checkEditedOutput(ctx.deps.api, ctx.param('id'), req.output);
   return ok(await ctx.deps.api.approve(ctx.param('id'), req));
 };
 

@@ -50,7 +50,7 @@ export const apiDecideApprovalSchema: AnySchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://agentry.dev/schemas/api.decide-approval.schema.json",
   "title": "ApiDecideApproval",
-  "description": "POST /v1/approvals/:id/approve and /reject. A rejection needs a note.",
+  "description": "POST /v1/approvals/:id/approve and /reject. A rejection needs a note; an approval may carry an edited output.",
   "type": "object",
   "additionalProperties": false,
   "properties": {
@@ -63,6 +63,10 @@ export const apiDecideApprovalSchema: AnySchema = {
     "always": {
       "type": "boolean",
       "description": "Approve only: also add the permission rule agentry offered for a repeated Claude Code permission request."
+    },
+    "output": {
+      "type": "object",
+      "description": "approve only: the output to act on instead of the draft, checked against the agent's output schema."
     }
   }
 };

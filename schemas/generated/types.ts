@@ -29,7 +29,7 @@ export interface ApiCreateTask {
 
 // api.decide-approval.schema.json
 /**
- * POST /v1/approvals/:id/approve and /reject. A rejection needs a note.
+ * POST /v1/approvals/:id/approve and /reject. A rejection needs a note; an approval may carry an edited output.
  */
 export interface ApiDecideApproval {
   /**
@@ -40,6 +40,10 @@ export interface ApiDecideApproval {
    * Approve only: also add the permission rule agentry offered for a repeated Claude Code permission request.
    */
   always?: boolean;
+  /**
+   * approve only: the output to act on instead of the draft, checked against the agent's output schema.
+   */
+  output?: {};
 }
 
 // api.emit-event.schema.json

@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLiveTick } from '../live.js';
 import { navigate, onLink } from '../router.js';
-import type { ApprovalView } from '../types.js';
+import type { ApprovalView, TaskView } from '../types.js';
+import { pageOf } from './tasks.js';
 import { time } from '../format.js';
 import { useData } from '../use-data.js';
 import { ApprovalCard } from './approval-card.js';
@@ -14,7 +15,10 @@ export type ShortcutKey = 'a' | 'e' | 'r' | 'n';
 export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
   const tick = useLiveTick((e) => e.event.type.startsWith('approval.'));
   const pending = useData<ApprovalView[]>('/v1/approvals?status=pending', tick);
-  const all = useData<ApprovalView[]>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
+  const all = useData<unknown>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
+  // A finished task keeps its decided approval in its view: the list shows those too.
+  const tasks = useData<unknown>(tab === 'decided' ? '/v1/tasks?limit=500' : undefined, tick);
+  const decided = tab === 'decided' && all.data !== undefined && tasks.data !== undefined ? decidedOf(listOf<ApprovalView>(all.data), pageOf(tasks.data).tasks) : undefined;
   return (
     <>
       <h1>Approvals</h1>
@@ -26,7 +30,7 @@ export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
           Decided
         </a>
       </div>
-      {tab === 'pending' ? <Inbox list={pending.data} error={pending.error} onDecided={pending.reload} /> : <Decided list={all.data?.filter((a) => a.status !== 'pending')} />}
+      {tab === 'pending' ? <Inbox list={pending.data} error={pending.error} onDecided={pending.reload} /> : <Decided list={decided} />}
     </>
   );
 }
@@ -104,4 +108,16 @@ function Decided({ list }: { list: ApprovalView[] | undefined }) {
       </tbody>
     </table>
   );
+}
+
+/** A list answer: a plain array, or a page of `items`. */
+function listOf<T>(body: unknown): T[] {
+  return Array.isArray(body) ? (body as T[]) : ((body as { items?: T[] }).items ?? []);
+}
+
+/** Decided approvals, newest decision first, each once. */
+export function decidedOf(approvals: readonly ApprovalView[], tasks: readonly TaskView[]): ApprovalView[] {
+  const byId = new Map<string, ApprovalView>();
+  for (const a of [...approvals, ...tasks.flatMap((t) => (t.approval ? [t.approval] : []))]) if (a.status !== 'pending') byId.set(a.id, a);
+  return [...byId.values()].sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));
 }

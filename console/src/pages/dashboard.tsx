@@ -1,6 +1,6 @@
 // Dashboard: mode (with the switch that writes agentry.config.json), spend against the daily
 // limit with its 50/80/100 % marks, the queue, agents, SLA breaches, paused domains, learning.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, post } from '../api.js';
 import { pct, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
@@ -91,14 +91,24 @@ export function Dashboard() {
 function ModeCard({ mode, onChanged }: { mode: string; onChanged: () => void }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | undefined>(undefined);
+  // What was asked for, shown at once; the supervisor's mode takes over once it has applied it.
+  const [asked, setAsked] = useState<string | undefined>(undefined);
+  const shown = asked ?? mode;
+  useEffect(() => {
+    if (asked === mode) setAsked(undefined);
+  }, [mode, asked]);
   const change = (to: string): void => {
     setBusy(true);
+    setAsked(to);
     post<{ file: string; changed: boolean }>('/v1/mode', { mode: to })
       .then((r) => {
         setNote(r.changed ? `written to ${r.file}; the supervisor applies it` : `already ${to}`);
         onChanged();
       })
-      .catch((err: unknown) => setNote(err instanceof ApiFailure ? err.message : String(err)))
+      .catch((err: unknown) => {
+        setAsked(undefined);
+        setNote(err instanceof ApiFailure ? err.message : String(err));
+      })
       .finally(() => setBusy(false));
   };
   return (
@@ -107,11 +117,14 @@ function ModeCard({ mode, onChanged }: { mode: string; onChanged: () => void }) 
       <div role="radiogroup" aria-labelledby="mode-h" class="segmented">
         {MODES.map((m) => (
           <label key={m} class={m === mode ? 'on' : ''}>
-            <input type="radio" name="mode" value={m} checked={m === mode} disabled={busy} onChange={() => change(m)} />
+            <input type="radio" name="mode" value={m} checked={m === shown} disabled={busy} onChange={() => change(m)} />
             {m}
           </label>
         ))}
       </div>
+      <p class="muted small">
+        The supervisor runs in <strong data-mode={mode}>{mode}</strong> mode.
+      </p>
       {note !== undefined && (
         <p class="muted small" role="status">
           {note}

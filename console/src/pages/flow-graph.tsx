@@ -32,6 +32,8 @@ export function layout(children: readonly TaskView[]): Map<string, { x: number; 
   return out;
 }
 
+const clipped = (s: string): string => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+
 export function FlowGraph({ children }: { children: readonly TaskView[] }) {
   const pos = layout(children);
   const width = Math.max(...[...pos.values()].map((p) => p.x)) + W + 2;
@@ -60,7 +62,7 @@ export function FlowGraph({ children }: { children: readonly TaskView[] }) {
               <a key={c.id} href={`/console/tasks/${encodeURIComponent(c.id)}`} onClick={onLink(`/tasks/${encodeURIComponent(c.id)}`)} aria-label={`${c.workflow} ${c.id}: ${c.status}`}>
                 <rect x={p.x + 1} y={p.y + 1} width={W - 2} height={H - 2} rx="6" class={`node status-${c.status}`} />
                 <text x={p.x + 10} y={p.y + 19} class="node-title">
-                  {c.workflow}
+                  {clipped(c.contentType ?? c.workflow)}
                 </text>
                 <text x={p.x + 10} y={p.y + 36} class="node-sub">
                   {c.status.replace('_', ' ')}

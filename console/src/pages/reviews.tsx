@@ -16,7 +16,8 @@ export function ReviewList({ reviews }: { reviews: ReviewView[] }) {
               <ul>
                 {r.issues.map((i) => (
                   <li key={i.quote}>
-                    <span class={`sev sev-${i.severity}`}>{i.severity}</span> <q>{i.quote}</q> — {i.fix}
+                    <span class={`sev sev-${i.severity}`}>{i.severity}</span> {i.quote !== '' && <q>{i.quote}</q>} {i.quote !== '' && '— '}
+                    {i.fix}
                   </li>
                 ))}
               </ul>
