@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLiveTick } from '../live.js';
 import { navigate, onLink } from '../router.js';
-import type { ApprovalView, TaskView } from '../types.js';
+import type { AnyApprovalView, TaskView } from '../types.js';
+import { PermissionCard } from './permission-card.js';
 import { pageOf } from './tasks.js';
 import { time } from '../format.js';
 import { useData } from '../use-data.js';
@@ -14,11 +15,11 @@ export type ShortcutKey = 'a' | 'e' | 'r' | 'n';
 
 export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
   const tick = useLiveTick((e) => e.event.type.startsWith('approval.'));
-  const pending = useData<ApprovalView[]>('/v1/approvals?status=pending', tick);
+  const pending = useData<AnyApprovalView[]>('/v1/approvals?status=pending', tick);
   const all = useData<unknown>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
   // A finished task keeps its decided approval in its view: the list shows those too.
   const tasks = useData<unknown>(tab === 'decided' ? '/v1/tasks?limit=500' : undefined, tick);
-  const decided = tab === 'decided' && all.data !== undefined && tasks.data !== undefined ? decidedOf(listOf<ApprovalView>(all.data), pageOf(tasks.data).tasks) : undefined;
+  const decided = tab === 'decided' && all.data !== undefined && tasks.data !== undefined ? decidedOf(listOf<AnyApprovalView>(all.data), pageOf(tasks.data).tasks) : undefined;
   return (
     <>
       <h1>Approvals</h1>
@@ -35,7 +36,7 @@ export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
   );
 }
 
-function Inbox({ list, error, onDecided }: { list: ApprovalView[] | undefined; error: string | undefined; onDecided: () => void }) {
+function Inbox({ list, error, onDecided }: { list: AnyApprovalView[] | undefined; error: string | undefined; onDecided: () => void }) {
   const [selected, setSelected] = useState(0);
   const [key, setKey] = useState<{ k: ShortcutKey; n: number } | undefined>(undefined);
   const count = list?.length ?? 0;
@@ -65,7 +66,11 @@ function Inbox({ list, error, onDecided }: { list: ApprovalView[] | undefined; e
       <ul class="inbox" aria-label="Pending approvals">
         {list.map((a, i) => (
           <li key={a.id}>
-            <ApprovalCard approval={a} selected={i === sel} shortcut={i === sel ? key : undefined} onSelect={() => setSelected(i)} onDecided={onDecided} />
+            {a.kind === 'permission' ? (
+              <PermissionCard approval={a} selected={i === sel} onSelect={() => setSelected(i)} onDecided={onDecided} />
+            ) : (
+              <ApprovalCard approval={a} selected={i === sel} shortcut={i === sel ? key : undefined} onSelect={() => setSelected(i)} onDecided={onDecided} />
+            )}
           </li>
         ))}
       </ul>
@@ -73,14 +78,14 @@ function Inbox({ list, error, onDecided }: { list: ApprovalView[] | undefined; e
   );
 }
 
-function Decided({ list }: { list: ApprovalView[] | undefined }) {
+function Decided({ list }: { list: AnyApprovalView[] | undefined }) {
   if (list === undefined) return <p>Loading…</p>;
   if (list.length === 0) return <p class="muted empty">No decided approvals yet.</p>;
   return (
     <table aria-label="Decided approvals">
       <thead>
         <tr>
-          <th scope="col">task</th>
+          <th scope="col">about</th>
           <th scope="col">action</th>
           <th scope="col">decision</th>
           <th scope="col">by</th>
@@ -92,9 +97,13 @@ function Decided({ list }: { list: ApprovalView[] | undefined }) {
         {list.map((a) => (
           <tr key={a.id}>
             <td>
-              <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={(e) => { e.preventDefault(); navigate(`/tasks/${encodeURIComponent(a.taskId)}`); }}>
-                {a.taskId}
-              </a>
+              {a.kind === 'permission' ? (
+                <span>Claude Code · {a.permission.tool}</span>
+              ) : (
+                <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={(e) => { e.preventDefault(); navigate(`/tasks/${encodeURIComponent(a.taskId)}`); }}>
+                  {a.taskId}
+                </a>
+              )}
             </td>
             <td>{a.action}</td>
             <td>
@@ -116,8 +125,8 @@ function listOf<T>(body: unknown): T[] {
 }
 
 /** Decided approvals, newest decision first, each once. */
-export function decidedOf(approvals: readonly ApprovalView[], tasks: readonly TaskView[]): ApprovalView[] {
-  const byId = new Map<string, ApprovalView>();
+export function decidedOf(approvals: readonly AnyApprovalView[], tasks: readonly TaskView[]): AnyApprovalView[] {
+  const byId = new Map<string, AnyApprovalView>();
   for (const a of [...approvals, ...tasks.flatMap((t) => (t.approval ? [t.approval] : []))]) if (a.status !== 'pending') byId.set(a.id, a);
   return [...byId.values()].sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));
 }
