@@ -1,10 +1,10 @@
 // The shell: sign-in check, the navigation, the live connection, and the page for the path.
 import { useEffect, useState } from 'preact/hooks';
 import { startSession } from './api.js';
-import { startLive, useConnected, useLiveTick } from './live.js';
+import { isApprovalEvent, startLive, useConnected, useLiveTick } from './live.js';
 import { BASE, onLink, useRoute } from './router.js';
-import type { ApprovalView } from './types.js';
-import { useData } from './use-data.js';
+import type { AnyApprovalView } from './types.js';
+import { listOf, useData } from './use-data.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Approvals } from './pages/approvals.js';
 import { Tasks } from './pages/tasks.js';
@@ -48,8 +48,8 @@ export function App() {
 function Shell() {
   const { path, query } = useRoute();
   const connected = useConnected();
-  const tick = useLiveTick((e) => e.event.type.startsWith('approval.'));
-  const pending = useData<ApprovalView[]>('/v1/approvals?status=pending', tick).data?.length ?? 0;
+  const tick = useLiveTick((e) => isApprovalEvent(e.event.type));
+  const pending = listOf<AnyApprovalView>(useData<unknown>('/v1/approvals?status=pending', tick).data).length;
   const active = (to: string): boolean => (to === '/' ? path === '/' : path.startsWith(to));
   return (
     <>

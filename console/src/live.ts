@@ -59,3 +59,8 @@ export function useConnected(): boolean {
 export function recentEvents(): readonly FollowedEvent[] {
   return recent;
 }
+
+/** Events that change the approvals inbox: a task's approvals and Claude Code permission prompts. */
+export function isApprovalEvent(type: string): boolean {
+  return type.startsWith('approval.') || type.startsWith('permission.');
+}

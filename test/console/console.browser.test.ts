@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalView, TaskView } from '../../server/contract.js';
+import type { AnyApprovalView, ApprovalView, TaskView } from '../../server/contract.js';
 import { REPO } from '../support/daemon.js';
 import { until } from '../support/until.js';
 import { launchBrowser } from './browser.js';
@@ -40,10 +40,19 @@ async function createTask(input: Record<string, unknown>, workflow = 'content'):
   return project.daemon.client.post<TaskView>('/v1/tasks', { workflow, input });
 }
 
+/** A list answer: an array, or one page of `items`. */
+function listOf<T>(body: unknown): T[] {
+  return Array.isArray(body) ? (body as T[]) : ((body as { items?: T[] }).items ?? []);
+}
+
+async function approvals(query = ''): Promise<AnyApprovalView[]> {
+  return listOf<AnyApprovalView>(await project.daemon.client.get<unknown>(`/v1/approvals${query}`));
+}
+
 async function pendingFor(taskId: string): Promise<ApprovalView> {
   let found: ApprovalView | undefined;
   const poll = async (): Promise<boolean> => {
-    found = (await project.daemon.client.get<ApprovalView[]>('/v1/approvals?status=pending')).find((a) => a.taskId === taskId);
+    found = (await approvals('?status=pending')).find((a): a is ApprovalView => a.kind === 'action' && a.taskId === taskId);
     return found !== undefined;
   };
   for (let i = 0; i < 300 && !(await poll()); i++) await new Promise((r) => setTimeout(r, 20));
@@ -147,7 +156,7 @@ describe('the console in Chromium', () => {
     const error = card.locator('.field.invalid .field-error');
     await error.waitFor(WAIT);
     expect(await error.textContent()).toMatch(/non-empty|note/);
-    const still = await project.daemon.client.get<ApprovalView[]>('/v1/approvals?status=pending');
+    const still = await approvals('?status=pending');
     expect(still.map((a) => a.id)).toContain(id);
   });
 
@@ -167,7 +176,7 @@ describe('the console in Chromium', () => {
   it('approves with a note: the task completes and leaves the inbox', async () => {
     const card = page.getByRole('article').first();
     const id = (await card.getAttribute('data-approval')) ?? '';
-    const approval = (await project.daemon.client.get<ApprovalView[]>('/v1/approvals')).find((a) => a.id === id);
+    const approval = (await approvals()).find((a): a is ApprovalView => a.kind === 'action' && a.id === id);
     expect(approval).toBeDefined();
     await card.getByLabel(/^Note/).fill('Good to go, ship it');
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -196,6 +205,28 @@ describe('the console in Chromium', () => {
     await page.locator('[data-mode="manual"]').waitFor(WAIT);
   });
 
+  it('shows a Claude Code permission prompt live and allows it', async () => {
+    await page.getByRole('link', { name: /^Approvals/ }).click();
+    await page.getByText('Nothing waits for you.').waitFor(WAIT);
+    // The PermissionRequest hook's request stays open until a person decides.
+    const hook = project.daemon.client.post<{ hookSpecificOutput?: { decision?: { behavior?: string } } }>('/v1/hooks/PermissionRequest', {
+      session_id: 'S-console',
+      transcript_path: 'T',
+      cwd: project.dir,
+      permission_mode: 'default',
+      hook_event_name: 'PermissionRequest',
+      tool_name: 'Bash',
+      tool_input: { command: 'npm publish', description: 'release' },
+      permission_suggestions: [],
+    });
+    const card = page.getByRole('article').filter({ hasText: 'Claude Code wants to use Bash' });
+    await card.waitFor(WAIT);
+    await card.getByText('npm publish').first().waitFor(WAIT);
+    await card.getByRole('button', { name: 'Allow' }).click();
+    expect((await hook).hookSpecificOutput?.decision?.behavior).toBe('allow');
+    await page.getByText('Nothing waits for you.').waitFor(WAIT);
+  });
+
   it('screenshots every page at 1280×800', async () => {
     const flow = await createTask({ goal: 'Launch Lens v2' }, 'campaign');
     await page.getByRole('link', { name: 'Dashboard' }).click();
@@ -219,6 +250,17 @@ describe('the console in Chromium', () => {
     await page.getByRole('heading', { name: 'Learning' }).waitFor(WAIT);
     await page.locator('table, .empty').first().waitFor(WAIT);
     await shot('learning');
+    // At a phone's width nothing runs off the side: wide tables scroll inside their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const link of ['Dashboard', /^Approvals/, 'Tasks', 'Events', 'Learning']) {
+      await page.getByRole('link', { name: link }).click();
+      await page.locator('main h1').waitFor(WAIT);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    }
+    await page.getByRole('link', { name: /^Approvals/ }).click();
+    await page.getByRole('article').first().waitFor(WAIT);
+    await shot('phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     const png = readFileSync(join(SHOTS, 'console-dashboard.png'));
     expect(png.readUInt32BE(16)).toBe(1280);
     expect(png.readUInt32BE(20)).toBe(800);

@@ -2,20 +2,21 @@
 // reviews' issues, the gate's reasons and the deadline; decided ones on a second tab.
 // Keys: j/k select, a approve, e edit, r reject, n the note.
 import { useEffect, useState } from 'preact/hooks';
-import { useLiveTick } from '../live.js';
+import { isApprovalEvent, useLiveTick } from '../live.js';
 import { navigate, onLink } from '../router.js';
 import type { AnyApprovalView, TaskView } from '../types.js';
 import { PermissionCard } from './permission-card.js';
 import { pageOf } from './tasks.js';
 import { time } from '../format.js';
-import { useData } from '../use-data.js';
+import { listOf, useData } from '../use-data.js';
 import { ApprovalCard } from './approval-card.js';
 
 export type ShortcutKey = 'a' | 'e' | 'r' | 'n';
 
 export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
-  const tick = useLiveTick((e) => e.event.type.startsWith('approval.'));
-  const pending = useData<AnyApprovalView[]>('/v1/approvals?status=pending', tick);
+  const tick = useLiveTick((e) => isApprovalEvent(e.event.type));
+  const pendingBody = useData<unknown>('/v1/approvals?status=pending', tick);
+  const pending = { ...pendingBody, data: pendingBody.data === undefined ? undefined : listOf<AnyApprovalView>(pendingBody.data) };
   const all = useData<unknown>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
   // A finished task keeps its decided approval in its view: the list shows those too.
   const tasks = useData<unknown>(tab === 'decided' ? '/v1/tasks?limit=500' : undefined, tick);
@@ -119,10 +120,6 @@ function Decided({ list }: { list: AnyApprovalView[] | undefined }) {
   );
 }
 
-/** A list answer: a plain array, or a page of `items`. */
-function listOf<T>(body: unknown): T[] {
-  return Array.isArray(body) ? (body as T[]) : ((body as { items?: T[] }).items ?? []);
-}
 
 /** Decided approvals, newest decision first, each once. */
 export function decidedOf(approvals: readonly AnyApprovalView[], tasks: readonly TaskView[]): AnyApprovalView[] {

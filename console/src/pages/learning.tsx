@@ -1,10 +1,10 @@
 // Learning: every tuned value, where it came from, the numbers behind it and the rule.
-import { useLiveTick } from '../live.js';
+import { isApprovalEvent, useLiveTick } from '../live.js';
 import type { LearnEntry } from '../types.js';
 import { useData } from '../use-data.js';
 
 export function Learning() {
-  const tick = useLiveTick((e) => e.event.type === 'task.completed' || e.event.type.startsWith('approval.'));
+  const tick = useLiveTick((e) => e.event.type === 'task.completed' || isApprovalEvent(e.event.type));
   const { data, error } = useData<{ values: LearnEntry[] }>('/v1/learn', tick);
   if (error !== undefined) return <p role="alert">{error}</p>;
   if (data === undefined) return <p>Loading…</p>;

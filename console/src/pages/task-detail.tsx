@@ -51,17 +51,22 @@ function completed(e: Extract<SupervisorEvent, { type: 'step.completed' }>, s: S
   return { state: 'done', model: e.model, costUsd: e.costUsd, latencyMs: latency, ...(e.tokensIn !== undefined && { tokensIn: e.tokensIn }), ...(e.tokensOut !== undefined && { tokensOut: e.tokensOut }) };
 }
 
+/** A step as the supervisor records it (the task view's timeline, when it has one). */
+function fromView(s: { step: string; agent: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; at: string }): Step {
+  return { step: s.step, agent: s.agent, startedAt: s.at, model: s.model, costUsd: s.costUsd, tokensIn: s.inputTokens, tokensOut: s.outputTokens, latencyMs: s.latencyMs, state: 'done' };
+}
+
 export function TaskDetail({ id }: { id: string }) {
   const tick = useLiveTick((e) => taskOf(e.event) === id || e.event.type === 'task.created');
   const enc = encodeURIComponent(id);
-  const { data: task, error, reload } = useData<TaskView & { deliveries?: Delivery[] }>(`/v1/tasks/${enc}`, tick);
+  const { data: task, error, reload } = useData<TaskView & { deliveries?: Delivery[]; steps?: Parameters<typeof fromView>[0][] }>(`/v1/tasks/${enc}`, tick);
   const events = useData<FollowedEvent[]>(`/v1/events?task=${enc}&limit=500`, tick).data ?? [];
   const childBody = useData<unknown>(`/v1/tasks?parent=${enc}&limit=200`, tick).data;
   const children = childBody === undefined ? [] : pageOf(childBody).tasks.filter((t) => t.parentId === id);
   const mine = events.filter((e) => taskOf(e.event) === id);
   if (error !== undefined) return <p role="alert">{error}</p>;
   if (task === undefined) return <p>Loading…</p>;
-  const steps = stepsOf(mine);
+  const steps = task.steps !== undefined && task.steps.length > 0 ? task.steps.map(fromView) : stepsOf(mine);
   return (
     <>
       <h1>
@@ -105,22 +110,30 @@ export function TaskDetail({ id }: { id: string }) {
         )}
         <ReviewList reviews={task.reviews} />
       </section>
-      <Deliveries list={task.deliveries} />
+      <Deliveries taskId={task.id} list={task.deliveries} onDone={reload} />
     </>
   );
 }
 
+/** A delivery of the approved content to one sink (file, webhook, command). */
 interface Delivery {
-  sink?: string;
-  kind?: string;
-  state?: string;
-  status?: string;
-  attempts?: number;
+  sink: string;
+  type?: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  target?: string;
   error?: string;
-  at?: string;
+  finishedAt?: string;
 }
 
-function Deliveries({ list }: { list: Delivery[] | undefined }) {
+function Deliveries({ taskId, list, onDone }: { taskId: string; list: Delivery[] | undefined; onDone: () => void }) {
+  const [error, setError] = useState<string | undefined>(undefined);
+  const retry = (): void => {
+    setError(undefined);
+    post(`/v1/tasks/${encodeURIComponent(taskId)}/retry`, { delivery: true })
+      .then(onDone)
+      .catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)));
+  };
   return (
     <section class="card" aria-labelledby="deliveries-h">
       <h2 id="deliveries-h">Deliveries</h2>
@@ -128,14 +141,29 @@ function Deliveries({ list }: { list: Delivery[] | undefined }) {
         <p class="muted">None.</p>
       ) : (
         <ul class="plain">
-          {list.map((d, i) => (
-            <li key={i}>
-              <strong>{d.sink ?? d.kind ?? 'sink'}</strong> <span class="pill">{d.state ?? d.status ?? '?'}</span>
-              {d.attempts !== undefined && <span class="muted"> · {d.attempts} attempts</span>}
+          {list.map((d) => (
+            <li key={d.sink}>
+              <strong>{d.sink}</strong> {d.type !== undefined && <span class="muted">({d.type})</span>} <span class={`pill delivery-${d.status}`}>{d.status}</span>
+              <span class="muted">
+                {' '}
+                · {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
+                {d.target !== undefined && ` · ${d.target}`}
+                {d.finishedAt !== undefined && ` · ${time(d.finishedAt)}`}
+              </span>
               {d.error !== undefined && <span class="field-error"> · {d.error}</span>}
             </li>
           ))}
         </ul>
+      )}
+      {list?.some((d) => d.status === 'failed') === true && (
+        <button type="button" onClick={retry}>
+          Retry failed deliveries
+        </button>
+      )}
+      {error !== undefined && (
+        <p role="alert" class="field-error">
+          {error}
+        </p>
       )}
     </section>
   );
