@@ -255,7 +255,7 @@ describe('the console in Chromium', () => {
     for (const link of ['Dashboard', /^Approvals/, 'Tasks', 'Events', 'Learning']) {
       await page.getByRole('link', { name: link }).click();
       await page.locator('main h1').waitFor(WAIT);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     }
     await page.getByRole('link', { name: /^Approvals/ }).click();
     await page.getByRole('article').first().waitFor(WAIT);
