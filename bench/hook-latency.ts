@@ -99,9 +99,9 @@ const exitsSilently = (status: number | null, stdout: string): string | undefine
 
 /** Runs `agentry hooks install` and returns the PreToolUse command line it wrote. */
 function installedCommand(bin: string, dir: string, env: Record<string, string>): string {
-  const r = spawnSync(process.execPath, [bin, 'hooks', 'install'], { cwd: dir, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, 'hooks', 'install', '--scope', 'local'], { cwd: dir, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`agentry hooks install failed (exit ${r.status}): ${r.stderr}`);
-  const settings = JSON.parse(readFileSync(join(dir, '.claude', 'settings.json'), 'utf8')) as { hooks?: Record<string, { hooks?: { command?: string }[] }[]> };
+  const settings = JSON.parse(readFileSync(join(dir, '.claude', 'settings.local.json'), 'utf8')) as { hooks?: Record<string, { hooks?: { command?: string }[] }[]> };
   const command = settings.hooks?.['PreToolUse']?.flatMap((g) => g.hooks ?? []).find((h) => h.command?.includes('agentry-hook') === true)?.command;
   if (command === undefined) throw new Error('hooks install wrote no agentry PreToolUse command');
   return command;

@@ -80,13 +80,26 @@ export function plannedHooks(options: InstallOptions): PlannedHook[] {
   return entries.map((entry) => ({
     event: entry.event,
     matcher: entry.matcher,
-    // SessionStart accepts only command and mcp_tool handlers (reference §2.4), even under http;
-    // PermissionRequest stays a command so that an unreachable supervisor is a deny (an http hook fails open).
-    handler:
-      options.transport === 'http' && entry.event !== 'SessionStart' && entry.event !== 'PermissionRequest'
-        ? httpHandler(baseUrl, entry, tokenVar)
-        : commandHandler(command, entry),
+    handler: options.transport === 'http' && !COMMAND_ONLY.has(entry.event) ? httpHandler(baseUrl, entry, tokenVar) : commandHandler(command, entry),
   }));
+}
+
+/**
+ * Installed as commands under every transport. SessionStart accepts only command and mcp_tool
+ * handlers (reference §2.4). The gates fail closed: an http hook that gets a 401 or cannot
+ * connect is a non-blocking error and the tool runs (§11), while the command hook answers from
+ * the local policy when the supervisor cannot (PreToolUse), or denies (PermissionRequest).
+ */
+const COMMAND_ONLY: ReadonlySet<InstalledEvent> = new Set(['SessionStart', 'PreToolUse', 'PermissionRequest']);
+
+/**
+ * A command that could not run at all (127: the script or `agentry` is missing; 126: not
+ * executable) is a non-blocking error to Claude Code, which would turn the gate off unseen. For
+ * PreToolUse any exit but 0 becomes a block (exit 2, the reason on stderr goes to the model).
+ */
+function failClosed(line: string, event: InstalledEvent): string {
+  if (event !== 'PreToolUse') return line;
+  return `${line} || { rc=$?; [ "$rc" -eq 2 ] || echo "agentry blocked this tool call: its PreToolUse hook could not run (exit $rc). Tell the user to run: agentry doctor" >&2; exit 2; }`;
 }
 
 /** Ours: a command running agentry-hook / `agentry hook`, or an http hook posting to /v1/hooks/. */
@@ -104,7 +117,7 @@ export function isAgentryHandler(handler: unknown): boolean {
 }
 
 function commandHandler(prefix: string, entry: Entry): JsonObject {
-  return { type: 'command', command: `${prefix} ${entry.event}`, timeout: entry.timeout, ...(entry.async ? { async: true } : {}) };
+  return { type: 'command', command: failClosed(`${prefix} ${entry.event}`, entry.event), timeout: entry.timeout, ...(entry.async ? { async: true } : {}) };
 }
 
 function httpHandler(baseUrl: string, entry: Entry, tokenVar: string): JsonObject {
@@ -119,6 +132,9 @@ function httpHandler(baseUrl: string, entry: Entry, tokenVar: string): JsonObjec
 
 /** The shell-form command up to the event name: our script, or `agentry hook`. */
 function commandPrefix(commandPath: string): string {
+  // `agentry` alone: found on PATH (a global install), the form project settings take when the
+  // package is not inside the project.
+  if (commandPath === 'agentry') return 'agentry hook';
   const projectRelative = /^(?:\$\{CLAUDE_PROJECT_DIR\}|\$CLAUDE_PROJECT_DIR)(\/.*)$/.exec(commandPath);
   const absolute = posix.isAbsolute(commandPath) || win32.isAbsolute(commandPath);
   if (projectRelative === null && !absolute) {

@@ -6,7 +6,7 @@ import { DurableJsonAdapter } from '../../memory/json-store.js';
 import { CURRENT_SCHEMA_VERSION, LEARNING_MIGRATIONS, parseLearningState } from '../../memory/learning/index.js';
 import type { LearningState } from '../../schemas/generated/types.js';
 import { loadConfig } from '../../config/load.js';
-import { readSettings } from '../../hooks/install.js';
+import { isAgentryHandler, readSettings } from '../../hooks/install.js';
 import type { StatusView } from '../../server/contract.js';
 import { apiClient } from './api.js';
 import type { CommandContext } from './context.js';
@@ -75,17 +75,46 @@ export function keyCheck(ctx: CommandContext, status: StatusView | undefined): C
 export async function hooksCheck(ctx: CommandContext): Promise<Check> {
   const found: string[] = [];
   const problems: string[] = [];
+  const tokenVars = new Set<string>();
   for (const scope of SCOPES) {
     try {
-      const n = ourHandlers(await readSettings(scopePath(ctx, scope))).length;
+      const settings = await readSettings(scopePath(ctx, scope));
+      const n = ourHandlers(settings).length;
       if (n > 0) found.push(`${scope} (${n} handlers)`);
+      for (const name of httpTokenVars(settings)) tokenVars.add(name);
     } catch (err) {
       problems.push((err as Error).message);
     }
   }
   if (problems.length > 0) return fail('hooks', false, problems.join('; '), 'fix the settings file by hand');
   if (found.length === 0) return fail('hooks', false, 'no agentry hooks in Claude Code settings', 'run `agentry hooks install`');
+  // Without the token an http hook gets 401, which Claude Code treats as a non-blocking error.
+  const unset = [...tokenVars].filter((name) => (ctx.env[name] ?? '') === '');
+  if (unset.length > 0) {
+    const vars = unset.map((n) => `$${n}`).join(', ');
+    return fail('hooks', false, `hooks installed: ${found.join(', ')}; but the http hooks send ${vars}, which is not set here, so they would get 401 and record nothing`, `export ${unset[0] ?? 'AGENTRY_TOKEN'}="$(cat ${ctx.paths.tokenFile})" where Claude Code runs`);
+  }
   return pass('hooks', false, `hooks installed: ${found.join(', ')}`);
+}
+
+/** The variables our http hooks take their bearer token from (their allowedEnvVars). */
+function httpTokenVars(settings: unknown): string[] {
+  const hooks = typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>)['hooks'] : undefined;
+  if (typeof hooks !== 'object' || hooks === null) return [];
+  const names: string[] = [];
+  for (const groups of Object.values(hooks)) {
+    if (!Array.isArray(groups)) continue;
+    for (const group of groups as unknown[]) {
+      const handlers = typeof group === 'object' && group !== null ? (group as Record<string, unknown>)['hooks'] : undefined;
+      if (!Array.isArray(handlers)) continue;
+      for (const h of handlers as unknown[]) {
+        if (!isAgentryHandler(h) || (h as Record<string, unknown>)['type'] !== 'http') continue;
+        const allowed = (h as Record<string, unknown>)['allowedEnvVars'];
+        if (Array.isArray(allowed)) for (const name of allowed) if (typeof name === 'string') names.push(name);
+      }
+    }
+  }
+  return names;
 }
 
 /** learning.json is derived: a damaged one never stops a start, but a person should know. */

@@ -1,6 +1,7 @@
 // agentry hooks install | uninstall: merges our handlers into (or out of) Claude Code settings,
 // idempotently, keeping every other hook; says what changed.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_TOKEN_ENV_VAR, planInstall, planUninstall, readSettings, writeSettings } from '../../hooks/install.js';
@@ -20,7 +21,7 @@ export interface HooksOptions extends CommandContext {
 export async function hooksInstall(opts: HooksOptions): Promise<void> {
   const scope = oneOf(opts.scope, SCOPES, '--scope') ?? 'project';
   const transport = oneOf(opts.transport, TRANSPORTS, '--transport') ?? 'command';
-  const install = await installOptions(opts, transport);
+  const install = await installOptions(opts, transport, scope);
   const path = scopePath(opts, scope);
   const before = await readSettings(path);
   const after = planInstall(before, install);
@@ -60,14 +61,39 @@ async function apply(path: string, before: Record<string, unknown>, after: Recor
   return { changed, added, removed, handlers: now.length };
 }
 
-async function installOptions(opts: CommandContext, transport: Transport): Promise<InstallOptions> {
-  // SessionStart accepts only command handlers, so the script path is needed for http too.
-  const commandPath = hookScriptPath();
-  if (!existsSync(commandPath)) note(opts, `warning: ${commandPath} is missing; the hooks will fail until it exists (reinstall agentry)`);
+async function installOptions(opts: CommandContext, transport: Transport, scope: SettingsScope): Promise<InstallOptions> {
+  // SessionStart, PreToolUse and PermissionRequest are commands under http too, so the script path is needed.
+  const script = hookScriptPath();
+  if (!existsSync(script)) note(opts, `warning: ${script} is missing; the hooks will fail until it exists (reinstall agentry)`);
+  const commandPath = scope === 'project' ? sharedCommandPath(opts, script) : script;
   if (transport === 'command') return { transport, commandPath };
   const { tcp } = (await loadConfig(opts.paths.configFile)).server;
   if (!tcp.enabled) note(opts, 'warning: server.tcp.enabled is false in agentry.config.json; http hooks fail until it is true');
   const host = tcp.host === '::1' ? '[::1]' : tcp.host;
   note(opts, `http hooks send $${DEFAULT_TOKEN_ENV_VAR} as the token: export ${DEFAULT_TOKEN_ENV_VAR}="$(cat ${opts.paths.tokenFile})" where Claude Code runs`);
   return { transport, commandPath, url: `http://${host}:${tcp.port}`, tokenEnvVar: DEFAULT_TOKEN_ENV_VAR };
+}
+
+/**
+ * Project settings are committed and shared, so they name no absolute path: the script under
+ * $CLAUDE_PROJECT_DIR when agentry is installed in the project, else `agentry` on PATH.
+ */
+function sharedCommandPath(opts: CommandContext, script: string): string {
+  const project = realpathOr(opts.paths.projectDir);
+  const rel = relative(project, realpathOr(script));
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return `$CLAUDE_PROJECT_DIR/${rel.split(sep).join('/')}`;
+  note(
+    opts,
+    'note: agentry is not installed inside this project, so the shared project settings run `agentry hook` from PATH ' +
+      '(every user needs agentry installed; `npm i -D agentry` keeps it in the project, `--scope local` keeps the path to this copy private)',
+  );
+  return 'agentry';
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

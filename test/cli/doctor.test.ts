@@ -53,6 +53,19 @@ describe('agentry doctor', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('all essential checks pass');
   });
 
+  it('warns when the http hooks’ token variable is not set where it runs', async () => {
+    const p = tempProject();
+    cleanups.push(() => p.remove());
+    writeFileSync(join(p.dir, 'agentry.config.json'), JSON.stringify({ version: 1, server: { tcp: { enabled: true, port: 4141 } } }));
+    await p.run(['hooks', 'install', '--scope', 'local', '--transport', 'http']);
+    const without = byName((parseJson((await p.run(['doctor', '--json'])).stdout) as { checks: Check[] }).checks)['hooks'];
+    expect(without).toMatchObject({ ok: false, essential: false });
+    expect(without?.message).toContain('the http hooks send $AGENTRY_TOKEN, which is not set here, so they would get 401');
+    expect(without?.hint).toContain('export AGENTRY_TOKEN="$(cat ');
+    const withToken = byName((parseJson((await p.run(['doctor', '--json'], { env: { AGENTRY_TOKEN: 't0k' } })).stdout) as { checks: Check[] }).checks)['hooks'];
+    expect(withToken).toMatchObject({ ok: true, message: 'hooks installed: local (11 handlers)' });
+  });
+
   it('exits 1 when the supervisor is not reachable, with the fix', async () => {
     const p = tempProject();
     cleanups.push(() => p.remove());

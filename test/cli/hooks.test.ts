@@ -22,15 +22,26 @@ describe('agentry hooks install / uninstall', () => {
     expect(first.stdout).toBe(`installed agentry hooks in ${settings} (project, command): added 12 handlers\n`);
     const after = readFileSync(settings, 'utf8');
     const second = await p.run(['hooks', 'install']);
-    expect(second).toEqual({ code: 0, stdout: `agentry hooks already installed in ${settings} (12 handlers); nothing changed\n`, stderr: '' });
+    expect({ code: second.code, stdout: second.stdout }).toEqual({ code: 0, stdout: `agentry hooks already installed in ${settings} (12 handlers); nothing changed\n` });
     expect(readFileSync(settings, 'utf8')).toBe(after);
   });
 
-  it('points command hooks at the packaged agentry-hook.sh by absolute path', async () => {
-    await p.run(['hooks', 'install']);
-    const written = JSON.parse(readFileSync(settings, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+  it('local and user scope point command hooks at the packaged agentry-hook.sh by absolute path', async () => {
+    await p.run(['hooks', 'install', '--scope', 'local']);
+    const local = join(p.dir, '.claude', 'settings.local.json');
+    const written = JSON.parse(readFileSync(local, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
     expect(existsSync(SCRIPT)).toBe(true);
-    expect(written.hooks['PreToolUse']?.[0]?.hooks[0]?.command).toBe(`${SCRIPT} PreToolUse`);
+    expect(written.hooks['Stop']?.[0]?.hooks[0]?.command).toBe(`${SCRIPT} Stop`);
+    expect(written.hooks['PreToolUse']?.[0]?.hooks[0]?.command.startsWith(`${SCRIPT} PreToolUse || {`)).toBe(true);
+  });
+
+  it('project scope, shared, names no absolute path: `agentry` from PATH when agentry is not in the project', async () => {
+    const r = await p.run(['hooks', 'install']);
+    const written = readFileSync(settings, 'utf8');
+    expect(written).not.toContain(SCRIPT);
+    const parsed = JSON.parse(written) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    expect(parsed.hooks['Stop']?.[0]?.hooks[0]?.command).toBe('agentry hook Stop');
+    expect(r.stderr).toContain('agentry is not installed inside this project');
   });
 
   it("keeps the user's own hooks through install and uninstall", async () => {

@@ -38,14 +38,16 @@ export interface Project {
   userHook: { type: 'command'; command: string };
 }
 
-/** A temp project in semi mode whose .claude/settings.json already holds a hook of the user's. */
+/** A temp project in semi mode whose .claude/settings.local.json already holds a hook of the user's. */
 export function tempProject(): Project {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-e2e-hooks-'));
   mkdirSync(join(dir, 'home'));
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'agentry.config.json'), '{"version":1,"mode":"semi"}\n');
   const userHook = { type: 'command' as const, command: 'echo "user lint hook" >&2' };
-  const settingsFile = join(dir, '.claude', 'settings.json');
+  // Local scope: its handlers name this checkout's hook script by absolute path (project scope,
+  // shared, would run `agentry` from PATH, since agentry is not installed inside the temp project).
+  const settingsFile = join(dir, '.claude', 'settings.local.json');
   mkdirSync(dirname(settingsFile));
   writeFileSync(settingsFile, `${JSON.stringify({ permissions: { allow: ['Bash(npm test)'] }, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [userHook] }] } }, null, 2)}\n`);
   const stateDir = join(dir, '.agentry');

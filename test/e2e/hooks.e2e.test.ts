@@ -135,12 +135,12 @@ describe('hooks end to end (real supervisor, installed command, child processes)
   let recordedAfterIngest: HookReceived[];
 
   it('hooks install run twice changes nothing the second time and keeps the user’s hook', async () => {
-    const first = await cli(project, ['hooks', 'install']);
+    const first = await cli(project, ['hooks', 'install', '--scope', 'local']);
     expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^installed agentry hooks in .*added 12 handlers/) });
     const bytes = readFileSync(project.settingsFile);
     const stat = statSync(project.settingsFile);
 
-    const second = await cli(project, ['hooks', 'install']);
+    const second = await cli(project, ['hooks', 'install', '--scope', 'local']);
     expect(second).toMatchObject({ code: 0, stdout: expect.stringMatching(/already installed .*nothing changed/) });
     expect(readFileSync(project.settingsFile).equals(bytes)).toBe(true);
     // not even rewritten: the installer writes by rename, which would change the inode
@@ -152,7 +152,8 @@ describe('hooks end to end (real supervisor, installed command, child processes)
     handlers = installedHandlers(project.settingsFile);
     // PermissionRequest too: it waits for a person (test/e2e/permission.e2e.test.ts).
     expect([...new Set(handlers.map((h) => h.event))].sort()).toEqual([...HOOK_EVENTS, 'PermissionRequest'].sort());
-    for (const h of handlers) expect(h.command).toMatch(new RegExp(`agentry-hook\\.sh ${h.event}$`));
+    // PreToolUse fails closed: a command that cannot run at all becomes a block (exit 2).
+    for (const h of handlers) expect(h.command).toMatch(new RegExp(`agentry-hook\\.sh ${h.event}${h.event === 'PreToolUse' ? ' \\|\\| \\{ .*exit 2; \\}' : ''}$`));
   });
 
   it('the corpus covers every handled event, and each payload matches exactly one installed command', () => {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   assertHooksBuilt();
   project = tempProject();
   writeFileSync(join(project.dir, 'agentry.config.json'), `${JSON.stringify({ version: 1, mode: 'semi', permissions: { timeoutSeconds: 2, offerRuleAfter: 1 } })}\n`);
-  const installed = await cli(project, ['hooks', 'install']);
+  const installed = await cli(project, ['hooks', 'install', '--scope', 'local']);
   if (installed.code !== 0) throw new Error(`hooks install failed: ${installed.stderr}`);
   const handler = installedHandlers(project.settingsFile).find((h) => h.event === 'PermissionRequest');
   if (!handler) throw new Error('hooks install wrote no PermissionRequest handler');

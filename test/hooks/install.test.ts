@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ describe('planInstall', () => {
       expect(handler['timeout']).toBeLessThanOrEqual(10);
     }
     expect(groups(settings, 'PreToolUse')).toEqual([
-      { matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: '/opt/agentry/hooks/agentry-hook.sh PreToolUse', timeout: 10 }] },
+      { matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: expect.stringMatching(/^\/opt\/agentry\/hooks\/agentry-hook\.sh PreToolUse \|\| \{/), timeout: 10 }] },
     ]);
     expect(groups(settings, 'UserPromptSubmit')[0]?.hooks[0]?.['timeout']).toBe(5);
     expect(groups(settings, 'SessionStart')[0]?.hooks[0]?.['timeout']).toBe(5);
@@ -86,27 +87,43 @@ describe('planInstall', () => {
     expect(after['model']).toBe('sonnet');
     const pre = groups(after, 'PreToolUse');
     expect(pre[0]).toEqual(before.hooks.PreToolUse[0]);
-    expect(pre[1]?.hooks).toEqual([{ type: 'command', command: 'prettier-check' }, expect.objectContaining({ command: '/opt/agentry/hooks/agentry-hook.sh PreToolUse' })]);
+    expect(pre[1]?.hooks).toEqual([{ type: 'command', command: 'prettier-check' }, expect.objectContaining({ command: expect.stringMatching(/^\/opt\/agentry\/hooks\/agentry-hook\.sh PreToolUse /) })]);
     expect(pre).toHaveLength(2);
     expect(groups(after, 'SubagentStart')[0]?.hooks.map((h) => h['command'])).toEqual(['notify-start', '/opt/agentry/hooks/agentry-hook.sh SubagentStart']);
     expect(groups(after, 'PreCompact')).toEqual([]);
   });
 
-  it('builds http handlers with an env-var bearer token, except SessionStart which must be a command', () => {
+  it('builds http handlers with an env-var bearer token, except SessionStart and the gates, which stay commands', () => {
     const settings = planInstall({}, { ...HTTP, tokenEnvVar: 'MY_TOKEN' });
-    expect(groups(settings, 'PreToolUse')[0]?.hooks).toEqual([
+    expect(groups(settings, 'Stop')[0]?.hooks).toEqual([
       {
         type: 'http',
-        url: 'http://127.0.0.1:4141/v1/hooks/PreToolUse',
+        url: 'http://127.0.0.1:4141/v1/hooks/Stop',
         headers: { Authorization: 'Bearer $MY_TOKEN' },
         allowedEnvVars: ['MY_TOKEN'],
         timeout: 10,
       },
     ]);
+    // An http hook that gets 401 or cannot connect fails open; the command answers from the local policy.
+    expect(groups(settings, 'PreToolUse')[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10 });
+    expect(groups(settings, 'PermissionRequest')[0]?.hooks[0]).toMatchObject({ type: 'command' });
     expect(groups(settings, 'PostToolUse')).toHaveLength(1);
     expect(groups(settings, 'PostToolUse')[0]?.matcher).toBeUndefined();
     expect(groups(settings, 'SessionStart')[0]?.hooks[0]?.['type']).toBe('command');
     for (const event of HOOK_EVENTS) for (const g of groups(settings, event)) expect(g.hooks[0]?.['async']).toBeUndefined();
+  });
+
+  it('fails closed: PreToolUse blocks (exit 2, reason on stderr) when its command cannot run at all', () => {
+    const command = String(groups(planInstall({}, COMMAND), 'PreToolUse')[0]?.hooks[0]?.['command']);
+    expect(command.startsWith('/opt/agentry/hooks/agentry-hook.sh PreToolUse || {')).toBe(true);
+    const missing = spawnSync('sh', ['-c', command.replace('/opt/agentry/hooks/agentry-hook.sh', '/nonexistent/agentry-hook.sh')], { input: '{}', encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('agentry blocked this tool call: its PreToolUse hook could not run (exit 127)');
+    const blocked = spawnSync('sh', ['-c', command.replace('/opt/agentry/hooks/agentry-hook.sh', 'exit 2; :')], { input: '{}', encoding: 'utf8' });
+    expect([blocked.status, blocked.stderr]).toEqual([2, '']); // a block of its own passes through unchanged
+    const fine = spawnSync('sh', ['-c', command.replace('/opt/agentry/hooks/agentry-hook.sh', 'echo "{}"; :')], { input: '{}', encoding: 'utf8' });
+    expect([fine.status, fine.stdout]).toEqual([0, '{}\n']);
+    expect(groups(planInstall({}, COMMAND), 'Stop')[0]?.hooks[0]?.['command']).toBe('/opt/agentry/hooks/agentry-hook.sh Stop');
   });
 
   it('quotes the command path safely and accepts the agentry binary or $CLAUDE_PROJECT_DIR', () => {
@@ -116,6 +133,8 @@ describe('planInstall', () => {
     expect(groups(bin, 'Stop')[0]?.hooks[0]?.['command']).toBe('/usr/local/bin/agentry hook Stop');
     const project = planInstall({}, { transport: 'command', commandPath: '${CLAUDE_PROJECT_DIR}/node_modules/agentry/hooks/agentry-hook.sh' });
     expect(groups(project, 'Stop')[0]?.hooks[0]?.['command']).toBe('"$CLAUDE_PROJECT_DIR"/node_modules/agentry/hooks/agentry-hook.sh Stop');
+    const onPath = planInstall({}, { transport: 'command', commandPath: 'agentry' });
+    expect(groups(onPath, 'Stop')[0]?.hooks[0]?.['command']).toBe('agentry hook Stop');
     expect(shellQuote('a b')).toBe("'a b'");
   });
 
