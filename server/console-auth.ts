@@ -4,7 +4,11 @@
 // Sessions live in memory: a restart signs everyone out, and `agentry console` signs in again.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const COOKIE_NAME = 'agentry_console';
+/**
+ * The session cookie's name carries the console's port: browsers send 127.0.0.1's cookies to
+ * every port, so two supervisors' consoles side by side must not overwrite each other's session.
+ */
+export const cookieNameFor = (port: number): string => `agentry_console_${port}`;
 /** How long a sign-in link works (once). */
 export const LINK_TTL_MS = 2 * 60_000;
 /** How long a session lasts without a new sign-in. */
@@ -40,7 +44,7 @@ function bounded<V>(map: Map<string, V>): void {
 const digest = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const secret = (): string => randomBytes(32).toString('base64url');
 
-export function createConsoleAuth(now: () => number): ConsoleAuth {
+export function createConsoleAuth(now: () => number, cookieName: () => string): ConsoleAuth {
   // Keyed by the digest, so a timing leak in Map lookup reveals nothing usable.
   const links = new Map<string, number>();
   const sessions = new Map<string, ConsoleSession>();
@@ -71,7 +75,7 @@ export function createConsoleAuth(now: () => number): ConsoleAuth {
       return { sessionId, session };
     },
     sessionOf(cookieHeader) {
-      const id = cookieValue(cookieHeader, COOKIE_NAME);
+      const id = cookieValue(cookieHeader, cookieName());
       if (id === undefined) return undefined;
       const session = sessions.get(digest(id));
       if (session === undefined) return undefined;
@@ -102,6 +106,6 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** The Set-Cookie value for a new session. */
-export function sessionCookie(sessionId: string): string {
-  return `${COOKIE_NAME}=${sessionId}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`;
+export function sessionCookie(name: string, sessionId: string): string {
+  return `${name}=${sessionId}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`;
 }

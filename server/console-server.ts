@@ -3,7 +3,7 @@
 // console guard (session cookie, exact Origin, CSRF token). Everything else is 404.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ServerDeps } from './context.js';
-import { createConsoleAuth, sessionCookie } from './console-auth.js';
+import { cookieNameFor, createConsoleAuth, sessionCookie } from './console-auth.js';
 import { checkHost, consoleOrigin, createConsoleGuard } from './console-guard.js';
 import { SECURITY_HEADERS, defaultConsoleDir, sendConsoleFile } from './console-static.js';
 import { HttpError, sendError } from './errors-http.js';
@@ -21,7 +21,8 @@ export interface ConsoleOptions {
 
 /** Binds the console listener, wiring its sign-in state into `deps`; resolves the server and port. */
 export async function listenConsole(deps: ServerDeps, opts: ConsoleOptions, newServer: (listener: RequestListener) => Server, maxInFlight?: number): Promise<{ server: Server; port: number }> {
-  const auth = createConsoleAuth(deps.now);
+  let cookieName = cookieNameFor(opts.port);
+  const auth = createConsoleAuth(deps.now, () => cookieName);
   deps.console = { auth, origin: undefined };
   const root = opts.dir ?? defaultConsoleDir();
   let guard: RequestGuard | undefined;
@@ -58,13 +59,14 @@ export async function listenConsole(deps: ServerDeps, opts: ConsoleOptions, newS
       return;
     }
     // 303 to the page: the token leaves the address bar and the history at once.
-    res.writeHead(303, { ...SECURITY_HEADERS, location: '/console/', 'set-cookie': sessionCookie(redeemed.sessionId), 'cache-control': 'no-store', 'content-length': '0' });
+    res.writeHead(303, { ...SECURITY_HEADERS, location: '/console/', 'set-cookie': sessionCookie(cookieName, redeemed.sessionId), 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   };
   // The API's server settings (timeouts, 100-continue by the route), the same limits.
   const server = newServer(listener);
   const port = await listenTcp(server, '127.0.0.1', opts.port);
   ({ host } = consoleOrigin(port));
+  cookieName = cookieNameFor(port);
   deps.console.origin = consoleOrigin(port).origin;
   guard = createConsoleGuard(auth, port);
   return { server, port };

@@ -91,7 +91,7 @@ describe('the console in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/console/');
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
-    const cookie = (await context.cookies()).find((c) => c.name === 'agentry_console');
+    const cookie = (await context.cookies()).find((c) => c.name === `agentry_console_${new URL(origin).port}`);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 

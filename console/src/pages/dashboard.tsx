@@ -9,9 +9,17 @@ import { useData } from '../use-data.js';
 
 const MODES = ['manual', 'semi', 'full'] as const;
 
+/** Delivery figures, when the supervisor delivers approved content to sinks. */
+interface DeliveryFigures {
+  deliveredToday: number;
+  failedToday: number;
+  pending: number;
+  failed: { taskId: string; sink: string; error: string; at: string }[];
+}
+
 export function Dashboard() {
   const tick = useLiveTick((e) => e.event.type !== 'hook.received');
-  const { data: s, error, reload } = useData<StatusView>('/v1/status', tick);
+  const { data: s, error, reload } = useData<StatusView & { deliveries?: DeliveryFigures }>('/v1/status', tick);
   const learn = useData<{ values: LearnEntry[] }>('/v1/learn', tick).data;
   if (error !== undefined) return <p role="alert">{error}</p>;
   if (s === undefined) return <p>Loading…</p>;
@@ -84,6 +92,7 @@ export function Dashboard() {
         </section>
         <PausedDomains domains={s.pausedDomains} onResumed={reload} />
       </div>
+      {s.deliveries !== undefined && <DeliveriesCard d={s.deliveries} />}
     </>
   );
 }
@@ -210,6 +219,26 @@ function PausedDomains({ domains, onResumed }: { domains: string[]; onResumed: (
         </ul>
       )}
       {error !== undefined && <p role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function DeliveriesCard({ d }: { d: DeliveryFigures }) {
+  return (
+    <section class="card" aria-labelledby="deliveries-h">
+      <h2 id="deliveries-h">Deliveries</h2>
+      <p>
+        {d.deliveredToday} delivered today · {d.failedToday} failed today · {d.pending} pending
+      </p>
+      {d.failed.length > 0 && (
+        <ul class="plain">
+          {d.failed.map((f) => (
+            <li key={`${f.taskId}-${f.sink}`}>
+              <a href={`/console/tasks/${encodeURIComponent(f.taskId)}`}>{f.taskId}</a> → {f.sink}: <span class="field-error">{f.error}</span> <span class="muted small">{time(f.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
