@@ -9,7 +9,7 @@ import type { AgentryConfig, WorkflowConfig } from '../schemas/generated/types.j
 import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
 import { withDefaults } from './defaults.js';
 import { fillTemplate } from './event-template.js';
-import { taskInputIssues } from '../machines/task/task-input.js';
+import { taskInputIssues } from './task-input.js';
 import { locateIssues, parseJsonText } from './json-text.js';
 
 /** Every field filled from the schema's defaults, except the few that are truly optional. */

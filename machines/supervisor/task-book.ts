@@ -12,7 +12,7 @@ import type { SupervisorEvent } from '../events.js';
 import { initialContext } from '../task/context.js';
 import type { TaskContext, TaskRecord } from '../task/context.js';
 import { authorInput, text } from '../task/inputs.js';
-import { checkTaskInput } from '../task/task-input.js';
+import { checkTaskInput } from '../../config/task-input.js';
 import type { TaskOutcome } from '../task/task-machine.js';
 import type { Runtime } from './runtime.js';
 import { isTerminal, newView, statusOf } from './task-views.js';

@@ -1,11 +1,11 @@
 // What a person writes as a task's input, checked against the schema of the workflow's first
 // agent (a content brief, a lead request, an incident) before anything else, so errors name the
 // fields they wrote: `channel`, `lead.company`, never the agent prompt's `brief.channel` or `task`.
-import { SchemaValidationError } from '../../core/errors.js';
-import type { ValidationIssue } from '../../core/errors.js';
-import { check, schemaOf } from '../../schemas/registry.js';
-import type { SchemaName } from '../../schemas/registry.js';
-import type { WorkflowConfig } from '../../schemas/generated/types.js';
+import { SchemaValidationError } from '../core/errors.js';
+import type { ValidationIssue } from '../core/errors.js';
+import { check, schemaOf } from '../schemas/registry.js';
+import type { SchemaName } from '../schemas/registry.js';
+import type { WorkflowConfig } from '../schemas/generated/types.js';
 
 type StepAgent = NonNullable<WorkflowConfig['steps']>[number]['agent'];
 
