@@ -86,8 +86,9 @@ async function measure(opts: Options, task: (i: number) => Promise<unknown>): Pr
 
 // ---- agentry ----------------------------------------------------------------------------------------
 
+/** Deliveries are off: the peers publish nowhere, so orchestration is compared alone. */
 export function benchConfig(mode: 'full' | 'manual' = 'full'): ResolvedConfig {
-  return resolveConfig({ version: 1, mode });
+  return resolveConfig({ version: 1, mode, deliveries: { routes: [] } });
 }
 
 async function agentry(opts: Options): Promise<Throughput & { outcomes: Record<string, number>; journal: { appends: number; fsyncs: number; bytes: number }; modelCalls: number }> {

@@ -115,6 +115,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
         spoolWatch?.kick();
         return answer;
       },
+      projectDir: paths.projectDir,
+      env: opts.env,
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
     supervisor = started;

@@ -23,10 +23,11 @@ export const DEMO_LEAD = {
   offer: { product: 'Lumen Team plan', basePriceUsd: 24000, constraints: ['max discount 15%', 'annual billing only'] },
 };
 
-export function demoConfig(mode: 'manual' | 'semi' | 'full') {
+export function demoConfig(mode: 'manual' | 'semi' | 'full', outputsDir = 'outputs') {
   return {
     version: 1,
     mode,
+    deliveries: { sinks: { files: { type: 'file', folder: outputsDir } } },
     risk: { dailySpendLimitUsd: 5, randomReviewPercent: 0 },
     reviews: { tiers: { 'social-post': 2, 'launch-email': 2 } },
     approvals: { timeoutMinutes: 0.05, fallback: 'coordinator' },

@@ -4,7 +4,7 @@
 // out into its fallback — ending with the status dashboard and the learning report.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { StructuredModel } from '../agents/client/types.js';
 import { createOfflineModel } from '../agents/offline/index.js';
 import { ModelCallError } from '../core/errors.js';
@@ -22,6 +22,8 @@ export interface DemoOptions {
   json: boolean;
   /** Output sink (tests capture it). */
   out?: (line: string) => void;
+  /** Where the approved pieces are written (default: ./outputs, left behind after the run). */
+  outputsDir?: string;
   /** Offline model latency per call, so the day is watchable. */
   latencyMs?: number;
 }
@@ -52,9 +54,15 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
+/** The files the run's deliveries wrote. */
+function delivered(seen: readonly { event: SupervisorEvent }[]): string[] {
+  return seen.flatMap(({ event: e }) => (e.type === 'delivery.succeeded' && e.sinkType === 'file' ? [e.target] : []));
+}
+
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const project = await mkdtemp(join(tmpdir(), 'agentry-demo-'));
+  const outputsDir = resolve(opts.cwd, opts.outputsDir ?? 'outputs');
   const paths = agentryPaths(project, { AGENTRY_HOME: join(project, '.agentry') });
   const say = (text: string): void => {
     if (!opts.json) out(text);
@@ -62,7 +70,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   say('agentry demo — the model is OFFLINE: a deterministic stand-in answers every agent; no API is called and nothing is billed.');
   say('To run against Claude: set ANTHROPIC_API_KEY and run `agentry start` (see README).');
   say(`State for this run: ${paths.stateDir} (deleted at the end)\n`);
-  await writeFile(paths.configFile, JSON.stringify(demoConfig('full'), null, 2));
+  await writeFile(paths.configFile, JSON.stringify(demoConfig('full', outputsDir), null, 2));
   let booted: Booted | undefined;
   const seen: { seq: number; event: SupervisorEvent }[] = [];
   try {
@@ -82,7 +90,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     await until(() => [launch.id, lead.id].every((id) => ['completed', 'rejected', 'failed'].includes(sup.getTask(id)?.status ?? '')), 30_000);
 
     say('4. The mode switches to manual through agentry.config.json; the next piece waits for a person.');
-    await writeFile(paths.configFile, JSON.stringify(demoConfig('manual'), null, 2));
+    await writeFile(paths.configFile, JSON.stringify(demoConfig('manual', outputsDir), null, 2));
     await booted.reloadConfig();
     const post = await sup.createTask({ workflow: 'social', input: { ...DEMO_BRIEF, channel: 'social_post', contentType: 'social-post' } }, 'cli');
     say(`   Nobody answers; after ${demoConfig('manual').approvals.timeoutMinutes * 60} s the coordinator decides (the fallback).`);
@@ -97,6 +105,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     } else {
       say('\nThe dashboard (agentry status):\n');
       for (const line of statusLines(status, Date.now(), false)) say(line);
+      const files = delivered(seen);
+      say(`\nWhat was delivered (${files.length} files, left in ${relative(opts.cwd, outputsDir) || '.'}/ after this run):\n`);
+      for (const f of files) say(`  ${relative(opts.cwd, f)}`);
       say('\nWhat the learning store tuned (agentry learn):\n');
       for (const line of learnLines(learn)) say(line);
       say('\nThe model was OFFLINE throughout. Set ANTHROPIC_API_KEY and run `agentry start` to use Claude.');

@@ -76,6 +76,13 @@ function crossCheck(config: ResolvedConfig): ValidationIssue[] {
   config.schedules.forEach((s, i) => {
     if (known(s.workflow)) issues.push(...inputIssues(`schedules[${i}].input`, config.workflows, s.workflow, s.input ?? {}));
   });
+  const sinks = new Set(['files', ...Object.keys(config.deliveries.sinks)]);
+  config.deliveries.routes.forEach((r, i) => {
+    if (r.workflow !== undefined && !known(r.workflow)) issues.push(unknownWorkflow(`deliveries.routes[${i}].workflow`, r.workflow, names));
+    r.sinks.forEach((name, j) => {
+      if (!sinks.has(name)) issues.push({ path: `deliveries.routes[${i}].sinks[${j}]`, expected: `one of ${[...sinks].join(', ')} (deliveries.sinks)`, got: JSON.stringify(name) });
+    });
+  });
   config.events.rules.forEach((r, i) => {
     if (!known(r.workflow)) issues.push(unknownWorkflow(`events.rules[${i}].workflow`, r.workflow, names));
     // Placeholders stand for event data: filled with a sample, the input must fit the workflow.

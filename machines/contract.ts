@@ -82,6 +82,21 @@ export interface OpenedPermission {
   verdict: Promise<PermissionVerdict>;
 }
 
+/** One delivery of a task's approved content to a sink (deliveries.sinks). */
+export interface DeliveryView {
+  sink: string;
+  type: 'file' | 'webhook' | 'command';
+  /** Idempotency key: the same for every resend of this content to this sink. */
+  key: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** The file written, the URL posted to, the program run. */
+  target?: string;
+  error?: string;
+  requestedAt: string;
+  finishedAt?: string;
+}
+
 export interface TaskView {
   id: string;
   workflow: string;
@@ -94,9 +109,12 @@ export interface TaskView {
   step?: string;
   round: number;
   costUsd: number;
+  /** The cost is simulated: the offline model ran, and bills what the configured model would. */
+  simulatedCost?: boolean;
   outputs: Record<string, unknown>;
   reviews: ReviewView[];
   approval?: ApprovalView;
+  deliveries?: DeliveryView[];
   error?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;
@@ -153,8 +171,16 @@ export interface StatusView {
   approvals: AnyApprovalView[];
   slaBreaches: { taskId: string; scope: string; deadline: string; tier: number }[];
   pausedDomains: string[];
-  spend: { day: string; spentUsd: number; reservedUsd: number; limitUsd: number };
+  /** `simulated`: the offline model's costs, what the configured model would have billed. */
+  spend: { day: string; spentUsd: number; reservedUsd: number; limitUsd: number; simulated?: boolean };
   lastActions: SupervisorEvent[];
+  /** Deliveries of approved content: today's outcomes, and the ones still pending or failed. */
+  deliveries?: {
+    deliveredToday: number;
+    failedToday: number;
+    pending: number;
+    failed: { taskId: string; sink: string; error: string; at: string }[];
+  };
   today: {
     tasksCompleted: number;
     meanReviewMinutes: number | null;
@@ -224,5 +250,7 @@ export interface SupervisorApi {
   /** `meta.id`: the call's idempotency key, when its client made one (one record per key). */
   hook(event: string, payload: unknown, meta?: { id?: string }): Promise<HookResult>;
   /** Tuned values with their evidence (agentry learn). */
+  /** Sends a task's failed deliveries again (same idempotency keys); resolves with their outcomes. */
+  retryDeliveries(taskId: string): Promise<DeliveryView[]>;
   learn(): unknown;
 }

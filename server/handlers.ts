@@ -1,5 +1,5 @@
 // The JSON routes: each parses its input, calls one SupervisorApi method, and answers its view.
-import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent } from '../schemas/generated/types.js';
+import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent, ApiRetryTask } from '../schemas/generated/types.js';
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
 import type { AnyApprovalStatus, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
@@ -49,6 +49,13 @@ export const getTask: Handler = (ctx) => {
   const task = ctx.deps.api.getTask(id);
   if (task === undefined) throw new HttpError('NOT_FOUND', `no task ${JSON.stringify(id)}`, { details: { id } });
   return Promise.resolve(ok(task));
+};
+
+/** Only the delivery retry is built here; re-running a task's steps is issue 11 part 3. */
+export const retryTask: Handler = async (ctx) => {
+  const body = await ctx.json<ApiRetryTask>('api.retry-task', {});
+  if (body.delivery !== true) throw new HttpError('NOT_IMPLEMENTED', 'retrying a task\'s steps is not built yet; retry its deliveries with {"delivery":true}');
+  return ok({ taskId: ctx.param('id'), deliveries: await ctx.deps.api.retryDeliveries(ctx.param('id')) });
 };
 
 export const listApprovals: Handler = (ctx) => {

@@ -20,6 +20,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/tasks', handler: h.listTasks },
   { method: 'POST', pattern: '/v1/tasks', handler: h.createTask },
   { method: 'GET', pattern: '/v1/tasks/:id', handler: h.getTask },
+  { method: 'POST', pattern: '/v1/tasks/:id/retry', handler: h.retryTask },
   { method: 'GET', pattern: '/v1/approvals', handler: h.listApprovals },
   { method: 'POST', pattern: '/v1/approvals/:id/approve', handler: h.approve },
   { method: 'POST', pattern: '/v1/approvals/:id/reject', handler: h.reject },

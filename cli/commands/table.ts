@@ -64,6 +64,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [1, 1],
     run: async (a, ctx) => (await import('./tasks.js')).taskShow({ ...ctx, id: positional(a, 0) }),
   },
+  'task retry': {
+    usage: 'task retry ID --delivery',
+    summary: "send a task's failed deliveries again (same idempotency keys)",
+    options: { delivery: B },
+    positionals: [1, 1],
+    run: async (a, ctx) => (await import('./retry.js')).taskRetry({ ...ctx, id: positional(a, 0), delivery: flag(a, 'delivery') }),
+  },
   tasks: {
     usage: 'tasks [--status S] [--limit N]',
     summary: 'list tasks',

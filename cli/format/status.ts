@@ -10,6 +10,7 @@ import {
   spendSection,
   todaySection,
 } from './status-sections.js';
+import { deliveriesSection } from './delivery.js';
 import { style } from './style.js';
 import type { Style } from './style.js';
 import { ago, uptime } from './time.js';
@@ -28,6 +29,7 @@ export function statusLines(view: StatusView, now: number, color: boolean, width
     [...breachesSection(view.slaBreaches, now, s), ...pausedSection(view.pausedDomains, s)],
     spendSection(view.spend, s),
     todaySection(view.today, s),
+    ...(view.deliveries ? [deliveriesSection(view.deliveries, s)] : []),
     lastActionsSection(view.lastActions, now, s, width),
   ];
   return sections.flatMap((lines, i) => (i === 0 ? lines : ['', ...lines]));

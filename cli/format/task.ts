@@ -1,5 +1,6 @@
 // Tasks for people: the `tasks` table and the `task show` detail.
 import type { ReviewView, TaskView } from '../../server/contract.js';
+import { deliveryLines } from './delivery.js';
 import { clip, keyValues, money, table } from './table.js';
 import { ago, dueIn } from './time.js';
 
@@ -43,7 +44,8 @@ export function taskDetail(t: TaskView, now: number): string[] {
   pairs.push(['input', clip(JSON.stringify(t.input), 100)]);
   const outputs = Object.keys(t.outputs);
   if (outputs.length > 0) pairs.push(['outputs', outputs.join(', ')]);
-  return [`task ${t.id}`, ...keyValues(pairs), ...reviewLines(t.reviews)];
+  const deliveries = t.deliveries && t.deliveries.length > 0 ? ['', 'Deliveries', ...deliveryLines(t.deliveries)] : [];
+  return [`task ${t.id}`, ...keyValues(pairs), ...reviewLines(t.reviews), ...deliveries];
 }
 
 function reviewLines(reviews: readonly ReviewView[]): string[] {

@@ -1,6 +1,7 @@
 // What a compaction keeps: the smallest set of records that rebuilds the live state. Finished
 // tasks leave the journal for the archive (their final view, outputs included).
 import type { SupervisorEvent } from '../events.js';
+import type { Deliveries } from '../deliveries/deliveries.js';
 import type { BudgetLedger } from '../ledger.js';
 import type { Intake } from './intake.js';
 import type { ActivityMemo } from './memo.js';
@@ -12,6 +13,7 @@ export interface LiveState {
   memo: ActivityMemo;
   ledger: BudgetLedger;
   intake: Intake;
+  deliveries: Deliveries;
   events: { seq: number; event: SupervisorEvent; key?: string }[];
   seen: ReadonlyMap<string, number>;
   /** Finished tasks not archived yet (they finished during this compaction): kept in the snapshot. */
@@ -44,6 +46,7 @@ export function compactionRecords(s: LiveState): JournalRecord[] {
   for (const e of s.events) out.push(e.key === undefined ? { t: 'event', seq: e.seq, event: e.event } : { t: 'event', seq: e.seq, key: e.key, event: e.event });
   for (const [id, at] of s.seen) if (s.now - at < s.seenTtlMs) out.push({ t: 'seen', id, at });
   for (const domain of s.pausedDomains) out.push({ t: 'domain', domain, paused: true, at: s.now });
+  out.push(...s.deliveries.records());
   for (const q of s.intake.queued()) out.push({ t: 'queued', ...q, at: s.now });
   const spend = s.ledger.view();
   out.push({ t: 'spend', day: spend.day, usd: spend.spentUsd });

@@ -9,9 +9,11 @@ interface Day {
   reviews: number;
   gated: number;
   needingPerson: number;
+  delivered: number;
+  deliveryFailed: number;
 }
 
-const empty = (day: string): Day => ({ day, completed: 0, reviewMinutes: 0, reviews: 0, gated: 0, needingPerson: 0 });
+const empty = (day: string): Day => ({ day, completed: 0, reviewMinutes: 0, reviews: 0, gated: 0, needingPerson: 0, delivered: 0, deliveryFailed: 0 });
 
 export class DayStats {
   private current: Day;
@@ -30,10 +32,17 @@ export class DayStats {
       d.reviews += 1;
       d.reviewMinutes += event.minutes;
     }
+    if (event.type === 'delivery.succeeded') d.delivered += 1;
+    if (event.type === 'delivery.failed') d.deliveryFailed += 1;
     if (event.type === 'gate.decided' && event.decision !== 'blocked') {
       d.gated += 1;
       if (event.decision === 'approval') d.needingPerson += 1;
     }
+  }
+
+  deliveries(now: number): { deliveredToday: number; failedToday: number } {
+    const d = this.current.day === dayOf(now) ? this.current : empty(dayOf(now));
+    return { deliveredToday: d.delivered, failedToday: d.deliveryFailed };
   }
 
   today(now: number): { tasksCompleted: number; meanReviewMinutes: number | null; humanShare: number | null; reviews: number; gated: number; needingPerson: number } {

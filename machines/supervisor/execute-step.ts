@@ -1,5 +1,7 @@
-// The action a gate allowed. agentry records it (publishing to a channel is the caller's
-// integration); an incident's remedy is applied to the agent it names.
+// The action a gate allowed: the approved content is delivered to the sinks the config routes
+// the action to (file, webhook, command), then the action is recorded; an incident's remedy is
+// applied to the agent it names. A failed delivery does not fail the task: it shows in task show
+// and status and is retried with `task retry ID --delivery`.
 import { fromPromise } from 'xstate';
 import type { HealerInput, HealerOutput } from '../../schemas/generated/types.js';
 import type { ExecuteInput } from '../task/activities.js';
@@ -8,13 +10,23 @@ import type { Runtime } from './runtime.js';
 
 export function executeLogic(rt: Runtime) {
   return fromPromise<null, ExecuteInput>(async ({ input }) => {
-    await rt.memo.run(input.key, input.taskId, () => {
+    await rt.memo.run(input.key, input.taskId, async () => {
       if (input.action === 'apply_remedy') applyIncidentRemedy(rt, input);
+      else await deliver(rt, input);
       rt.events.emit(createEvent('action.executed', { taskId: input.taskId, action: input.action, by: input.by }, rt.clock.now()), `${input.key}:done`);
-      return Promise.resolve({ value: null, costUsd: 0 });
+      return { value: null, costUsd: 0 };
     });
     return null;
   });
+}
+
+async function deliver(rt: Runtime, input: ExecuteInput): Promise<void> {
+  const record = rt.record(input.taskId);
+  const last = record.definition.steps.at(-1)?.id ?? '';
+  const note = input.by === 'person' ? rt.approvals.latestFor(input.taskId)?.note : undefined;
+  const src = { taskId: input.taskId, workflow: record.workflow, action: input.action, input: record.input, output: input.outputs[last], approver: input.by };
+  const views = await rt.deliveries.deliver(note === undefined ? src : { ...src, note });
+  if (views.length > 0) rt.views.update(input.taskId, { deliveries: views }, rt.clock.now());
 }
 
 function applyIncidentRemedy(rt: Runtime, input: ExecuteInput): void {

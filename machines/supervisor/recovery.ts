@@ -1,6 +1,7 @@
 // Replays the journal into the supervisor's parts: tasks, memoized activities, events, approval
 // decisions, idempotency keys, domain pauses, queued events and today's settled spend.
 import { dayOf } from '../../core/clock.js';
+import type { Deliveries } from '../deliveries/deliveries.js';
 import type { BudgetLedger } from '../ledger.js';
 import type { Approvals } from './approvals.js';
 import type { DayStats } from './day-stats.js';
@@ -20,6 +21,7 @@ export interface ReplayTargets {
   pausedDomains: Set<string>;
   intake: Intake;
   ledger: BudgetLedger;
+  deliveries: Deliveries;
   today: string;
 }
 
@@ -100,6 +102,8 @@ const REPLAY: { [K in JournalRecord['t']]: Handler<K> } = {
   seen: (r, t) => void t.seen.set(r.id, r.at),
   domain: (r, t) => void (r.paused ? t.pausedDomains.add(r.domain) : t.pausedDomains.delete(r.domain)),
   queued: (r, _t, acc) => void acc.queued.set(r.eventId, { eventId: r.eventId, workflow: r.workflow, input: r.input, priority: r.priority }),
+  delivery: (r, t) => t.deliveries.replay(r),
+  delivered: (r, t) => t.deliveries.replay(r),
   spend: (r, t, acc) => {
     if (r.day === t.today) acc.spent += r.usd;
   },

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Priority } from '../../schemas/generated/types.js';
 import type { ResolvedConfig } from '../../config/load.js';
+import type { Deliveries } from '../deliveries/deliveries.js';
 import type { BudgetLedger } from '../ledger.js';
 import type { TaskRecord } from '../task/context.js';
 import type { Approvals } from './approvals.js';
@@ -40,6 +41,7 @@ export interface Runtime {
   approvals: Approvals;
   sla: SlaWatcher;
   views: TaskViews;
+  deliveries: Deliveries;
   learned: Learned;
   pausedDomains: Set<string>;
   record(taskId: string): TaskRecord;

@@ -30,7 +30,7 @@ export interface StatusSources {
   configState?: ConfigState;
 }
 
-const ACTION_TYPES = new Set(['action.executed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
+const ACTION_TYPES = new Set(['action.executed', 'delivery.succeeded', 'delivery.failed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
 
 export function buildStatus(s: StatusSources): StatusView {
   const { rt } = s;
@@ -73,5 +73,6 @@ export function buildStatus(s: StatusSources): StatusView {
     spend: { day: spend.day, spentUsd: spend.spentUsd, reservedUsd: spend.reservedUsd, limitUsd: spend.limitUsd },
     lastActions: rt.events.recent().filter((e) => ACTION_TYPES.has(e.event.type)).slice(-10).map((e) => e.event),
     today: s.day.today(now),
+    deliveries: { ...s.day.deliveries(now), ...rt.deliveries.open() },
   };
 }

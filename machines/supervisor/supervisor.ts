@@ -13,7 +13,7 @@ import type { FsOps } from '../../memory/fs-ops.js';
 import { openJournal } from '../../memory/journal.js';
 import type { Journal } from '../../memory/journal.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
-import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, ConfigState, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../contract.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, ConfigState, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../contract.js';
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { createInFlightLimit } from '../agent/in-flight.js';
 import type { InFlightLimit } from '../agent/in-flight.js';
@@ -22,6 +22,7 @@ import { needsRestart } from '../../config/restart.js';
 import { createEvent } from '../events.js';
 import type { EventOf, SupervisorEvent } from '../events.js';
 import { BudgetLedger } from '../ledger.js';
+import { Deliveries } from '../deliveries/deliveries.js';
 import { taskMachine } from '../task/task-machine.js';
 import type { TaskOutcome } from '../task/task-machine.js';
 import { agentStepLogic } from './agent-step.js';
@@ -64,6 +65,10 @@ export interface SupervisorOptions {
   learning?: LearningService;
   /** Sends notify.webhookUrl messages (tests inject a recorder). */
   notifyPost?: Post;
+  /** Relative file-sink folders are under it (default: the state folder, so a library user's files stay in it). */
+  projectDir?: string;
+  /** Where webhook secrets (deliveries.sinks.*.secretEnv) are read; default process.env. */
+  env?: Record<string, string | undefined>;
   /** Answers Claude Code hook calls (hooks/ builds it). */
   hookHandler?: (event: string, payload: unknown, sup: Supervisor, meta?: { id?: string }) => Promise<HookResult>;
 }
@@ -73,7 +78,7 @@ const COMPACT_EVERY_APPENDS = 50_000;
 const SEEN_TTL_MS = 3 * 24 * 3600 * 1000;
 
 /** Names of the supervisor's own events: outside callers may not emit them. */
-const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.', 'permission.'];
+const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.', 'delivery.', 'permission.'];
 
 const NO_LEARNING: Learned = { confidenceThreshold: () => undefined, model: () => undefined, severityThreshold: () => undefined };
 
@@ -127,6 +132,16 @@ export class Supervisor implements SupervisorApi {
     const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
     const approvals = new Approvals(clock);
     const views = new TaskViews();
+    const deliveries = new Deliveries({
+      journal: sink,
+      clock,
+      config,
+      projectDir: opts.projectDir ?? opts.stateDir,
+      env: opts.env ?? process.env,
+      events,
+      logger,
+      onChange: (taskId, list) => views.update(taskId, { deliveries: list }, clock.now()),
+    });
     const pausedDomains = new Set<string>();
     const inFlight = createInFlightLimit(config().limits.globalInFlight);
     // Every model request is journaled (and durable) before it is sent: a crash after this
@@ -163,6 +178,7 @@ export class Supervisor implements SupervisorApi {
       approvals,
       sla,
       views,
+      deliveries,
       learned: opts.learning ?? NO_LEARNING,
       pausedDomains,
       record: (id) => (book as TaskBook).record(id),
@@ -223,6 +239,7 @@ export class Supervisor implements SupervisorApi {
       pausedDomains,
       intake,
       ledger,
+      deliveries,
       today: dayOf(clock.now()),
     });
     // Tasks that finished before the restart are still only in the journal: the next compaction
@@ -234,6 +251,10 @@ export class Supervisor implements SupervisorApi {
       if (view) sup.finishedViews.push(view);
     }
     // Serving starts now; recovered tasks restart in batches behind it (status shows how many are left).
+    // Views rebuilt from records lack their deliveries; cut-off deliveries of tasks that will not
+    // run again (finished, or a retry) are sent again with their keys.
+    for (const id of deliveries.taskIds()) views.update(id, { deliveries: deliveries.views(id) }, clock.now());
+    deliveries.resumeOrphans((id) => book.records.has(id) && !book.outcomes.has(id));
     sup.recovered = book.resumeAll().catch((err: unknown) => {
       onError(err);
       return 0;
@@ -359,6 +380,11 @@ export class Supervisor implements SupervisorApi {
     return this.opts.hookHandler(event, payload, this, meta);
   }
 
+  retryDeliveries(taskId: string): Promise<DeliveryView[]> {
+    this.assertAccepting();
+    return this.rt.deliveries.retry(taskId);
+  }
+
   learn(): unknown {
     return this.opts.learning?.report() ?? { values: [], text: 'learning is off: no learning store is open\n' };
   }
@@ -408,6 +434,7 @@ export class Supervisor implements SupervisorApi {
     this.permissions.close('the supervisor stopped');
     this.agentHandles.close();
     this.book.stopAll();
+    this.rt.deliveries.close();
     this.root.stop();
     await this.compacting;
     if (this.journal.state === 'ok') await this.compact();
@@ -492,6 +519,7 @@ export class Supervisor implements SupervisorApi {
 
   onTaskFinished(taskId: string, outcome: TaskOutcome): void {
     this.rt.memo.forget(taskId);
+    this.rt.deliveries.taskFinished(taskId);
     this.rt.approvals.forgetTask(taskId);
     this.rt.ledger.forgetTask(taskId);
     this.rt.recordOutcome(taskId, 'final', { outcome, at: this.rt.clock.now() });
@@ -523,6 +551,7 @@ export class Supervisor implements SupervisorApi {
           memo: this.rt.memo,
           ledger: this.rt.ledger,
           intake: this.intake,
+          deliveries: this.rt.deliveries,
           events: this.rt.events.retained(),
           seen: this.seen,
           pausedDomains: this.rt.pausedDomains,

@@ -101,6 +101,21 @@ export const apiEmitEventSchema: AnySchema = {
   }
 };
 
+export const apiRetryTaskSchema: AnySchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://agentry.dev/schemas/api.retry-task.schema.json",
+  "title": "ApiRetryTask",
+  "description": "POST /v1/tasks/:id/retry. With delivery: true, the task's failed deliveries are sent again with their idempotency keys.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "delivery": {
+      "type": "boolean",
+      "description": "Retry the failed deliveries of the task's approved content (not the task's steps)."
+    }
+  }
+};
+
 export const apiSetModeSchema: AnySchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://agentry.dev/schemas/api.set-mode.schema.json",
@@ -351,6 +366,10 @@ export const configSchema: AnySchema = {
     },
     "events": {
       "$ref": "#/$defs/eventRouting",
+      "default": {}
+    },
+    "deliveries": {
+      "$ref": "#/$defs/deliveries",
       "default": {}
     },
     "notify": {
@@ -1161,6 +1180,174 @@ export const configSchema: AnySchema = {
           "description": "Default readers' locale, for the cultural review."
         }
       }
+    },
+    "deliveries": {
+      "title": "DeliveryConfig",
+      "type": "object",
+      "additionalProperties": false,
+      "description": "Where approved content goes once its gate allows the action: named sinks, and routes choosing sinks by workflow and action.",
+      "properties": {
+        "sinks": {
+          "type": "object",
+          "description": "Sinks by name, merged over the built-in `files` sink ({\"type\":\"file\"}).",
+          "additionalProperties": {
+            "$ref": "#/$defs/sink"
+          },
+          "default": {}
+        },
+        "routes": {
+          "type": "array",
+          "description": "The first route whose workflow and action match (an absent one matches any) names the sinks; an action no route matches is delivered nowhere. [] turns deliveries off.",
+          "items": {
+            "$ref": "#/$defs/deliveryRoute"
+          },
+          "default": [
+            {
+              "action": "publish",
+              "sinks": [
+                "files"
+              ]
+            },
+            {
+              "action": "send",
+              "sinks": [
+                "files"
+              ]
+            }
+          ]
+        }
+      }
+    },
+    "deliveryRoute": {
+      "title": "DeliveryRoute",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "sinks"
+      ],
+      "properties": {
+        "workflow": {
+          "type": "string",
+          "description": "Workflow name (a flow's child matches its own workflow)."
+        },
+        "action": {
+          "type": "string",
+          "description": "Gate action, e.g. publish or send."
+        },
+        "sinks": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Sink names; [] delivers nowhere."
+        }
+      }
+    },
+    "sink": {
+      "title": "DeliverySink",
+      "oneOf": [
+        {
+          "title": "FileSink",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "type": {
+              "const": "file"
+            },
+            "folder": {
+              "type": "string",
+              "minLength": 1,
+              "description": "Folder under the project (or absolute). Default: outputs."
+            },
+            "path": {
+              "type": "string",
+              "minLength": 1,
+              "description": "File path under the folder, from {channel}, {date}, {slug}, {workflow}, {taskId}. Default: {channel}/{date}-{slug}.md."
+            }
+          }
+        },
+        {
+          "title": "WebhookSink",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "type",
+            "url"
+          ],
+          "properties": {
+            "type": {
+              "const": "webhook"
+            },
+            "url": {
+              "type": "string",
+              "format": "uri",
+              "description": "Receiver URL (JSON POST)."
+            },
+            "secretEnv": {
+              "type": "string",
+              "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+              "description": "Environment variable holding the HMAC-SHA256 secret; the body is signed in X-Agentry-Signature: sha256=<hex>. Unsigned without it."
+            },
+            "format": {
+              "enum": [
+                "json",
+                "slack"
+              ],
+              "description": "json: agentry's delivery document; slack: a Slack-compatible {text, blocks} message. Default: json."
+            },
+            "timeoutMs": {
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 300000,
+              "description": "Timeout of one attempt. Default: 10000."
+            },
+            "attempts": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 20,
+              "description": "Attempts on timeouts, connection errors, 429 and 5xx (a 4xx fails at once). Default: 4."
+            },
+            "backoffMs": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 600000,
+              "description": "Wait before the second attempt, doubled each time. Default: 1000."
+            }
+          }
+        },
+        {
+          "title": "CommandSink",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "type",
+            "argv"
+          ],
+          "properties": {
+            "type": {
+              "const": "command"
+            },
+            "argv": {
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "type": "string",
+                "minLength": 1
+              },
+              "description": "Program and arguments, run without a shell; the Markdown is on stdin, the delivery in AGENTRY_* variables."
+            },
+            "timeoutMs": {
+              "type": "integer",
+              "minimum": 100,
+              "maximum": 3600000,
+              "description": "Killed (and failed) after this long. Default: 30000."
+            }
+          }
+        }
+      ]
     }
   }
 };
@@ -3038,6 +3225,150 @@ export const eventsSchema: AnySchema = {
         },
         "spooled": {
           "type": "boolean"
+        }
+      }
+    },
+    {
+      "title": "DeliveryStartedEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "taskId",
+        "sink",
+        "sinkType",
+        "key",
+        "retry"
+      ],
+      "properties": {
+        "type": {
+          "const": "delivery.started"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "taskId": {
+          "type": "string"
+        },
+        "sink": {
+          "type": "string",
+          "description": "The sink's name in deliveries.sinks."
+        },
+        "sinkType": {
+          "enum": [
+            "file",
+            "webhook",
+            "command"
+          ]
+        },
+        "key": {
+          "type": "string",
+          "description": "Idempotency key: the same for every resend of this content to this sink."
+        },
+        "retry": {
+          "type": "boolean",
+          "description": "A resend (retry, or after a restart)."
+        }
+      }
+    },
+    {
+      "title": "DeliverySucceededEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "taskId",
+        "sink",
+        "sinkType",
+        "key",
+        "target",
+        "attempts"
+      ],
+      "properties": {
+        "type": {
+          "const": "delivery.succeeded"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "taskId": {
+          "type": "string"
+        },
+        "sink": {
+          "type": "string",
+          "description": "The sink's name in deliveries.sinks."
+        },
+        "sinkType": {
+          "enum": [
+            "file",
+            "webhook",
+            "command"
+          ]
+        },
+        "key": {
+          "type": "string",
+          "description": "Idempotency key: the same for every resend of this content to this sink."
+        },
+        "target": {
+          "type": "string",
+          "description": "The file written, the URL posted to, the program run."
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    {
+      "title": "DeliveryFailedEvent",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "at",
+        "taskId",
+        "sink",
+        "sinkType",
+        "key",
+        "error",
+        "attempts"
+      ],
+      "properties": {
+        "type": {
+          "const": "delivery.failed"
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "taskId": {
+          "type": "string"
+        },
+        "sink": {
+          "type": "string",
+          "description": "The sink's name in deliveries.sinks."
+        },
+        "sinkType": {
+          "enum": [
+            "file",
+            "webhook",
+            "command"
+          ]
+        },
+        "key": {
+          "type": "string",
+          "description": "Idempotency key: the same for every resend of this content to this sink."
+        },
+        "error": {
+          "type": "string"
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0
         }
       }
     }
@@ -5111,6 +5442,7 @@ export const allSchemas = {
   'api.create-task': apiCreateTaskSchema,
   'api.decide-approval': apiDecideApprovalSchema,
   'api.emit-event': apiEmitEventSchema,
+  'api.retry-task': apiRetryTaskSchema,
   'api.set-mode': apiSetModeSchema,
   'brief': briefSchema,
   'config': configSchema,

@@ -64,6 +64,17 @@ export interface ApiEmitEvent {
   id?: string;
 }
 
+// api.retry-task.schema.json
+/**
+ * POST /v1/tasks/:id/retry. With delivery: true, the task's failed deliveries are sent again with their idempotency keys.
+ */
+export interface ApiRetryTask {
+  /**
+   * Retry the failed deliveries of the task's approved content (not the task's steps).
+   */
+  delivery?: boolean;
+}
+
 // api.set-mode.schema.json
 /**
  * POST /v1/mode: writes the autonomy mode into agentry.config.json, which the supervisor watches and applies.
@@ -123,6 +134,8 @@ export interface ContentBrief {
 // config.schema.json
 export type ReviewTier = 1 | 2 | 3;
 export type ReviewTier1 = 1 | 2 | 3;
+export type DeliverySink = FileSink | WebhookSink | CommandSink;
+
 /**
  * agentry.config.json: the supervisor's configuration. Every field but `version` has a default.
  */
@@ -188,6 +201,7 @@ export interface AgentryConfig {
    */
   schedules?: ScheduleConfig[];
   events?: EventRoutingConfig;
+  deliveries?: DeliveryConfig;
   /**
    * Outbound notifications for a person.
    */
@@ -662,6 +676,86 @@ export interface EventRoutingConfig {
     input?: {};
   }[];
 }
+/**
+ * Where approved content goes once its gate allows the action: named sinks, and routes choosing sinks by workflow and action.
+ */
+export interface DeliveryConfig {
+  /**
+   * Sinks by name, merged over the built-in `files` sink ({"type":"file"}).
+   */
+  sinks?: {
+    [k: string]: DeliverySink | undefined;
+  };
+  /**
+   * The first route whose workflow and action match (an absent one matches any) names the sinks; an action no route matches is delivered nowhere. [] turns deliveries off.
+   */
+  routes?: DeliveryRoute[];
+}
+export interface FileSink {
+  type: "file";
+  /**
+   * Folder under the project (or absolute). Default: outputs.
+   */
+  folder?: string;
+  /**
+   * File path under the folder, from {channel}, {date}, {slug}, {workflow}, {taskId}. Default: {channel}/{date}-{slug}.md.
+   */
+  path?: string;
+}
+export interface WebhookSink {
+  type: "webhook";
+  /**
+   * Receiver URL (JSON POST).
+   */
+  url: string;
+  /**
+   * Environment variable holding the HMAC-SHA256 secret; the body is signed in X-Agentry-Signature: sha256=<hex>. Unsigned without it.
+   */
+  secretEnv?: string;
+  /**
+   * json: agentry's delivery document; slack: a Slack-compatible {text, blocks} message. Default: json.
+   */
+  format?: "json" | "slack";
+  /**
+   * Timeout of one attempt. Default: 10000.
+   */
+  timeoutMs?: number;
+  /**
+   * Attempts on timeouts, connection errors, 429 and 5xx (a 4xx fails at once). Default: 4.
+   */
+  attempts?: number;
+  /**
+   * Wait before the second attempt, doubled each time. Default: 1000.
+   */
+  backoffMs?: number;
+}
+export interface CommandSink {
+  type: "command";
+  /**
+   * Program and arguments, run without a shell; the Markdown is on stdin, the delivery in AGENTRY_* variables.
+   *
+   * @minItems 1
+   */
+  argv: string[];
+  /**
+   * Killed (and failed) after this long. Default: 30000.
+   */
+  timeoutMs?: number;
+}
+export interface DeliveryRoute {
+  /**
+   * Workflow name (a flow's child matches its own workflow).
+   */
+  workflow?: string;
+  /**
+   * Gate action, e.g. publish or send.
+   */
+  action?: string;
+  /**
+   * Sink names; [] delivers nowhere.
+   */
+  sinks: string[];
+}
 
 // coordinator.input.schema.json
 /**
@@ -857,7 +951,10 @@ export type SupervisorEvent =
   | EventReceivedEvent
   | EventIgnoredEvent
   | ScheduleFiredEvent
-  | HookReceivedEvent;
+  | HookReceivedEvent
+  | DeliveryStartedEvent
+  | DeliverySucceededEvent
+  | DeliveryFailedEvent;
 
 export interface SupervisorStartedEvent {
   type: "supervisor.started";
@@ -1217,6 +1314,59 @@ export interface HookReceivedEvent {
   agentType?: string;
   decision?: string;
   spooled?: boolean;
+}
+export interface DeliveryStartedEvent {
+  type: "delivery.started";
+  at: string;
+  taskId: string;
+  /**
+   * The sink's name in deliveries.sinks.
+   */
+  sink: string;
+  sinkType: "file" | "webhook" | "command";
+  /**
+   * Idempotency key: the same for every resend of this content to this sink.
+   */
+  key: string;
+  /**
+   * A resend (retry, or after a restart).
+   */
+  retry: boolean;
+}
+export interface DeliverySucceededEvent {
+  type: "delivery.succeeded";
+  at: string;
+  taskId: string;
+  /**
+   * The sink's name in deliveries.sinks.
+   */
+  sink: string;
+  sinkType: "file" | "webhook" | "command";
+  /**
+   * Idempotency key: the same for every resend of this content to this sink.
+   */
+  key: string;
+  /**
+   * The file written, the URL posted to, the program run.
+   */
+  target: string;
+  attempts: number;
+}
+export interface DeliveryFailedEvent {
+  type: "delivery.failed";
+  at: string;
+  taskId: string;
+  /**
+   * The sink's name in deliveries.sinks.
+   */
+  sink: string;
+  sinkType: "file" | "webhook" | "command";
+  /**
+   * Idempotency key: the same for every resend of this content to this sink.
+   */
+  key: string;
+  error: string;
+  attempts: number;
 }
 
 // healer.input.schema.json

@@ -191,6 +191,15 @@ export function createFakeSupervisor(): FakeSupervisor {
       if (!next) return Promise.reject(new SystemError('INTERNAL', `fake supervisor: unscripted hook ${event}`));
       return Promise.resolve(next);
     },
+    retryDeliveries(taskId) {
+      record('retryDeliveries', taskId);
+      const task = tasks.get(taskId);
+      if (!task) return Promise.reject(new UserError('NOT_FOUND', `no task ${taskId}`));
+      const failed = (task.deliveries ?? []).filter((d) => d.status === 'failed');
+      if (failed.length === 0) return Promise.reject(new UserError('CONFLICT', `task ${taskId} has no failed delivery to retry`));
+      task.deliveries = (task.deliveries ?? []).map((d) => (d.status === 'failed' ? { ...d, status: 'delivered' as const, attempts: d.attempts + 1 } : d));
+      return Promise.resolve(task.deliveries);
+    },
     requestPermission(ask) {
       record('requestPermission', ask);
       return Promise.reject(new SystemError('INTERNAL', `fake supervisor: permission requests are not scripted (${ask.tool})`));

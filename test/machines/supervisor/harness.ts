@@ -42,6 +42,8 @@ export interface HarnessOptions {
   /** Raw config merged (deeply) over `{ version: 1, mode: 'full', risk: { randomReviewPercent: 0 } }`. */
   config?: Record<string, unknown>;
   responders?: Partial<Record<AgentKind, Responder>>;
+  /** The supervisor's environment (webhook secrets). */
+  env?: Record<string, string>;
 }
 
 const FINAL_EVENTS = new Set<string>(['task.completed', 'task.rejected', 'task.failed']);
@@ -83,7 +85,7 @@ export class Harness {
     const config = resolveConfig(merge({ version: 1, mode: 'full', risk: { randomReviewPercent: 0 } }, opts.config ?? {}));
     const model = createAnthropicModel({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0, repairAttempts: 1 });
     try {
-      const sup = await Supervisor.start({ stateDir, config, model, clock });
+      const sup = await Supervisor.start({ stateDir, config, model, clock, env: opts.env ?? {} });
       return new Harness(sup, clock, fake, calls, responders, stateDir, () => server.close());
     } catch (err) {
       await server.close();
