@@ -57,7 +57,7 @@ const env = (url: string) => ({ ANTHROPIC_API_KEY: 'sk-e2e', ANTHROPIC_BASE_URL:
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, AGENTRY_HOME: join(dir, '.agentry'), CLAUDE_PROJECT_DIR: dir } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
