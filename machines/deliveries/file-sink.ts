@@ -3,8 +3,8 @@
 // replaces an existing file; then fsync of the folder). A file another task wrote is never
 // overwritten: the next free name (-2, -3…) is taken. The same task's file (a re-delivery after a
 // crash) is replaced in place, atomically.
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { link, mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fsyncDir, replaceFile, tempPathFor } from '../../core/atomic-file.js';
 import type { FileSink } from '../../schemas/generated/types.js';
 import type { Deliverable } from './content.js';
@@ -52,6 +52,24 @@ async function createExclusive(path: string, data: string): Promise<boolean> {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temps of `path` left by a writer killed mid-write (its pid is gone): removed once the file is delivered. */
+async function removeLeftovers(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
 async function ownerOf(path: string): Promise<string | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return taskOfDocument(text);
@@ -73,11 +91,13 @@ export const sendFile: Send<FileSink> = (sink, d, key, ctx) => {
       for (let n = 1; n <= MAX_SUFFIX; n++) {
         const path = withSuffix(wanted, n);
         if (await createExclusive(path, data)) {
-          await fsyncDir(resolve(path, '..'));
+          await fsyncDir(dirname(path));
+          await removeLeftovers(path);
           return { status: 'delivered', attempts: 1, target: path };
         }
         if ((await ownerOf(path)) === d.taskId) {
           await replaceFile(path, data, FILE_MODE);
+          await removeLeftovers(path);
           return { status: 'delivered', attempts: 1, target: path };
         }
       }
