@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_KINDS } from '../../agents/client/types.js';
 import type { AgentKind } from '../../agents/client/types.js';
@@ -89,6 +89,7 @@ async function settled(id: string): Promise<TaskView> {
   return view as TaskView;
 }
 
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const forTask = (id: string): Received[] => receiver.received.filter((r) => r.body['taskId'] === id);
 const hookOf = (v: TaskView): DeliveryView | undefined => v.deliveries?.find((d) => d.sink === 'hook');
 
@@ -152,7 +153,8 @@ describe('deliveries end to end', () => {
     expect(hookOf(view)).toMatchObject({ status: 'delivered', key: before?.headers['idempotency-key'] });
     expect(forTask(first.id)).toHaveLength(1);
     // One file per task, and no temp left by the killed writer.
-    expect(readdirSync(join(dir, 'outputs', 'tweet')).sort()).toEqual([first.deliveries?.find((d) => d.sink === 'files')?.target, view.deliveries?.find((d) => d.sink === 'files')?.target].map((p) => (p ?? '').split('/').at(-1)).sort());
+    const files = [first, view].map((v) => basename(v.deliveries?.find((d) => d.sink === 'files')?.target ?? ''));
+    expect(readdirSync(join(dir, 'outputs', 'tweet')).sort(byName)).toEqual(files.sort(byName));
   });
 
   it('shows a failed delivery in task show and status, and retries it with task retry --delivery', async () => {
