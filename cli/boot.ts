@@ -55,7 +55,8 @@ export function hasApiKey(env: Record<string, string | undefined>): boolean {
 function chooseModel(opts: BootOptions, config: ResolvedConfig, logger: Logger): { model: StructuredModel; note: string } {
   if (opts.model) return { model: opts.model, note: opts.model.offline ? 'offline model' : 'injected model' };
   if (opts.offline) {
-    return { model: createOfflineModel(opts.offlineLatencyMs === undefined ? {} : { latencyMs: opts.offlineLatencyMs }), note: 'OFFLINE model (deterministic stand-in; set ANTHROPIC_API_KEY and drop --offline to use Claude)' };
+    const offline = { latencyMs: opts.offlineLatencyMs ?? config.models.offline.latencyMs, prices: priceTable(config.prices), simulateCost: config.models.offline.simulateCost };
+    return { model: createOfflineModel(offline), note: 'OFFLINE model (deterministic stand-in; set ANTHROPIC_API_KEY and drop --offline to use Claude)' };
   }
   const model = createAnthropicModel({
     prices: priceTable(config.prices),

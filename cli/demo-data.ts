@@ -1,5 +1,7 @@
 // The demo's inputs and config: a small, realistic company day, with timeouts shortened so an
-// approval fallback happens within seconds.
+// approval fallback happens within seconds, a daily limit the day's simulated cost passes half
+// of (the 50 % budget alert), and a tier-2 cultural review deadline shorter than the offline
+// model's simulated latency (an SLA breach, escalated to the coordinator).
 export const DEMO_BRIEF = {
   goal: 'Get early-access sign-ups for the v2 analytics dashboard',
   channel: 'blog',
@@ -23,12 +25,20 @@ export const DEMO_LEAD = {
   offer: { product: 'Lumen Team plan', basePriceUsd: 24000, constraints: ['max discount 15%', 'annual billing only'] },
 };
 
+/** Passed halfway by the day's simulated cost, never reached. */
+export const DEMO_DAILY_LIMIT_USD = 0.24;
+/** Shorter than the offline model's latency in the demo: tier-2 cultural reviews breach it. */
+export const DEMO_REVIEW_SLA_MS = 30;
+
 export function demoConfig(mode: 'manual' | 'semi' | 'full', outputsDir = 'outputs') {
   return {
     version: 1,
     mode,
     deliveries: { sinks: { files: { type: 'file', folder: outputsDir } } },
-    risk: { dailySpendLimitUsd: 5, randomReviewPercent: 0 },
+    // A small max_tokens keeps each call's reserved worst case a few cents under this small limit.
+    models: { maxTokens: 1024 },
+    risk: { dailySpendLimitUsd: DEMO_DAILY_LIMIT_USD, randomReviewPercent: 0 },
+    sla: { reviewMinutes: { culturalTier2: DEMO_REVIEW_SLA_MS / 60_000 }, escalationMinutes: 600 },
     reviews: { tiers: { 'social-post': 2, 'launch-email': 2 } },
     approvals: { timeoutMinutes: 0.05, fallback: 'coordinator' },
     workflows: {

@@ -15,7 +15,8 @@ import type { Booted } from './boot.js';
 import { eventLine } from './format/event.js';
 import { learnLines } from './format/learn.js';
 import { statusLines } from './format/status.js';
-import { DEMO_BRIEF, DEMO_LEAD, demoConfig } from './demo-data.js';
+import { DEMO_BRIEF, DEMO_DAILY_LIMIT_USD, DEMO_LEAD, demoConfig } from './demo-data.js';
+import { money } from './format/table.js';
 
 export interface DemoOptions {
   cwd: string;
@@ -68,6 +69,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     if (!opts.json) out(text);
   };
   say('agentry demo — the model is OFFLINE: a deterministic stand-in answers every agent; no API is called and nothing is billed.');
+  say(`Costs below are a SIMULATED COST: what the configured model would bill for the offline text, against a ${money(DEMO_DAILY_LIMIT_USD)} daily limit.`);
   say('To run against Claude: set ANTHROPIC_API_KEY and run `agentry start` (see README).');
   say(`State for this run: ${paths.stateDir} (deleted at the end)\n`);
   await writeFile(paths.configFile, JSON.stringify(demoConfig('full', outputsDir), null, 2));

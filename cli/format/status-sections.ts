@@ -88,12 +88,13 @@ export function pausedSection(domains: readonly string[], s: Style): string[] {
 
 export function spendSection(spend: StatusView['spend'], s: Style): string[] {
   const reserved = spend.reservedUsd > 0 ? `  (${money(spend.reservedUsd)} reserved)` : '';
-  if (spend.limitUsd <= 0) return [`${s.bold('Spend today')}  ${money(spend.spentUsd)} (no daily limit)${reserved}`];
+  const title = s.bold(spend.simulated === true ? 'Spend today (simulated cost: offline model)' : 'Spend today');
+  if (spend.limitUsd <= 0) return [`${title}  ${money(spend.spentUsd)} (no daily limit)${reserved}`];
   const used = spend.spentUsd / spend.limitUsd;
   const filled = Math.min(BAR_CELLS, Math.round(used * BAR_CELLS));
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_CELLS - filled)}]`;
   const paint = used >= 1 ? s.red : used >= 0.8 ? s.yellow : (t: string): string => t;
-  return [`${s.bold('Spend today')}  ${paint(`${money(spend.spentUsd)} of ${money(spend.limitUsd)} (${percent(used)})`)}  ${bar}${reserved}`];
+  return [`${title}  ${paint(`${money(spend.spentUsd)} of ${money(spend.limitUsd)} (${percent(used)})`)}  ${bar}${reserved}`];
 }
 
 /** Each rate with what it is a rate of; "—" when there is nothing to divide. */

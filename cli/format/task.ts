@@ -13,7 +13,7 @@ export function taskTable(tasks: readonly TaskView[], now: number): string[] {
       { header: 'STATUS', value: (t) => t.status },
       { header: 'PRIO', value: (t) => t.priority },
       { header: 'STEP', value: (t) => t.step ?? '-' },
-      { header: 'COST', value: (t) => money(t.costUsd), align: 'right' },
+      { header: tasks.some((t) => t.simulatedCost === true) ? 'SIMULATED COST' : 'COST', value: (t) => money(t.costUsd), align: 'right' },
       { header: 'UPDATED', value: (t) => ago(t.updatedAt, now) },
     ],
     tasks,
@@ -28,7 +28,7 @@ export function taskDetail(t: TaskView, now: number): string[] {
     ['priority', t.priority],
     ['step', t.step ?? '-'],
     ['round', String(t.round)],
-    ['cost', money(t.costUsd)],
+    ['cost', t.simulatedCost === true ? `${money(t.costUsd)} (simulated cost: offline model)` : money(t.costUsd)],
     ['created', `${t.createdAt} (${ago(t.createdAt, now)})`],
     ['updated', `${t.updatedAt} (${ago(t.updatedAt, now)})`],
   ];

@@ -70,7 +70,7 @@ export function buildStatus(s: StatusSources): StatusView {
     approvals: rt.approvals.list('pending'),
     slaBreaches: rt.sla.breaches().map((b) => ({ taskId: b.taskId, scope: b.scope, deadline: iso(b.deadline), tier: b.tier })),
     pausedDomains: [...rt.pausedDomains],
-    spend: { day: spend.day, spentUsd: spend.spentUsd, reservedUsd: spend.reservedUsd, limitUsd: spend.limitUsd },
+    spend: { day: spend.day, spentUsd: spend.spentUsd, reservedUsd: spend.reservedUsd, limitUsd: spend.limitUsd, ...(s.offline ? { simulated: true } : {}) },
     lastActions: rt.events.recent().filter((e) => ACTION_TYPES.has(e.event.type)).slice(-10).map((e) => e.event),
     today: s.day.today(now),
     deliveries: { ...s.day.deliveries(now), ...rt.deliveries.open() },

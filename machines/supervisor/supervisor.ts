@@ -131,7 +131,7 @@ export class Supervisor implements SupervisorApi {
     const memo = new ActivityMemo(sink, () => clock.now(), onError);
     const ledger = new BudgetLedger({ clock, limits: config().risk, onEvent: (e) => events.emit(e, e.type === 'budget.threshold' ? `budget:${e.day}:${e.percent}` : undefined) });
     const approvals = new Approvals(clock);
-    const views = new TaskViews();
+    const views = new TaskViews(undefined, opts.model.offline);
     const deliveries = new Deliveries({
       journal: sink,
       clock,

@@ -55,9 +55,14 @@ export class TaskViews {
   /** Finished tasks kept for `task show`, oldest dropped first. */
   private readonly finished: string[] = [];
 
-  constructor(private readonly keepFinished = 1000) {}
+  /** `simulated`: every view's cost is the offline model's simulated cost. */
+  constructor(
+    private readonly keepFinished = 1000,
+    private readonly simulated = false,
+  ) {}
 
   set(view: TaskView): void {
+    if (this.simulated) view.simulatedCost = true;
     this.views.set(view.id, view);
     if (isTerminal(view.status) && !this.finished.includes(view.id)) {
       this.finished.push(view.id);

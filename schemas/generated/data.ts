@@ -624,6 +624,26 @@ export const configSchema: AnySchema = {
           "maximum": 5,
           "default": 2,
           "description": "Times an invalid answer is sent back with its errors before the step fails."
+        },
+        "offline": {
+          "type": "object",
+          "additionalProperties": false,
+          "description": "The offline model (start --offline, the demo).",
+          "properties": {
+            "latencyMs": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 600000,
+              "default": 0,
+              "description": "Simulated latency of each call, so SLAs and timings show."
+            },
+            "simulateCost": {
+              "type": "boolean",
+              "default": true,
+              "description": "Report what the configured model would bill for the offline text (a simulated cost, labelled so), so budgets and alerts work offline."
+            }
+          },
+          "default": {}
         }
       }
     },

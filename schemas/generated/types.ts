@@ -324,6 +324,19 @@ export interface ModelsConfig {
    * Times an invalid answer is sent back with its errors before the step fails.
    */
   repairAttempts?: number;
+  /**
+   * The offline model (start --offline, the demo).
+   */
+  offline?: {
+    /**
+     * Simulated latency of each call, so SLAs and timings show.
+     */
+    latencyMs?: number;
+    /**
+     * Report what the configured model would bill for the offline text (a simulated cost, labelled so), so budgets and alerts work offline.
+     */
+    simulateCost?: boolean;
+  };
 }
 export interface ConfigPrice {
   input: number;

@@ -1,5 +1,7 @@
 // The offline model: schema-valid, deterministic, labelled answers for every agent, and the
 // coordinator's and healer's decision tables.
+import { estimateInputTokens, estimateTokens } from '../../agents/client/estimate.js';
+import { costOf, DEFAULT_PRICES, priceFor } from '../../agents/client/prices.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { AGENT_KINDS } from '../../agents/client/types.js';
@@ -65,21 +67,26 @@ describe.each(AGENT_KINDS)('offline %s', (agent) => {
   const def = definitionOf(agent);
   const valid = fixtures(def.inputSchema, 'valid');
 
-  it.each(valid)('answers %s with a schema-valid, labelled, free result', async (_file, input) => {
+  it.each(valid)('answers %s with a schema-valid, labelled result that bills nothing and reports a simulated cost', async (_file, input) => {
     const result = await model.call<{ rationale: string; confidence: number }>(request(agent, input));
     expect(check(def.outputSchema, result.output)).toEqual([]);
     expect(result.output.rationale.startsWith('[offline]')).toBe(true);
     expect(result.output.confidence).toBeGreaterThanOrEqual(0.55);
     expect(result.output.confidence).toBeLessThanOrEqual(0.95);
-    expect(result).toMatchObject({
-      model: OFFLINE_MODEL_ID,
-      offline: true,
-      costUsd: 0,
-      repairs: 0,
-      attempts: 1,
-      usage: { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
-    });
-    expect(model.worstCaseCost(request(agent, input))).toBe(0);
+    expect(result).toMatchObject({ model: OFFLINE_MODEL_ID, offline: true, repairs: 0, attempts: 1 });
+    // What the configured model would bill for this prompt and this answer, at its price.
+    const req = request(agent, input);
+    const usage = { inputTokens: estimateInputTokens(req), outputTokens: estimateTokens(JSON.stringify(result.output)), cacheWriteTokens: 0, cacheReadTokens: 0 };
+    expect(result.usage).toEqual(usage);
+    expect(result.costUsd).toBeCloseTo(costOf(usage, priceFor(DEFAULT_PRICES, req.model)), 12);
+    expect(result.costUsd).toBeGreaterThan(0);
+    expect(model.worstCaseCost(req)).toBeGreaterThanOrEqual(result.costUsd);
+  });
+
+  it.each(valid.slice(0, 1))('costs nothing for %s when simulateCost is off, or the model has no price', async (_file, input) => {
+    const off = await createOfflineModel({ simulateCost: false }).call(request(agent, input));
+    const unpriced = await createOfflineModel({ prices: {} }).call({ ...request(agent, input), model: 'no-such-model' });
+    for (const r of [off, unpriced]) expect(r).toMatchObject({ costUsd: 0, usage: { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 } });
   });
 
   it.each(valid)('gives the same answer twice for %s', async (_file, input) => {
