@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { DeliverySink } from '../../schemas/generated/types.js';
-import type { DeliveryView } from '../../server/contract.js';
+import type { DeliveryView } from '../contract.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { createEvent } from '../events.js';
 import type { EventLog } from '../supervisor/event-log.js';
