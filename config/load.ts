@@ -8,7 +8,7 @@ import { check } from '../schemas/registry.js';
 import type { AgentryConfig, WorkflowConfig } from '../schemas/generated/types.js';
 import { BUILTIN_WORKFLOWS } from './builtin-workflows.js';
 import { withDefaults } from './defaults.js';
-import { fillTemplate } from './event-template.js';
+import { fillTemplate, templateFields } from './event-template.js';
 import { taskInputIssues } from './task-input.js';
 import { locateIssues, parseJsonText } from './json-text.js';
 
@@ -86,12 +86,28 @@ function crossCheck(config: ResolvedConfig): ValidationIssue[] {
   config.events.rules.forEach((r, i) => {
     if (!known(r.workflow)) issues.push(unknownWorkflow(`events.rules[${i}].workflow`, r.workflow, names));
     // Placeholders stand for event data: filled with a sample, the input must fit the workflow.
-    else issues.push(...inputIssues(`events.rules[${i}].input`, config.workflows, r.workflow, fillTemplate(r.input ?? {}, SAMPLE_DATA) as Record<string, unknown>));
+    else {
+      issues.push(...inputIssues(`events.rules[${i}].input`, config.workflows, r.workflow, fillTemplate(r.input ?? {}, SAMPLE_DATA) as Record<string, unknown>));
+      issues.push(...eventDataIssues(`events.rules[${i}].input`, config.workflows, r.workflow, r.input ?? {}));
+    }
     if ((r.field === undefined) !== (r.threshold === undefined)) {
       issues.push({ path: `events.rules[${i}]`, expected: 'field and threshold together', got: 'only one of them' });
     }
   });
   return issues;
+}
+
+/**
+ * Event fields reach a model only as a content brief's eventData block: a rule whose workflow
+ * starts with another agent (sales, healer) may not write {{data.…}} into its input.
+ */
+function eventDataIssues(at: string, all: ResolvedConfig['workflows'], name: string, template: unknown): ValidationIssue[] {
+  if (templateFields(template).length === 0) return [];
+  const wf = all[name];
+  const firsts = (wf?.tasks ? wf.tasks.map((t) => all[t.workflow]) : [wf]).map((w) => w?.steps?.[0]?.agent);
+  const other = firsts.find((agent) => agent !== undefined && agent !== 'marketing');
+  if (other === undefined) return [];
+  return [{ path: at, expected: `no {{data.…}} fields: event data reaches a model only in a content brief, and ${name} starts with the ${other} agent`, got: 'a {{data.…}} field' }];
 }
 
 /** Event data in which every template field is present. */

@@ -11,6 +11,12 @@ function isDropIn(fix: string): boolean {
 
 type Edit = (text: string) => string;
 
+/** `[event data: keyword]` → the field's value, as a model reading the event-data block would quote it. */
+function withEventData(text: string, eventData: MarketingInput['eventData']): string {
+  if (eventData === undefined) return text;
+  return text.replace(/\[event data: ([\w.]+)\]/g, (whole, path: string) => eventData.find((f) => f.field === path)?.value ?? whole);
+}
+
 function edits(input: MarketingInput): { apply: Edit; fixed: number; asked: number } {
   const pairs: [string, string][] = [];
   for (const rule of canonRules(input.brief.canonNotes)) {
@@ -31,7 +37,8 @@ function edits(input: MarketingInput): { apply: Edit; fixed: number; asked: numb
 // them is clean), so editing those two before drafting fixes every field and keeps its limits.
 export function draftMarketing(input: MarketingInput, confidence: number): MarketingOutput {
   const edit = edits(input);
-  const brief = { ...input.brief, goal: edit.apply(input.brief.goal), audience: edit.apply(input.brief.audience) };
+  const data = (text: string): string => withEventData(text, input.eventData);
+  const brief = { ...input.brief, goal: edit.apply(data(input.brief.goal)), audience: edit.apply(data(input.brief.audience)) };
   const cta = callToActionFor(brief.goal);
   const title = clip(sentence(brief.goal), 80);
   const copy = copyFor(brief, cta, title);

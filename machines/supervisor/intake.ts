@@ -7,7 +7,7 @@ import type { Priority } from '../../schemas/generated/types.js';
 import type { EmitEventResult } from '../contract.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { createEvent } from '../events.js';
-import { fillTemplate, missingFields } from '../../config/event-template.js';
+import { eventDataFor, missingFields, referenceTemplate } from '../../config/event-template.js';
 import type { EventLog } from './event-log.js';
 import type { JournalSink } from './records.js';
 
@@ -33,6 +33,13 @@ function underThreshold(rule: { field?: string; threshold?: number }, data: Reco
   const value = Number(data[rule.field]);
   if (Number.isFinite(value) && value >= rule.threshold) return undefined;
   return Number.isFinite(value) ? `${rule.field} ${value} is under the threshold ${rule.threshold}` : `no numeric ${rule.field} in the event data`;
+}
+
+/** The rule's input referring to the event's fields, with their (capped) values as `eventData`. */
+function routedInput(template: Record<string, unknown>, data: Record<string, unknown>): Record<string, unknown> {
+  const input = referenceTemplate(template) as Record<string, unknown>;
+  const eventData = eventDataFor(template, data);
+  return Object.keys(eventData).length === 0 ? input : { ...input, eventData };
 }
 
 export class Intake {
@@ -67,7 +74,7 @@ export class Intake {
       const routed: Routed = {
         eventId: `${eventId}#${i}`,
         workflow: rule.workflow,
-        input: fillTemplate(rule.input ?? {}, { ...data }) as Record<string, unknown>,
+        input: routedInput(rule.input ?? {}, data),
         priority: rule.priority ?? 'P2',
       };
       if (routed.priority === 'P0' || routed.priority === 'P1') {

@@ -60,6 +60,10 @@ export function authorInput(ctx: TaskContext): AgentCall {
     const brief = briefOf(ctx.record);
     const previous = ctx.outputs[step.id] as MarketingOutput | undefined;
     const body: MarketingInput = { brief };
+    const eventData = input['eventData'];
+    if (typeof eventData === 'object' && eventData !== null && !Array.isArray(eventData)) {
+      body.eventData = Object.entries(eventData).map(([field, value]) => ({ field, value: String(value) }));
+    }
     if (previous && ctx.feedback.length > 0) {
       body.previousDraft = { title: previous.title, content: previous.content };
       // The coordinator's reasons concern the draft as a whole and quote nothing; the contract

@@ -71,4 +71,9 @@ describe('config', () => {
     const text = '{\n  "version": 1,\n  "risk": { "dailySpendLimitUsd": "ten" }\n}\n';
     expect(() => parseConfig(text, '/site/agentry.config.json')).toThrowError(/^\/site\/agentry\.config\.json: risk\.dailySpendLimitUsd \(line 3, column 13\): expected /);
   });
+
+  it('refuses {{data.…}} in a rule whose workflow does not start with a content brief (event data reaches a model only there)', () => {
+    const lead = { event: 'crm.signup', workflow: 'lead', input: { lead: { company: '{{data.company}}', contact: 'x', source: 'web' }, offer: { product: 'p', priceUsd: 1 } } };
+    expect(() => resolveConfig({ version: 1, events: { rules: [lead] } })).toThrowError(/events\.rules\[0\]\.input: expected no \{\{data\.…\}\} fields: event data reaches a model only in a content brief, and lead starts with the sales agent/);
+  });
 });

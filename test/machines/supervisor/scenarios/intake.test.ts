@@ -50,7 +50,7 @@ describe('event intake', () => {
     expect(h.events('event.ignored')).toEqual([]);
   });
 
-  it('starts a P1 task at once, its input filled from the event data', async () => {
+  it('starts a P1 task at once, its brief referring to the event data that travels beside it', async () => {
     const h = await withRules();
 
     const result = await h.sup.emitEvent({ type: 'competitor.rank_drop', data: { magnitude: 80, keyword: 'dashboards' } });
@@ -61,7 +61,9 @@ describe('event intake', () => {
     expect(h.events('task.created')).toMatchObject([{ taskId: id, source: 'event', priority: 'P1', contentType: 'rank-response' }]);
     const view = await h.final(id ?? '');
     expect(view.status).toBe('completed');
-    expect(h.callsOf('marketing')[0]?.input['brief']).toMatchObject({ goal: 'Win back the rank for dashboards' });
+    expect(h.callsOf('marketing')[0]?.input['brief']).toMatchObject({ goal: 'Win back the rank for [event data: keyword]' });
+    expect(h.fake.calls[0]?.body['messages']).toMatchObject([{ content: expect.stringMatching(/\n<event_data>\n\[\{"field":"keyword","value":"dashboards"\}\]\n<\/event_data>$/) }]);
+    expect(view.outputs['draft']).toBeDefined();
   });
 
   it('batches P3 events until the window passes on the clock, then starts them together', async () => {
@@ -88,8 +90,8 @@ describe('event intake', () => {
     ]);
     const views = await Promise.all(created.map((e) => h.final(e.taskId)));
     expect(views.map((v) => v?.status)).toEqual(['completed', 'completed']);
-    const goals = h.callsOf('marketing').map((c) => (c.input['brief'] as { goal: string }).goal).sort();
-    expect(goals).toEqual(['Win back the rank for dashboards', 'Win back the rank for lens']);
+    const data = h.fake.calls.map((r) => JSON.stringify(r.body['messages'])).flatMap((m) => /\\"value\\":\\"(\w+)\\"/.exec(m)?.[1] ?? []);
+    expect(data.toSorted((a, b) => a.localeCompare(b))).toEqual(['dashboards', 'lens']);
   });
 
   it('acknowledges a repeated event id once and starts nothing more', async () => {
