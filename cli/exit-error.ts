@@ -67,6 +67,10 @@ export function failureOf(err: unknown): Failure {
   if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
     const code = (err as Error & { code: string }).code;
     const issues = issuesOf((err as { details?: unknown }).details);
+    // A query parameter the server refused is a flag the person typed: name it as the flag.
+    if (err.message.startsWith('query: ') && issues.length > 0 && issues.every((i) => i.startsWith('?'))) {
+      return { exitCode: 2, code, message: issues.map((i) => i.replace(/^\?/, '--')).join('; '), issues: [], hint: undefined, usage: undefined, silent: false };
+    }
     return { exitCode: INPUT_CODES.has(code) ? 2 : 1, code, message: oneLine(err.message), issues, hint: undefined, usage: undefined, silent: false };
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJson, tempProject } from './harness.js';
+import { parseJson, runningProject, tempProject } from './harness.js';
 import type { Project } from './harness.js';
 
 describe('argument parsing, help and usage errors', () => {
@@ -37,6 +37,17 @@ describe('argument parsing, help and usage errors', () => {
     for (const [argv, line] of cases) {
       const r = await p.run(argv);
       expect({ argv, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ argv, code: 2, first: line });
+    }
+  });
+
+  it('a flag value the server refuses is named as the flag, in one line (exit 2)', async () => {
+    const running = await runningProject();
+    try {
+      const r = await running.run(['tasks', '--status', 'bogus']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(/^agentry: --status: expected one of pending, .*, got "bogus"$/);
+    } finally {
+      await running.close();
     }
   });
 
