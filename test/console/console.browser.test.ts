@@ -242,6 +242,8 @@ describe('the console in Chromium', () => {
     await page.getByRole('link', { name: firstTask }).click();
     await page.getByRole('heading', { name: 'Steps' }).waitFor(WAIT);
     await page.locator('.timeline .step.done').first().waitFor(WAIT);
+    // The approved post went to the shipped file sink: the detail shows its delivery and state.
+    await page.getByRole('region', { name: 'Deliveries' }).locator('.delivery-delivered').first().waitFor(WAIT);
     await shot('task-detail');
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByRole('table', { name: 'Events' }).getByText('task.created').first().waitFor(WAIT);
