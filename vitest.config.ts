@@ -6,7 +6,8 @@ const jsonReport = process.env['VITEST_JSON_REPORT'];
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/**/*.int.test.ts', 'node_modules/**', 'dist/**'],
+    // test/claude-code/ needs the real Claude Code CLI: `npm run test:claude-code` runs it.
+    exclude: ['test/**/*.int.test.ts', 'test/claude-code/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
