@@ -25,6 +25,11 @@ export function packageRoot(from: string = import.meta.url): string {
   }
 }
 
+/** Absolute path of the CLI in the installed package: what .mcp.json starts as `agentry mcp`. */
+export function cliPath(): string {
+  return join(packageRoot(), 'dist', 'cli', 'bin.js');
+}
+
 /** Absolute path of hooks/agentry-hook.sh in the installed package (the `files` list ships it). */
 export function hookScriptPath(): string {
   return join(packageRoot(), 'hooks', 'agentry-hook.sh');

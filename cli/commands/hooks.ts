@@ -1,15 +1,16 @@
 // agentry hooks install | uninstall: merges our handlers into (or out of) Claude Code settings,
 // idempotently, keeping every other hook; says what changed.
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_TOKEN_ENV_VAR, planInstall, planUninstall, readSettings, writeSettings } from '../../hooks/install.js';
 import type { InstallOptions, SettingsScope, Transport } from '../../hooks/install.js';
+import { mcpServerEntry, planMcpInstall, planMcpUninstall } from '../../hooks/mcp-config.js';
 import { oneOf } from './args.js';
 import { note, output } from './context.js';
 import type { CommandContext } from './context.js';
-import { SCOPES, hookScriptPath, ourHandlers, scopePath } from './hook-settings.js';
+import { SCOPES, cliPath, hookScriptPath, ourHandlers, scopePath } from './hook-settings.js';
 
 const TRANSPORTS: readonly Transport[] = ['command', 'http'];
 
@@ -26,11 +27,27 @@ export async function hooksInstall(opts: HooksOptions): Promise<void> {
   const before = await readSettings(path);
   const after = planInstall(before, install);
   const change = await apply(path, before, after);
-  output(opts, { scope, transport, path, ...change }, () => [
+  const mcp = await registerMcp(opts, scope, (file) => planMcpInstall(file, mcpServerEntry(cliPath())));
+  output(opts, { scope, transport, path, ...change, ...(mcp ? { mcp } : {}) }, () => [
     change.changed
       ? `installed agentry hooks in ${path} (${scope}, ${transport}): added ${change.added}${change.removed > 0 ? `, replaced ${change.removed}` : ''} handlers`
       : `agentry hooks already installed in ${path} (${change.handlers} handlers); nothing changed`,
+    ...(mcp?.changed ? [`registered the agentry MCP server (agentry mcp) in ${mcp.path}`] : []),
   ]);
+}
+
+/**
+ * The project's .mcp.json, for the project and local scopes (user-scope MCP servers live in
+ * Claude Code's own ~/.claude.json, which agentry does not edit): merged, other servers kept.
+ */
+async function registerMcp(opts: CommandContext, scope: SettingsScope, plan: (file: Record<string, unknown>) => Record<string, unknown>): Promise<{ path: string; changed: boolean } | undefined> {
+  if (scope === 'user') return undefined;
+  const path = join(opts.paths.projectDir, '.mcp.json');
+  const before = await readSettings(path);
+  const after = plan(before);
+  const changed = !isDeepStrictEqual(before, after);
+  if (changed) await writeSettings(path, after);
+  return { path, changed };
 }
 
 export async function hooksUninstall(opts: HooksOptions): Promise<void> {
@@ -38,7 +55,8 @@ export async function hooksUninstall(opts: HooksOptions): Promise<void> {
   const path = scopePath(opts, scope);
   const before = await readSettings(path);
   const change = await apply(path, before, planUninstall(before));
-  output(opts, { scope, path, ...change }, () => [
+  const mcp = await registerMcp(opts, scope, planMcpUninstall);
+  output(opts, { scope, path, ...change, ...(mcp ? { mcp } : {}) }, () => [
     change.changed ? `removed ${change.removed} agentry handlers from ${path}; other hooks kept` : `no agentry hooks in ${path}; nothing changed`,
   ]);
 }

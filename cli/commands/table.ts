@@ -144,6 +144,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [1, 1],
     run: async (a, ctx) => (await import('./hook.js')).hook({ ...ctx, event: positional(a, 0) }),
   },
+  mcp: {
+    usage: 'mcp',
+    summary: 'the MCP server on stdio (tools for tasks, approvals, status, learning; task outputs as resources)',
+    options: {},
+    positionals: [0, 0],
+    run: async (_a, ctx) => (await import('./mcp.js')).mcp(ctx),
+  },
   'hooks install': {
     usage: 'hooks install [--scope project|local|user] [--transport command|http]',
     summary: 'add agentry to Claude Code settings (idempotent)',

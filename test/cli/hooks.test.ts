@@ -19,11 +19,25 @@ describe('agentry hooks install / uninstall', () => {
   it('installing twice: the second run says "already installed" and leaves the file byte for byte', async () => {
     const first = await p.run(['hooks', 'install']);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe(`installed agentry hooks in ${settings} (project, command): added 12 handlers\n`);
+    const mcpFile = join(p.dir, '.mcp.json');
+    expect(first.stdout).toBe(`installed agentry hooks in ${settings} (project, command): added 12 handlers\nregistered the agentry MCP server (agentry mcp) in ${mcpFile}\n`);
+    const mcpAfter = readFileSync(mcpFile, 'utf8');
     const after = readFileSync(settings, 'utf8');
     const second = await p.run(['hooks', 'install']);
     expect({ code: second.code, stdout: second.stdout }).toEqual({ code: 0, stdout: `agentry hooks already installed in ${settings} (12 handlers); nothing changed\n` });
     expect(readFileSync(settings, 'utf8')).toBe(after);
+    expect(readFileSync(mcpFile, 'utf8')).toBe(mcpAfter);
+  });
+
+  it("registers agentry mcp in the project's .mcp.json beside the user's servers, and uninstall removes only it", async () => {
+    const mcpFile = join(p.dir, '.mcp.json');
+    writeFileSync(mcpFile, JSON.stringify({ mcpServers: { github: { command: 'gh-mcp' } } }));
+    await p.run(['hooks', 'install']);
+    const servers = (JSON.parse(readFileSync(mcpFile, 'utf8')) as { mcpServers: Record<string, { command: string; args?: string[] }> }).mcpServers;
+    expect(Object.keys(servers)).toEqual(['github', 'agentry']);
+    expect(servers['agentry']).toEqual({ type: 'stdio', command: 'node', args: [resolve('dist/cli/bin.js'), 'mcp'] });
+    await p.run(['hooks', 'uninstall']);
+    expect(JSON.parse(readFileSync(mcpFile, 'utf8'))).toEqual({ mcpServers: { github: { command: 'gh-mcp' } } });
   });
 
   it('local and user scope point command hooks at the packaged agentry-hook.sh by absolute path', async () => {
@@ -49,7 +63,7 @@ describe('agentry hooks install / uninstall', () => {
     writeFileSync(settings, JSON.stringify({ permissions: { allow: ['Bash(ls)'] }, hooks: { PreToolUse: [USER_HOOK] } }));
     await p.run(['hooks', 'install']);
     const off = await p.run(['hooks', 'uninstall', '--json']);
-    expect(parseJson(off.stdout)).toEqual({ scope: 'project', path: settings, changed: true, added: 0, removed: 12, handlers: 0 });
+    expect(parseJson(off.stdout)).toEqual({ scope: 'project', path: settings, changed: true, added: 0, removed: 12, handlers: 0, mcp: { path: join(p.dir, '.mcp.json'), changed: true } });
     expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ permissions: { allow: ['Bash(ls)'] }, hooks: { PreToolUse: [USER_HOOK] } });
     const again = await p.run(['hooks', 'uninstall']);
     expect(again.stdout).toBe(`no agentry hooks in ${settings}; nothing changed\n`);

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const HOOKS = join(import.meta.dirname, '../../hooks');
-const INSTALLER = new Set(['install.ts', 'install-plan.ts', 'settings-file.ts']);
+const INSTALLER = new Set(['install.ts', 'install-plan.ts', 'settings-file.ts', 'mcp-config.ts']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
