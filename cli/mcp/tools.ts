@@ -2,7 +2,7 @@
 // schemas/, the schema the supervisor checks), and the reads and decisions of the CLI. Each tool is
 // one call of the supervisor's HTTP API; the answer is its JSON, or the API's error as a tool error.
 import type { ResolvedConfig } from '../../config/load.js';
-import { taskInputSchema } from '../../machines/task/task-input.js';
+import { taskInputSchema } from '../../config/task-input.js';
 import { schemaOf } from '../../schemas/registry.js';
 import type { ApiClient } from '../../server/api-client.js';
 import { query, seg } from '../commands/api.js';

@@ -72,6 +72,16 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
     expectRecordedOnce(hookCounts(await r.settle()), { SessionStart: 1, UserPromptSubmit: 1, PreToolUse: 1, Stop: 1, SessionEnd: 1 });
   });
 
+  it('`bash -c` writing .env is blocked, and the model is told why', async () => {
+    const r = await open(mode);
+    const run = await r.run('set the env', [{ tool: 'Bash', input: { command: 'bash -c "echo TOKEN=x > .env"', description: 'write the env file' } }, done], { allowedTools: ['Bash'] });
+    expect(existsSync(join(r.dir, '.env'))).toBe(false);
+    expect(run.result.permission_denials?.map((d) => d.tool_name)).toEqual(['Bash']);
+    expect(afterTool(r)).toContain('.env');
+    expectScriptPlayed(r);
+    expectRecordedOnce(hookCounts(await r.settle()), { SessionStart: 1, UserPromptSubmit: 1, PreToolUse: 1, Stop: 1, SessionEnd: 1 });
+  });
+
   it('an ordinary Write goes through', async () => {
     const r = await open(mode);
     const target = join(r.dir, 'notes.md');
