@@ -97,7 +97,8 @@ export function parseSpoolLine(line: string): SpoolEntry | undefined {
 
 const LEFT_OUT = new Set(['tool_input', 'tool_response', 'prompt', 'last_assistant_message', 'message', 'error']);
 const AGENT_TOOLS = new Set(['Agent', 'Task']);
-const AGENT_RESPONSE_KEYS = ['status', 'agentId', 'totalDurationMs', 'totalTokens', 'totalToolUseCount'];
+const AGENT_RESPONSE_KEYS = ['status', 'agentId', 'resolvedModel', 'totalDurationMs', 'totalTokens', 'totalToolUseCount'];
+const USAGE_KEYS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'];
 const MAX_STRING = 1000;
 
 /**
@@ -112,13 +113,19 @@ export function spoolPayload(raw: JsonObject): JsonObject {
     if (typeof value === 'string') out[key] = value.slice(0, MAX_STRING);
     else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
   }
+  // The last message's length, not its text: the subagent record keeps how long it was.
+  const last = ownString(raw, 'last_assistant_message');
+  if (last !== undefined) out['last_assistant_message_chars'] = last.length;
   const error = ownString(raw, 'error');
   if (error !== undefined) out['error'] = (error.split('\n', 1)[0] ?? '').slice(0, 500);
   if (AGENT_TOOLS.has(ownString(raw, 'tool_name') ?? '')) {
     const subagentType = ownString(ownObject(raw, 'tool_input') ?? {}, 'subagent_type');
     if (subagentType !== undefined) out['tool_input'] = { subagent_type: subagentType.slice(0, MAX_STRING) };
     const response = ownObject(raw, 'tool_response');
-    if (response !== undefined) out['tool_response'] = pick(response, AGENT_RESPONSE_KEYS);
+    if (response !== undefined) {
+      const usage = ownObject(response, 'usage');
+      out['tool_response'] = { ...pick(response, AGENT_RESPONSE_KEYS), ...(usage === undefined ? {} : { usage: pick(usage, USAGE_KEYS) }) };
+    }
   }
   return out;
 }

@@ -7,12 +7,12 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { HookResult } from '../contract.js';
 import { type HookAnswer, answerInvalidInput, context, silent } from '../../hooks/answers.js';
 import { isHookEvent } from '../../hooks/events.js';
-import { isObject, ownObject, ownString, own } from '../../hooks/own.js';
+import { type JsonObject, isObject, ownObject, ownString, own } from '../../hooks/own.js';
 import { answerPreToolUse, evaluatePreToolUse } from '../../hooks/policy/pre-tool-use.js';
 import { loadBashParser } from '../../hooks/policy/shell/parser.js';
 import { type HookInput, parseHookInput } from '../../hooks/protocol.js';
 import { statusContext } from './status-context.js';
-import { type SubagentRun, SubagentRuns } from './subagent-runs.js';
+import { type Finished, type RecentRuns, type SubagentDetails, type SubagentRun, SubagentRuns } from './subagent-runs.js';
 
 /** What the handler uses of the supervisor; `hasSeen`/`remember` keep one record per call id. */
 export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt' | 'hasSeen' | 'remember'>;
@@ -70,6 +70,8 @@ interface Call {
 interface Outcome {
   readonly answer: HookAnswer;
   readonly decision?: string;
+  /** A subagent run this call closed or added to, kept in its hook.received record. */
+  readonly subagent?: SubagentRun;
 }
 
 export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
@@ -108,7 +110,7 @@ export function createHookHandler(deps: HookHandlerDeps = {}): HookHandler {
       if (call.live) remembered = remembered.catch((err: unknown) => sup.rt.logger.warn({ err, hook: event, id: meta.id }, 'hook call id not journaled'));
     }
     const outcome = respond(call, deps, runs);
-    sup.rt.events.emit(received(call, outcome.decision), meta.id);
+    sup.rt.events.emit(received(call, outcome.decision, outcome.subagent), meta.id);
     return call.live ? Promise.resolve(outcome.answer) : remembered.then(() => outcome.answer);
   };
 }
@@ -137,10 +139,19 @@ function respond(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outcome
     case 'SubagentStart':
       if (input.agent_id !== undefined) runs.start(input.agent_id, input.agent_type ?? '', call.at);
       return { answer: silent() };
-    case 'SubagentStop':
+    case 'SubagentStop': {
       // Never a block or context here: either would keep the subagent running (reference §4).
-      noteRun(call, deps, runs.finish({ sessionId: input.session_id, ok: true, at: call.at, ...opt('agentId', input.agent_id), ...opt('agentType', input.agent_type) }));
-      return { answer: silent() };
+      const chars = lastMessageChars(input.raw);
+      const finished = runs.finish({
+        sessionId: input.session_id,
+        ok: true,
+        at: call.at,
+        ...opt('agentId', input.agent_id),
+        ...opt('agentType', input.agent_type),
+        ...(chars === undefined ? {} : { lastMessageChars: chars }),
+      });
+      return { answer: silent(), subagent: noteRun(call, deps, finished) };
+    }
     case 'PostToolUse':
     case 'PostToolUseFailure':
       return toolResult(call, deps, runs);
@@ -177,19 +188,32 @@ function toolResult(call: Call, deps: HookHandlerDeps, runs: SubagentRuns): Outc
   // A background subagent is still running: its SubagentStop will close the run.
   if (status === 'async_launched') return { answer: silent() };
   const ok = input.hook_event_name === 'PostToolUse' && (status === undefined || status === 'completed');
-  noteRun(call, deps, subagentFinished(input, runs, call.at, agentType, ok));
-  if (!call.live || !ok) return { answer: silent() };
+  const subagent = noteRun(call, deps, subagentFinished(input, runs, call.at, agentType, ok));
+  if (!call.live || !ok) return { answer: silent(), subagent };
   let next: { agentType: string; count: number } | null = null;
   call.safely('nextSubagent', () => {
     next = deps.nextSubagent?.(agentType) ?? null;
   });
-  return { answer: suggestion(next, agentType) };
+  return { answer: suggestion(next, agentType, next === null ? undefined : runs.recent((next as { agentType: string }).agentType)), subagent };
 }
 
-function noteRun(call: Call, deps: HookHandlerDeps, run: SubagentRun | undefined): void {
+/** Counts a run once, in the learning store; returns it for the record either way. */
+function noteRun(call: Call, deps: HookHandlerDeps, finished: Finished): SubagentRun {
+  const { run } = finished;
   // A run without a session id is recorded (hook.received) but joins no session sequence.
-  if (run === undefined || run.sessionId === '') return;
-  call.safely('recordSubagentRun', () => deps.learning?.recordSubagentRun(run.sessionId, run.agentType, run.ok));
+  if (finished.first && run.sessionId !== '') call.safely('recordSubagentRun', () => deps.learning?.recordSubagentRun(run.sessionId, run.agentType, run.ok));
+  return run;
+}
+
+/** Live: the message's length; spooled: the length the spool line kept instead of the text. */
+function lastMessageChars(raw: JsonObject): number | undefined {
+  const message = own(raw, 'last_assistant_message');
+  if (typeof message === 'string') return message.length;
+  return finite(own(raw, 'last_assistant_message_chars'));
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function toolFailure(input: HookInput, tool: string): ToolFailure {
@@ -203,27 +227,53 @@ function toolFailure(input: HookInput, tool: string): ToolFailure {
   };
 }
 
-/** The Agent tool's result closes the run, unless SubagentStop closed it first. */
-function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agentType: string, ok: boolean): SubagentRun | undefined {
+/** The Agent tool's result closes the run, unless SubagentStop closed it first; its model and usage are kept. */
+function subagentFinished(input: HookInput, runs: SubagentRuns, at: number, agentType: string, ok: boolean): Finished {
   const response = ownObject(input.raw, 'tool_response') ?? {};
-  const took = own(response, 'totalDurationMs');
+  const usage = ownObject(response, 'usage') ?? {};
+  const numbers: Record<string, number> = {};
+  for (const [key, value] of [
+    ['durationMs', own(response, 'totalDurationMs')],
+    ['totalTokens', own(response, 'totalTokens')],
+    ['inputTokens', own(usage, 'input_tokens')],
+    ['outputTokens', own(usage, 'output_tokens')],
+  ] as const) {
+    const n = finite(value);
+    if (n !== undefined) numbers[key] = n;
+  }
   return runs.finish({
     sessionId: input.session_id,
     agentType,
     ok,
     at,
     ...opt('agentId', ownString(response, 'agentId')),
-    ...(typeof took === 'number' && Number.isFinite(took) ? { durationMs: took } : {}),
+    ...opt('model', ownString(response, 'resolvedModel')?.slice(0, 100)),
+    ...(numbers as Pick<SubagentDetails, 'durationMs' | 'totalTokens' | 'inputTokens' | 'outputTokens'>),
   });
 }
 
-function suggestion(next: { agentType: string; count: number } | null, after: string): HookAnswer {
+function suggestion(next: { agentType: string; count: number } | null, after: string, recent: RecentRuns | undefined): HookAnswer {
   if (next === null) return silent();
   const runs = next.count === 1 ? '1 run' : `${next.count} runs`;
-  return context('PostToolUse', `Past sessions that went well usually ran ${next.agentType} after ${after} (${runs}).`);
+  return context('PostToolUse', `Past sessions that went well usually ran ${next.agentType} after ${after} (${runs}).${typical(next.agentType, recent)}`);
 }
 
-function received(call: Call, decision: string | undefined): EventOf<'hook.received'> {
+/** What recent runs of the suggested subagent cost, when this supervisor has seen some. */
+function typical(agentType: string, recent: RecentRuns | undefined): string {
+  if (recent === undefined || recent.runs === 0) return '';
+  const parts = [
+    recent.medianDurationMs === undefined ? undefined : `took about ${age(recent.medianDurationMs)}`,
+    recent.model === undefined ? undefined : `ran on ${recent.model}`,
+  ].filter((p) => p !== undefined);
+  return parts.length === 0 ? '' : ` Its recent runs (${recent.runs}) ${parts.join(' and ')}.`;
+}
+
+function age(ms: number): string {
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+function received(call: Call, decision: string | undefined, subagent: SubagentRun | undefined): EventOf<'hook.received'> {
   const { input } = call;
   return {
     type: 'hook.received',
@@ -234,7 +284,13 @@ function received(call: Call, decision: string | undefined): EventOf<'hook.recei
     ...opt('agentType', input.agent_type),
     ...opt('decision', decision),
     ...(call.live ? {} : { spooled: true }),
+    ...(subagent === undefined ? {} : { subagent: subagentRecord(subagent) }),
   };
+}
+
+function subagentRecord(run: SubagentRun): NonNullable<EventOf<'hook.received'>['subagent']> {
+  const { sessionId: _s, ...rest } = run;
+  return rest;
 }
 
 // Keys are literals, so spreading cannot set a prototype.

@@ -3268,6 +3268,49 @@ export const eventsSchema: AnySchema = {
         },
         "spooled": {
           "type": "boolean"
+        },
+        "subagent": {
+          "description": "The subagent run this call closed (SubagentStop, or PostToolUse on the Agent tool), or added details to.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "agentType",
+            "ok"
+          ],
+          "properties": {
+            "agentId": {
+              "type": "string"
+            },
+            "agentType": {
+              "type": "string"
+            },
+            "ok": {
+              "type": "boolean"
+            },
+            "durationMs": {
+              "type": "number",
+              "minimum": 0
+            },
+            "lastMessageChars": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "model": {
+              "type": "string"
+            },
+            "inputTokens": {
+              "type": "number",
+              "minimum": 0
+            },
+            "outputTokens": {
+              "type": "number",
+              "minimum": 0
+            },
+            "totalTokens": {
+              "type": "number",
+              "minimum": 0
+            }
+          }
         }
       }
     },

@@ -1334,6 +1334,20 @@ export interface HookReceivedEvent {
   agentType?: string;
   decision?: string;
   spooled?: boolean;
+  /**
+   * The subagent run this call closed (SubagentStop, or PostToolUse on the Agent tool), or added details to.
+   */
+  subagent?: {
+    agentId?: string;
+    agentType: string;
+    ok: boolean;
+    durationMs?: number;
+    lastMessageChars?: number;
+    model?: string;
+    inputTokens?: number;
+    outputTokens?: number;
+    totalTokens?: number;
+  };
 }
 export interface DeliveryStartedEvent {
   type: "delivery.started";

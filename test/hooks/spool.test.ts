@@ -53,7 +53,8 @@ describe('spooled payloads', () => {
       is_interrupt: false,
       background_tasks: [{ id: 1 }],
     });
-    expect(reduced).toEqual({ session_id: 'S', cwd: '/p', hook_event_name: 'PostToolUseFailure', tool_name: 'Write', error: 'Exit code 1', duration_ms: 12, is_interrupt: false });
+    // The last message's length stays (the subagent record keeps it), never its text.
+    expect(reduced).toEqual({ session_id: 'S', cwd: '/p', hook_event_name: 'PostToolUseFailure', tool_name: 'Write', error: 'Exit code 1', duration_ms: 12, is_interrupt: false, last_assistant_message_chars: GHP.length });
     expect(JSON.stringify(reduced)).not.toContain(GHP);
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubagentLearning, ToolFailure } from '../../../machines/intake/handler.js';
 import { HOOK_EVENTS, type HookEvent, isHookEvent } from '../../../hooks/protocol.js';
+import { spoolPayload } from '../../../hooks/spool.js';
 import { GHP } from '../../hooks/client-rig.js';
 import { BRIEF, type Rig, startRig, until } from './handler-rig.js';
 import { expectWellFormed } from '../../hooks/well-formed.js';
@@ -151,6 +152,42 @@ describe('subagent runs', () => {
     await rig.sup.hook('SessionEnd', payload('SessionEnd', { reason: 'clear' }));
     expect(learning.runs).toEqual([['S', 'Plan', true]]);
     expect(learning.ends).toEqual([['S', true]]);
+  });
+
+  it('keeps agent id, type, duration, the last message’s length, the resolved model and usage, live or spooled, and the suggestion uses them', async () => {
+    const learning = new FakeLearning();
+    rig = await startRig('semi', { learning, nextSubagent: () => ({ agentType: 'security-reviewer', count: 3 }) });
+    const T0 = Date.parse('2026-03-01T08:00:00Z');
+    await rig.sup.hook('SubagentStop', payload('SubagentStop', { agent_id: 'r1', agent_type: 'security-reviewer', stop_hook_active: false, last_assistant_message: 'Found 3 issues.' }));
+    const agentResult = {
+      tool_name: 'Agent',
+      tool_input: { subagent_type: 'security-reviewer' },
+      tool_response: { status: 'completed', agentId: 'r1', resolvedModel: 'claude-sonnet-5', totalDurationMs: 95_000, totalTokens: 5400, usage: { input_tokens: 5000, output_tokens: 400 } },
+    };
+    await rig.sup.hook('PostToolUse', payload('PostToolUse', agentResult));
+    // The same figures from the spool (a run the supervisor saw while it was down).
+    const spooled = spoolPayload(payload('SubagentStop', { agent_id: 'r2', agent_type: 'security-reviewer', stop_hook_active: false, last_assistant_message: 'No issues.' }));
+    await rig.handler('SubagentStop', spooled, rig.sup, { spooled: true, id: 'hook:spooled-r2', at: T0 });
+    const next = await rig.sup.hook('PostToolUse', payload('PostToolUse', { ...agentResult, tool_input: { subagent_type: 'Plan' }, tool_response: { status: 'completed', agentId: 'p1' } }));
+
+    const subagents = rig.received().flatMap((e) => (e.subagent === undefined ? [] : [e.subagent]));
+    expect(subagents[0]).toEqual({ agentId: 'r1', agentType: 'security-reviewer', ok: true, lastMessageChars: 15 });
+    expect(subagents[1]).toEqual({
+      agentId: 'r1',
+      agentType: 'security-reviewer',
+      ok: true,
+      lastMessageChars: 15,
+      model: 'claude-sonnet-5',
+      durationMs: 95_000,
+      totalTokens: 5400,
+      inputTokens: 5000,
+      outputTokens: 400,
+    });
+    expect(subagents[2]).toEqual({ agentId: 'r2', agentType: 'security-reviewer', ok: true, lastMessageChars: 10 });
+    expect(learning.runs.filter((r) => r[1] === 'security-reviewer')).toHaveLength(2); // r1 counted once
+    expect(contextOf(next.stdout)).toBe(
+      'Past sessions that went well usually ran security-reviewer after Plan (3 runs). Its recent runs (2) took about 2 min and ran on claude-sonnet-5.',
+    );
   });
 
   it('gives no suggestion without evidence, and survives a failing learning store', async () => {
