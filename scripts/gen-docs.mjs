@@ -87,8 +87,8 @@ const agentsOf = (name, seen = new Set()) => {
   seen.add(name);
   return wf.tasks ? [...new Set(wf.tasks.flatMap((t) => agentsOf(t, seen)))] : [wf.agent];
 };
-function fieldRows(schema) {
-  const n = schema;
+function fieldRows(inputSchema) {
+  const n = inputSchema;
   return Object.entries(n.properties).map(([key, child]) => {
     const c = child.$ref ? n.$defs[child.$ref.replace('#/$defs/', '')] : child;
     const required = (n.required ?? []).includes(key) ? 'yes' : '';

@@ -22,9 +22,8 @@ let dir: string;
 let sup: Supervisor;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'agentry-readme-'));
-  const shipped = await loadConfig(join(ROOT, 'agentry.config.json'));
-  const config = resolveConfig({ ...JSON.parse(await readFile(join(ROOT, 'agentry.config.json'), 'utf8')), mode: 'full', schedules: [] });
-  expect(Object.keys(config.workflows)).toEqual(Object.keys(shipped.workflows));
+  // The shipped config, in full mode (no person to approve) and without its cron schedules.
+  const config = resolveConfig({ ...(JSON.parse(await readFile(join(ROOT, 'agentry.config.json'), 'utf8')) as object), mode: 'full', schedules: [] });
   sup = await Supervisor.start({ stateDir: dir, config, model: createOfflineModel() });
 });
 afterAll(async () => {
