@@ -19,7 +19,7 @@ import { marketingAgent } from './marketing.js';
 import { reviewerAgent } from './reviewer.js';
 import { salesAgent } from './sales.js';
 
-export interface AgentCallDefaults {
+interface AgentCallDefaults {
   readonly model: string;
   readonly maxTokens: number;
   readonly timeoutMs: number;
@@ -35,7 +35,7 @@ export interface AgentDefinition<K extends AgentKind = AgentKind> {
 }
 
 /** The input and output type of each agent, as generated from its schemas. */
-export interface AgentIO {
+interface AgentIO {
   marketing: { input: MarketingInput; output: MarketingOutput };
   sales: { input: SalesInput; output: SalesOutput };
   reviewer: { input: ReviewerInput; output: ReviewerOutput };

@@ -28,7 +28,7 @@ export const DEMO_LEAD = {
 /** Passed halfway by the day's simulated cost, never reached. */
 export const DEMO_DAILY_LIMIT_USD = 0.24;
 /** Shorter than the offline model's latency in the demo: tier-2 cultural reviews breach it. */
-export const DEMO_REVIEW_SLA_MS = 30;
+const DEMO_REVIEW_SLA_MS = 30;
 
 export function demoConfig(mode: 'manual' | 'semi' | 'full', outputsDir = 'outputs') {
   return {

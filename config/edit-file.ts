@@ -26,7 +26,7 @@ export async function readConfigText(path: string): Promise<string | undefined> 
  * `{"version": 1}`; a new key goes right after `version`. Throws (exit 2) when the file does not
  * parse or the result is invalid (INVALID_CONFIG), before anything is written.
  */
-export function withTopLevel(text: string | undefined, path: string, key: string, value: unknown): { text: string; config: ResolvedConfig } {
+function withTopLevel(text: string | undefined, path: string, key: string, value: unknown): { text: string; config: ResolvedConfig } {
   const source = text ?? '{\n  "version": 1\n}\n';
   let raw: unknown;
   try {

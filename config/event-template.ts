@@ -24,10 +24,10 @@ export function missingFields(template: unknown, data: Record<string, unknown>):
 
 /** Longest text of one event field that reaches a model, and how many fields at most. */
 export const EVENT_VALUE_MAX = 200;
-export const EVENT_FIELDS_MAX = 20;
+const EVENT_FIELDS_MAX = 20;
 
 /** How a task input refers to an event field: the value itself travels in `eventData`. */
-export function reference(path: string): string {
+function reference(path: string): string {
   return `[event data: ${path}]`;
 }
 

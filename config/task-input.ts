@@ -10,7 +10,7 @@ import type { WorkflowConfig } from '../schemas/generated/types.js';
 type StepAgent = NonNullable<WorkflowConfig['steps']>[number]['agent'];
 
 /** The input schema of a step workflow, by the agent of its first step. */
-export const TASK_INPUT_SCHEMA: Readonly<Record<StepAgent, SchemaName>> = {
+const TASK_INPUT_SCHEMA: Readonly<Record<StepAgent, SchemaName>> = {
   marketing: 'brief',
   sales: 'lead-request',
   healer: 'healer.input',

@@ -11,7 +11,7 @@ export type LogWrite = (fd: number, data: Buffer, done: (err: NodeJS.ErrnoExcept
 const nodeWrite: LogWrite = (fd, data, done) => write(fd, data, 0, data.length, null, done);
 
 /** Lines waiting past this many bytes are dropped (and counted) rather than held. */
-export const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
 /** Log lines dropped by every log file of this process since it started (shown by status). */
 let droppedTotal = 0;

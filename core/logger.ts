@@ -10,7 +10,7 @@ import type { LogFileOptions } from './log-file.js';
 export type { Logger };
 export { droppedLogLines } from './log-file.js';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'apiKey',
   'token',
   '*.apiKey',
@@ -38,7 +38,7 @@ export interface RootLoggerOptions {
   logFile?: Omit<LogFileOptions, 'onFailure'>;
 }
 
-export function loggerOptions(level: string, base: Record<string, unknown> = {}): LoggerOptions {
+function loggerOptions(level: string, base: Record<string, unknown> = {}): LoggerOptions {
   return {
     level,
     base: { svc: 'agentry', ...base },

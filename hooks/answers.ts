@@ -14,10 +14,10 @@ export interface HookAnswer {
   readonly stderr: string;
 }
 
-export type PermissionDecision = 'allow' | 'deny' | 'ask';
+type PermissionDecision = 'allow' | 'deny' | 'ask';
 
 /** Claude Code caps hook output strings at 10,000 characters (reference §3.4). */
-export const MAX_OUTPUT_CHARS = 10_000;
+const MAX_OUTPUT_CHARS = 10_000;
 
 export function silent(stderr = ''): HookAnswer {
   return { exitCode: 0, stdout: '', stderr: oneLine(stderr) };

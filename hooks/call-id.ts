@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 
 export const CALL_ID_HEADER = 'x-agentry-hook-id';
-export const CALL_ID_ENV = 'AGENTRY_HOOK_CALL_ID';
+const CALL_ID_ENV = 'AGENTRY_HOOK_CALL_ID';
 
 const CALL_ID = /^[A-Za-z0-9-]{16,64}$/;
 

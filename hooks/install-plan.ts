@@ -22,7 +22,7 @@ export interface InstallOptions {
 }
 
 /** The events agentry installs: those the hook handler answers, and the permission prompt. */
-export type InstalledEvent = HookEvent | 'PermissionRequest';
+type InstalledEvent = HookEvent | 'PermissionRequest';
 
 export interface PlannedHook {
   readonly event: InstalledEvent;
@@ -39,7 +39,7 @@ interface Entry {
 }
 
 /** Seconds Claude Code gives the PermissionRequest hook (its default for command hooks). */
-export const PERMISSION_HOOK_TIMEOUT_S = 600;
+const PERMISSION_HOOK_TIMEOUT_S = 600;
 
 // Agent|Task: the subagent tool was called Task before v2.1.63.
 const SUBAGENT_TOOLS = 'Agent|Task';

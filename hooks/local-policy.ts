@@ -61,6 +61,6 @@ export function localAnswer(input: HookInput, mode: Mode): LocalAnswer {
   return { answer: silent() };
 }
 
-export function offlineContext(mode: Mode): string {
+function offlineContext(mode: Mode): string {
   return `agentry: the supervisor is not reachable; hook events are spooled and policy is enforced locally (mode ${mode}).`;
 }

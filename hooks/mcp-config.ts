@@ -5,7 +5,7 @@
 import { UserError } from '../core/errors.js';
 import { isObject, own } from './own.js';
 
-export const MCP_SERVER_NAME = 'agentry';
+const MCP_SERVER_NAME = 'agentry';
 
 type Mutable = Record<string, unknown>;
 

@@ -13,11 +13,11 @@ import { readStdin } from './read-stdin.js';
 import { isHookStdout } from './supervisor-call.js';
 
 /** The supervisor records the request and acknowledges it (status line and headers) within this. */
-export const ACCEPT_MS = 3000;
+const ACCEPT_MS = 3000;
 /** Past the approval's deadline, the supervisor's answer may take this long to arrive. */
 const GRACE_MS = 10_000;
 /** Under the 600 s timeout agentry installs for the PermissionRequest hook. */
-export const MAX_WAIT_MS = 590_000;
+const MAX_WAIT_MS = 590_000;
 
 export interface PermissionIo {
   readonly stdin: NodeJS.ReadableStream;

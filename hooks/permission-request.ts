@@ -90,7 +90,7 @@ export function describeUpdate(update: JsonObject): string {
 }
 
 /** `Bash(npm test)` or `WebFetch`. */
-export function ruleText(rule: JsonObject): string {
+function ruleText(rule: JsonObject): string {
   const name = ownString(rule, 'toolName') ?? '?';
   const content = ownString(rule, 'ruleContent');
   return content === undefined ? name : `${name}(${content})`;

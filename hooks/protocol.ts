@@ -5,9 +5,9 @@ import { type HookEvent, isHookEvent } from './events.js';
 import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
 
 export { HOOK_EVENTS, CONTEXT_EVENTS, isHookEvent } from './events.js';
-export type { HookEvent, ContextEvent, StopEvent } from './events.js';
-export type { HookAnswer, PermissionDecision } from './answers.js';
-export { allow, ask, deny, context, silent, continueStop, answerInvalidInput, capText, MAX_OUTPUT_CHARS } from './answers.js';
+export type { HookEvent } from './events.js';
+export type { HookAnswer } from './answers.js';
+export { allow, ask, deny, context, silent, continueStop, answerInvalidInput, capText } from './answers.js';
 
 /** Payloads above this are refused unread; Write content that large is not worth scanning in a hook. */
 export const MAX_INPUT_BYTES = 5 * 1024 * 1024;

@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { callKey } from './call-id.js';
 import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
 
-export const SPOOL_VERSION = 1 as const;
+const SPOOL_VERSION = 1 as const;
 
 export interface SpoolEntry {
   readonly v: typeof SPOOL_VERSION;

@@ -6,7 +6,7 @@ import type { GateInput } from './gate/input.js';
 import { hardLimitReasons } from './gate/hard-limits.js';
 import { semiVerdict, thresholdOf } from './gate/semi.js';
 
-export type { GateControls, GateInput, GateProposal, LearnedThresholds, Mode } from './gate/input.js';
+export type { GateControls, GateInput, GateProposal, Mode } from './gate/input.js';
 export { sampleFor } from './gate/sample.js';
 
 export interface GateDecision {

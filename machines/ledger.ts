@@ -14,9 +14,6 @@ import type { AgentName, LedgerState } from './ledger/state.js';
 import { newlyCrossed } from './ledger/thresholds.js';
 import type { ThresholdPercent } from './ledger/thresholds.js';
 
-export type { AgentName } from './ledger/state.js';
-export type { ThresholdPercent } from './ledger/thresholds.js';
-
 export type LedgerEvent = EventOf<'budget.threshold'> | EventOf<'budget.blocked'>;
 
 /** The two hard limits, in USD; `ResolvedConfig['risk']` fits as is. */

@@ -20,5 +20,3 @@ export function createRunLogic(model: StructuredModel) {
     return model.call({ ...input, signal });
   });
 }
-
-export type RunLogic = ReturnType<typeof createRunLogic>;

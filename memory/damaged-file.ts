@@ -4,7 +4,7 @@ import { readdir, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDir } from '../core/atomic-file.js';
 
-export const DAMAGED_MARK = '.damaged-';
+const DAMAGED_MARK = '.damaged-';
 
 /** A record of one move, for logs, `status` and `doctor`. */
 export interface DamagedFile {

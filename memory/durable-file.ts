@@ -6,7 +6,7 @@ import { TEMP_SUFFIX, replaceFile } from '../core/atomic-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 
 export const FILE_MODE = 0o600;
-export const DIR_MODE = 0o700;
+const DIR_MODE = 0o700;
 
 /** Lock temps belong to a concurrent starter's acquireLock; never sweep them. */
 const LOCK_TEMP_PREFIX = '.agentry.lock.';

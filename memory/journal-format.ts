@@ -53,7 +53,7 @@ export function encodeLine(seq: number, json: string): Buffer {
 }
 
 /** Decodes one line without its '\n'; a string is the reason it is not intact. */
-export function decodeLine(line: Buffer): JournalEntry | string {
+function decodeLine(line: Buffer): JournalEntry | string {
   const m = SHAPE.exec(line.toString('utf8'));
   const [, s, c, json] = m ?? [];
   if (s === undefined || c === undefined || json === undefined) return 'not a journal line';

@@ -18,8 +18,6 @@ import type { Snapshot } from './snapshot.js';
 import type { StoreLogger } from './warn.js';
 
 export { Journal } from './journal-writer.js';
-export type { JournalState, JournalStats } from './journal-writer.js';
-export type { Snapshot } from './snapshot.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 

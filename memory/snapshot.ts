@@ -7,7 +7,7 @@ import { writeFileDurable } from './durable-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 
 export const SNAPSHOT_FILE = 'snapshot.json';
-export const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 1;
 
 export interface Snapshot {
   seq: number;

@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ValidationIssue } from '../core/errors.js';
 
 /** `/issues/0/quote` → `issues[0].quote`; the root is `(root)`. */
-export function readablePath(pointer: string, extra?: string): string {
+function readablePath(pointer: string, extra?: string): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';
@@ -11,7 +11,7 @@ export function readablePath(pointer: string, extra?: string): string {
   return out === '' ? '(root)' : out;
 }
 
-export function valueAt(data: unknown, pointer: string): unknown {
+function valueAt(data: unknown, pointer: string): unknown {
   let cur: unknown = data;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -22,7 +22,7 @@ export function valueAt(data: unknown, pointer: string): unknown {
 }
 
 /** A short rendering of a value: its JSON for scalars, its kind and size for the rest. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;

@@ -5,7 +5,7 @@ import { HttpError } from './errors-http.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Deeper JSON is refused: nothing we accept nests this far, and deep values hurt recursion. */
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 // After a 413 the rest of the body is drained (so the client can read the answer) up to this
 // many times the limit; past that the connection is cut.
 const DRAIN_FACTOR = 16;

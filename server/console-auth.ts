@@ -10,13 +10,13 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 export const cookieNameFor = (port: number): string => `agentry_console_${port}`;
 /** How long a sign-in link works (once). */
-export const LINK_TTL_MS = 2 * 60_000;
+const LINK_TTL_MS = 2 * 60_000;
 /** How long a session lasts without a new sign-in. */
-export const SESSION_TTL_MS = 12 * 60 * 60_000;
+const SESSION_TTL_MS = 12 * 60 * 60_000;
 /** A bound on live sessions and links, so a script issuing links cannot grow memory forever. */
 const MAX_ENTRIES = 1000;
 
-export interface ConsoleSession {
+interface ConsoleSession {
   csrf: string;
   expiresAt: number;
 }
@@ -95,7 +95,7 @@ export function createConsoleAuth(now: () => number, cookieName: () => string): 
 }
 
 /** The value of cookie `name` in a Cookie header. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
+function cookieValue(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

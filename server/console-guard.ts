@@ -6,7 +6,7 @@ import type { ConsoleAuth } from './console-auth.js';
 import { HttpError } from './errors-http.js';
 import type { RequestGuard } from './request-handler.js';
 
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /** The console's origin and Host value for a bound port (always 127.0.0.1). */

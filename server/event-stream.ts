@@ -8,7 +8,7 @@ import { HttpError } from './errors-http.js';
 import { startEventStream, startNdjson } from './respond.js';
 
 /** A consumer this far behind is cut off rather than buffered without bound. */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export function followEvents(ctx: RouteContext, after: number | undefined): Promise<Reply> {
   const { api, logger, streams, heartbeatMs, limits } = ctx.deps;

@@ -10,7 +10,7 @@ import { matchRoute, ROUTES } from './routes.js';
 import type { Route } from './routes.js';
 
 /** Requests handled at once (streams excluded); past it, 503 with Retry-After. */
-export const DEFAULT_MAX_IN_FLIGHT = 256;
+const DEFAULT_MAX_IN_FLIGHT = 256;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -6,7 +6,7 @@ import { githubWebhook } from './github-webhook.js';
 import * as h from './handlers.js';
 import { permissionHook } from './permission-hook.js';
 
-export type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST';
 
 export interface Route {
   method: Method;

@@ -26,7 +26,7 @@ export async function prepareSocket(stateDir: string, explicit?: string, runtime
 }
 
 /** Unlinks a socket nobody answers on; refuses when a supervisor is live or a non-socket is there. */
-export async function clearStaleSocket(path: string): Promise<void> {
+async function clearStaleSocket(path: string): Promise<void> {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
@@ -40,7 +40,7 @@ export async function clearStaleSocket(path: string): Promise<void> {
 }
 
 /** 'live' when something accepts a connection, 'stale' on ECONNREFUSED/ENOENT. */
-export function probe(path: string): Promise<'live' | 'stale'> {
+function probe(path: string): Promise<'live' | 'stale'> {
   return new Promise((resolve, reject) => {
     const sock = createConnection({ path });
     const timer = setTimeout(() => {

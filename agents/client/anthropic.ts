@@ -34,7 +34,7 @@ export interface AnthropicModelOptions {
 }
 
 /** The SDK refuses non-streaming calls whose max_tokens implies more than 10 minutes. */
-export const MAX_TOKENS_LIMIT = 16_000;
+const MAX_TOKENS_LIMIT = 16_000;
 
 export function createAnthropicModel(opts: AnthropicModelOptions = {}): StructuredModel {
   const prices = mergePrices(opts.prices);

@@ -45,12 +45,12 @@ export function buildPrompt(req: Pick<StructuredCallRequest, 'system' | 'outputS
 }
 
 /** The input as JSON inside <input> tags; `<` is escaped so the data cannot close the tag. */
-export function inputMessage(input: unknown): string {
+function inputMessage(input: unknown): string {
   return `<input>\n${canonicalJson(input).replace(/</g, '\\u003c')}\n</input>`;
 }
 
 /** The input, and the outside event fields apart from it in their own block (escaped the same way). */
-export function userMessage(input: unknown): string {
+function userMessage(input: unknown): string {
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !Object.hasOwn(input, 'eventData')) return inputMessage(input);
   const { eventData, ...rest } = input as Record<string, unknown>;
   return `${inputMessage(rest)}\n<event_data>\n${canonicalJson(eventData).replace(/</g, '\\u003c')}\n</event_data>`;
@@ -67,9 +67,9 @@ export function emitTool(schema: Record<string, unknown>): Tool {
 }
 
 /** Caps the repair message so its size (and the worst-case estimate) stays bounded. */
-export const MAX_REPAIR_ISSUES = 20;
+const MAX_REPAIR_ISSUES = 20;
 
-export function repairText(issues: readonly ValidationIssue[]): string {
+function repairText(issues: readonly ValidationIssue[]): string {
   const shown = issues.slice(0, MAX_REPAIR_ISSUES).map((i) => `- ${formatIssue(i).slice(0, 200)}`);
   if (issues.length > MAX_REPAIR_ISSUES) shown.push(`- ...and ${issues.length - MAX_REPAIR_ISSUES} more`);
   return [

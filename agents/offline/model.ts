@@ -29,7 +29,7 @@ export interface OfflineModelOptions {
 const NO_USAGE = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 } as const;
 
 /** What the configured model would have been billed for this prompt and this answer. */
-export function simulatedUsage(req: StructuredCallRequest, output: unknown): Usage {
+function simulatedUsage(req: StructuredCallRequest, output: unknown): Usage {
   return { inputTokens: estimateInputTokens(req), outputTokens: estimateTokens(JSON.stringify(output)), cacheWriteTokens: 0, cacheReadTokens: 0 };
 }
 

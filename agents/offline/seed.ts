@@ -1,7 +1,7 @@
 // Deterministic variety for the offline model: the same input always gives the same numbers.
 
 /** JSON with object keys sorted, so two equal inputs hash the same whatever their key order. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

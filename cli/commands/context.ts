@@ -3,7 +3,7 @@
 import { agentryPaths } from '../../core/paths.js';
 import type { AgentryPaths } from '../../core/paths.js';
 
-export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface CliIo {
   stdout: OutStream;
@@ -48,11 +48,11 @@ export function terminalWidth(ctx: CommandContext): number | undefined {
   return out.isTTY === true ? Math.max(60, out.columns ?? 100) : undefined;
 }
 
-export function printLines(ctx: CommandContext, lines: readonly string[]): void {
+function printLines(ctx: CommandContext, lines: readonly string[]): void {
   if (lines.length > 0) ctx.io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function printJson(ctx: CommandContext, value: unknown): void {
+function printJson(ctx: CommandContext, value: unknown): void {
   ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 

@@ -22,7 +22,7 @@ export async function findSupervisor(ctx: CommandContext): Promise<Found> {
 }
 
 /** The pid in the file: a bare number or `{"pid": N}`; undefined when absent or unreadable. */
-export async function readPidFile(path: string): Promise<number | undefined> {
+async function readPidFile(path: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const trimmed = text.trim();

@@ -4,7 +4,7 @@ import { commaList, flag, jsonObject, optInt, optString, positional, reqInt, req
 import type { Args } from './args.js';
 import type { CommandContext } from './context.js';
 
-export interface OptionSpec {
+interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
 }

@@ -28,7 +28,7 @@ const LEARNED_RULES: Record<string, string> = {
 };
 
 /** Where the value comes from and by which rule, in a few words (the full rule: --verbose). */
-export function shortRule(row: Row): string {
+function shortRule(row: Row): string {
   const key = typeof row['key'] === 'string' ? row['key'] : '';
   const rule = typeof row['rule'] === 'string' ? row['rule'] : '';
   const family = key.split(':')[0] ?? key;

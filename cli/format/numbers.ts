@@ -10,7 +10,7 @@ export function share(x: number): string {
 }
 
 /** "$1.25"; under a cent, two significant digits ("$0.00038"); "$0" for nothing. */
-export function usd(x: number): string {
+function usd(x: number): string {
   if (x === 0) return '$0';
   if (Math.abs(x) < 0.01) return `$${Number(x.toPrecision(2))}`;
   return `$${x.toFixed(2)}`;
@@ -22,7 +22,7 @@ export function ms(x: number): string {
 }
 
 /** A plain number: integers as they are, fractions to three significant digits. */
-export function num(x: number): string {
+function num(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
   return String(Number(x.toPrecision(3)));

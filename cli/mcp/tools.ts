@@ -30,7 +30,7 @@ export function mcpTools(config: ResolvedConfig): McpTool[] {
 }
 
 /** A tool name MCP accepts ([a-zA-Z0-9_-], at most 64). */
-export function createToolName(workflow: string): string {
+function createToolName(workflow: string): string {
   return `create_${workflow.replace(/[^A-Za-z0-9_-]/g, '_')}_task`.slice(0, 64);
 }
 

@@ -30,7 +30,7 @@ function setConnected(up: boolean): void {
 }
 
 /** Calls `fn` for every live event while the component is mounted. */
-export function useLiveEvents(fn: Listener, deps: readonly unknown[] = []): void {
+function useLiveEvents(fn: Listener, deps: readonly unknown[] = []): void {
   useEffect(() => {
     listeners.add(fn);
     return () => listeners.delete(fn);

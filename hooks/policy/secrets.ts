@@ -21,7 +21,7 @@ export interface ScanOptions {
 }
 
 /** Known example values from vendor docs; a match is not a finding. */
-export const ALLOWLISTED_VALUES: readonly string[] = [
+const ALLOWLISTED_VALUES: readonly string[] = [
   'AKIAIOSFODNN7EXAMPLE',
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 ];

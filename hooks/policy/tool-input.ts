@@ -3,10 +3,10 @@
 
 import { type JsonObject, isObject, own, ownArray, ownString } from '../own.js';
 
-export const GUARDED_TOOLS = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash'] as const;
+const GUARDED_TOOLS = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash'] as const;
 export type GuardedTool = (typeof GUARDED_TOOLS)[number];
 
-export interface ScanTarget {
+interface ScanTarget {
   /** How to name where a line is, e.g. "of new_string"; '' for a whole file. */
   readonly where: string;
   readonly text: string;

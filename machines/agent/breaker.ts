@@ -3,7 +3,7 @@
 // absolute `openedAt` and the injected clock's now(), never a timer: timers are not restored
 // from snapshots (stack-notes §1.2), timestamps are.
 
-export type BreakerStatus = 'closed' | 'open' | 'half_open';
+type BreakerStatus = 'closed' | 'open' | 'half_open';
 
 export interface BreakerConfig {
   /** Consecutive failures that open the breaker. */

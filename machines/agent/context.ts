@@ -30,8 +30,8 @@ export interface AgentContext {
 }
 
 // Same defaults as config.schema.json `agentLimits`.
-export const DEFAULT_CONCURRENCY = 2;
-export const DEFAULT_MAILBOX = 10_000;
+const DEFAULT_CONCURRENCY = 2;
+const DEFAULT_MAILBOX = 10_000;
 
 export function initialContext(input: AgentInput, now: number): AgentContext {
   return {

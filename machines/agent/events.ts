@@ -62,5 +62,4 @@ export function createRunEvent(
 export const createCancelEvent = (requestId: string): AgentEvent => ({ type: 'agent.cancel', requestId });
 export const createPauseEvent = (): AgentEvent => ({ type: 'agent.pause' });
 export const createResumeEvent = (): AgentEvent => ({ type: 'agent.resume' });
-export const createPokeEvent = (): AgentEvent => ({ type: 'agent.poke' });
 export const createConfigureEvent = (patch: Omit<ConfigureEvent, 'type'>): ConfigureEvent => ({ type: 'agent.configure', ...patch });

@@ -6,7 +6,7 @@ import { runIdOf } from './mailbox.js';
 import type { RunInput } from '../run.js';
 import { recordStart } from './stats.js';
 
-export interface Start {
+interface Start {
   runId: string;
   input: RunInput;
 }

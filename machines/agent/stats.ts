@@ -1,7 +1,7 @@
 // Per-agent counters, kept in the agent's context (so they persist) and updated by pure
 // functions. Time comes from the injected clock, so utilization is exact under SimulatedClock.
 
-export type RunOutcome = 'success' | 'failure' | 'cancelled';
+type RunOutcome = 'success' | 'failure' | 'cancelled';
 
 export interface AgentStats {
   /** Runs started (calls handed to the model pipeline). */

@@ -14,7 +14,7 @@ import { enqueue } from './mailbox.js';
 import { recordEnd, recordRefusal } from './stats.js';
 import { toReplyError } from './replies.js';
 
-export interface Reply {
+interface Reply {
   result: AgentResult;
 }
 

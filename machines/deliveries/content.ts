@@ -34,7 +34,7 @@ export interface DeliverableSource {
   at: number;
 }
 
-export function slugOf(text: string): string {
+function slugOf(text: string): string {
   const slug = text
     .normalize('NFKD')
     .toLowerCase()

@@ -19,7 +19,7 @@ import type { Send, SinkContext, SinkResult } from './sink.js';
 import { failed } from './sink.js';
 import { sendWebhook } from './webhook-sink.js';
 
-export const BUILTIN_SINKS: Readonly<Record<string, DeliverySink>> = { files: { type: 'file' } };
+const BUILTIN_SINKS: Readonly<Record<string, DeliverySink>> = { files: { type: 'file' } };
 
 const SENDERS: { [T in DeliverySink['type']]: Send<Extract<DeliverySink, { type: T }>> } = { file: sendFile, webhook: sendWebhook, command: sendCommand };
 
@@ -49,12 +49,12 @@ interface Entry {
 }
 
 /** The sinks of a workflow's action: the first matching route's, from the config. */
-export function sinksFor(config: ResolvedConfig, workflow: string, action: string): string[] {
+function sinksFor(config: ResolvedConfig, workflow: string, action: string): string[] {
   const route = config.deliveries.routes.find((r) => (r.workflow === undefined || r.workflow === workflow) && (r.action === undefined || r.action === action));
   return route?.sinks ?? [];
 }
 
-export function sinkNamed(config: ResolvedConfig, name: string): DeliverySink | undefined {
+function sinkNamed(config: ResolvedConfig, name: string): DeliverySink | undefined {
   const sinks = { ...BUILTIN_SINKS, ...config.deliveries.sinks };
   return Object.hasOwn(sinks, name) ? sinks[name] : undefined;
 }

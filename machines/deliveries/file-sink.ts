@@ -22,7 +22,7 @@ const OWNER_BYTES = 256;
 const segment = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^\.+/, '') || 'x';
 
 /** The path template filled: each value made one safe path segment. */
-export function relativePathOf(template: string, d: Deliverable): string {
+function relativePathOf(template: string, d: Deliverable): string {
   const values: Record<string, string> = { channel: d.channel, date: d.approvedAt.slice(0, 10), slug: d.slug, workflow: d.workflow, taskId: d.taskId, action: d.action };
   return template.replace(/\{(\w+)\}/g, (all, name: string) => (Object.hasOwn(values, name) ? segment(values[name] ?? '') : all));
 }

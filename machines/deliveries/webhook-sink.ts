@@ -17,7 +17,7 @@ const DEFAULT_BACKOFF_MS = 1_000;
 /** Slack rejects section texts over 3,000 characters. */
 const SLACK_TEXT_LIMIT = 3_000;
 
-export function signatureOf(secret: string, body: string): string {
+function signatureOf(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
@@ -37,7 +37,7 @@ function slackMessage(d: Deliverable, key: string): Record<string, unknown> {
 }
 
 /** The request body: agentry's delivery document, or a Slack message. */
-export function webhookBody(sink: Pick<WebhookSink, 'format'>, d: Deliverable, key: string): string {
+function webhookBody(sink: Pick<WebhookSink, 'format'>, d: Deliverable, key: string): string {
   if (sink.format === 'slack') return JSON.stringify(slackMessage(d, key));
   const { output, ...rest } = d;
   return JSON.stringify({ idempotencyKey: key, ...rest, markdown: markdownDocument(d, key), output });

@@ -27,7 +27,7 @@ export interface GateProposal {
   domainPaused: boolean;
 }
 
-export interface LearnedThresholds {
+interface LearnedThresholds {
   confidenceThreshold?: number | undefined;
 }
 

@@ -18,7 +18,7 @@ import { type Finished, type RecentRuns, type SubagentDetails, type SubagentRun,
 export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt' | 'hasSeen' | 'remember'>;
 
 /** How a call reached the handler: live (HTTP) unless `spooled`, with the spool line's id and time. */
-export interface HookMeta {
+interface HookMeta {
   readonly spooled?: boolean;
   /** The call's idempotency key (`hook:<call id>`), live or spooled alike. */
   readonly id?: string;

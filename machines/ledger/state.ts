@@ -5,13 +5,13 @@ import type { ThresholdPercent } from './thresholds.js';
 
 export type AgentName = EventOf<'budget.blocked'>['agent'];
 
-export interface Reservation {
+interface Reservation {
   taskId: string;
   agent: AgentName;
   estimateMicros: number;
 }
 
-export interface Tally {
+interface Tally {
   count: number;
   micros: number;
 }

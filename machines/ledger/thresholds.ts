@@ -1,5 +1,5 @@
 // Alerts at 50/80/100 % of the daily limit (DESIGN §5), each at most once per UTC day.
-export const THRESHOLDS = [50, 80, 100] as const;
+const THRESHOLDS = [50, 80, 100] as const;
 export type ThresholdPercent = (typeof THRESHOLDS)[number];
 
 /** Thresholds that settled spend has reached and that were not announced yet, in rising order. */

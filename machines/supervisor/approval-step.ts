@@ -9,7 +9,7 @@ import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
 
 /** A short, stable approval id derived from the activity key. */
-export function approvalIdOf(key: string): string {
+function approvalIdOf(key: string): string {
   return `ap_${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }
 

@@ -18,7 +18,7 @@ function isRecordedError(value: unknown): value is RecordedError {
 }
 
 /** A failure replayed from the journal, with the code it had. */
-export class ReplayedError extends SystemError {}
+class ReplayedError extends SystemError {}
 
 interface Entry {
   intents: number;

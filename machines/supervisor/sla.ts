@@ -2,7 +2,7 @@
 // spaced by `escalationMinutes`: the coordinator, then a person, then the domain is paused.
 import type { Clock } from '../../core/clock.js';
 
-export type SlaScope = 'canon' | 'cultural' | 'coordinator' | 'approval' | 'task';
+type SlaScope = 'canon' | 'cultural' | 'coordinator' | 'approval' | 'task';
 export type EscalationTier = 1 | 2 | 3;
 
 export interface SlaWatch {

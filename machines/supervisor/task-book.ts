@@ -33,7 +33,7 @@ const FINAL_RETRY_MS = 5_000;
 
 let counter = 0;
 /** Time-ordered, unique across restarts. */
-export function newTaskId(now: number): string {
+function newTaskId(now: number): string {
   counter = (counter + 1) % 0x10000;
   return `t_${now.toString(36)}${counter.toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
 }

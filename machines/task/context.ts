@@ -4,7 +4,7 @@ import type { AgentKind } from '../../agents/client/types.js';
 import type { BrandProfile, Priority, ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
 import type { ReviewView } from '../contract.js';
 
-export type StepWorkflow = Required<Pick<WorkflowConfig, 'domain' | 'steps' | 'review' | 'gate'>> &
+type StepWorkflow = Required<Pick<WorkflowConfig, 'domain' | 'steps' | 'review' | 'gate'>> &
   Pick<WorkflowConfig, 'contentType' | 'description'>;
 export type StepConfig = StepWorkflow['steps'][number];
 export type ReviewKind = ReviewView['kind'];

@@ -20,7 +20,7 @@ const BRAND_FALLBACK = { audience: 'general', tone: 'clear', constraints: [] as 
  * The marketing brief of a task: the fields its writer gave, the rest from the brand profile
  * frozen in the record (constraints add up: the brand's, then the brief's own).
  */
-export function briefOf(record: Pick<TaskRecord, 'input' | 'brand' | 'contentType'>): MarketingInput['brief'] {
+function briefOf(record: Pick<TaskRecord, 'input' | 'brand' | 'contentType'>): MarketingInput['brief'] {
   const input = record.input;
   const brand = { ...BRAND_FALLBACK, ...record.brand };
   const own = Array.isArray(input['constraints']) ? (input['constraints'] as string[]) : [];

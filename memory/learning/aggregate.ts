@@ -5,7 +5,7 @@ import type { OutcomeAggregate, OutcomeRecord } from '../../schemas/generated/ty
 import { bucketOf, zeros } from './buckets.js';
 import { isApproved, qualityLabel } from './classify.js';
 
-export function emptyAggregate(o: Pick<OutcomeRecord, 'agent' | 'workflow' | 'model'>, contentType: string | null): OutcomeAggregate {
+function emptyAggregate(o: Pick<OutcomeRecord, 'agent' | 'workflow' | 'model'>, contentType: string | null): OutcomeAggregate {
   return {
     agent: o.agent,
     workflow: o.workflow,
@@ -44,7 +44,7 @@ export function foldInto(list: OutcomeAggregate[], o: OutcomeRecord): void {
   foldOutcome(agg, o);
 }
 
-export function foldOutcome(agg: OutcomeAggregate, o: OutcomeRecord): void {
+function foldOutcome(agg: OutcomeAggregate, o: OutcomeRecord): void {
   agg.n += 1;
   if (isApproved(o)) agg.approved += 1;
   if (o.finalStatus === 'rejected') agg.rejected += 1;

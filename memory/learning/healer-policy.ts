@@ -4,8 +4,8 @@ import { isPinned, pct, ratio } from './tuned.js';
 import type { LearnConfig, Tuned } from './tuned.js';
 
 /** Heal outcomes are rarer than task outcomes, so the healer needs less evidence. */
-export const HEAL_MIN_EVIDENCE = 5;
-export const SEVERITY = { step: 0.05, successStreak: 5, min: 0.1, max: 0.7 } as const;
+const HEAL_MIN_EVIDENCE = 5;
+const SEVERITY = { step: 0.05, successStreak: 5, min: 0.1, max: 0.7 } as const;
 
 /** The remedy with the best success rate for `kind`, among those tried >= HEAL_MIN_EVIDENCE times. */
 export function healerPolicy(state: Readonly<LearningState>, config: LearnConfig, kind: string): Tuned<string | null> {

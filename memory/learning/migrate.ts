@@ -4,7 +4,7 @@ import type { Migration } from '../json-store.js';
 import { BUCKETS } from './buckets.js';
 
 /** Version 1 kept 20 confidence buckets of 0.05. */
-export const V1_BUCKETS = 20;
+const V1_BUCKETS = 20;
 
 const HISTOGRAMS = ['histKnown', 'histBad', 'histAuto', 'histWrong'] as const;
 

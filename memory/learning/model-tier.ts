@@ -5,9 +5,9 @@ import { isPinned, ratio } from './tuned.js';
 import type { LearnConfig, Tuned } from './tuned.js';
 
 /** How far below the best approval rate a cheaper model may be and still hold it. */
-export const MODEL_MARGIN = 0.05;
+const MODEL_MARGIN = 0.05;
 
-export function configuredModel(config: LearnConfig, agent: string): string {
+function configuredModel(config: LearnConfig, agent: string): string {
   const byAgent: Record<string, string | undefined> = config.models.byAgent;
   return (Object.hasOwn(byAgent, agent) ? byAgent[agent] : undefined) ?? config.models.default;
 }

@@ -3,7 +3,7 @@ import type { LearningState } from '../../schemas/generated/types.js';
 import { ratio } from './tuned.js';
 import type { LearnConfig, Tuned } from './tuned.js';
 
-export const NEXT_MIN_EVIDENCE = 3;
+const NEXT_MIN_EVIDENCE = 3;
 
 export function nextSubagent(state: Readonly<LearningState>, config: Pick<LearnConfig, 'learning'>, lastAgentType: string): Tuned<string | null> {
   const key = `nextSubagent:${lastAgentType}`;

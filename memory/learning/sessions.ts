@@ -3,7 +3,7 @@
 // joins the recent ended ones.
 import type { SubagentSessions, SubagentTransition } from '../../schemas/generated/types.js';
 
-export const SESSION_LIMITS = {
+const SESSION_LIMITS = {
   /** Open sessions kept; the oldest is dropped (never ended) past it. */
   open: 100,
   /** Runs kept per session; the earliest are dropped past it. */
@@ -23,7 +23,7 @@ const MAX_SESSION_ID = 200;
 const MAX_AGENT_TYPE = 100;
 
 /** A session id the state can hold: 1 to 200 characters; anything else belongs to no session. */
-export function isSessionId(sessionId: string): boolean {
+function isSessionId(sessionId: string): boolean {
   return sessionId.length > 0 && sessionId.length <= MAX_SESSION_ID;
 }
 

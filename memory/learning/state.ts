@@ -11,7 +11,7 @@ export const CURRENT_SCHEMA_VERSION = 2;
 /** Versions this code reads: the current one, and older ones through LEARNING_MIGRATIONS. */
 export const SUPPORTED_SCHEMA_VERSIONS = [1, 2] as const;
 
-export type SupportedSchemaVersion = (typeof SUPPORTED_SCHEMA_VERSIONS)[number];
+type SupportedSchemaVersion = (typeof SUPPORTED_SCHEMA_VERSIONS)[number];
 
 export function emptyLearningState(): LearningState {
   return {

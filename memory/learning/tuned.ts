@@ -2,7 +2,7 @@
 // words, so `agentry learn` can explain every value the supervisor uses.
 import type { ResolvedConfig } from '../../config/load.js';
 
-export type TunedSource = 'learned' | 'config' | 'pinned';
+type TunedSource = 'learned' | 'config' | 'pinned';
 
 /** Numbers that justify a value; `n` is the evidence count the minimum applies to. */
 export interface Evidence {

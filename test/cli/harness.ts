@@ -13,7 +13,7 @@ import { createFakeSupervisor } from '../support/fake-supervisor.js';
 import type { FakeSupervisor } from '../support/fake-supervisor.js';
 
 /** The fake supervisor's seed time plus 12 minutes, so ages read "12m ago". */
-export const NOW = Date.parse('2026-01-05T09:12:00Z');
+const NOW = Date.parse('2026-01-05T09:12:00Z');
 
 export class Capture extends Writable {
   text = '';
@@ -24,13 +24,13 @@ export class Capture extends Writable {
   }
 }
 
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
   /** Called with the stdout capture before main starts (to watch a stream). */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
-export const CHROMIUM = process.env['AGENTRY_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env['AGENTRY_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`apt-get install -y chromium\` (.ci/run does), or set AGENTRY_CHROMIUM`);

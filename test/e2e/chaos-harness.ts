@@ -19,7 +19,7 @@ import { between, CHAOS_MODEL, CHAOS_PRICES, createChaosModel, prng } from './ch
 import type { ChaosModel } from './chaos-model.js';
 import { journalSpendMicros, micros, openCallKeys, readArchivedViews, readStore } from './chaos-store.js';
 
-export type { ChaosRun, KillRecord } from './chaos-checks.js';
+export type { ChaosRun } from './chaos-checks.js';
 export { checkReruns, checkSpend, checkSpendRestore, checkTasks } from './chaos-checks.js';
 
 export interface ChaosOptions {
@@ -56,7 +56,7 @@ const STOP_MS = 30_000;
 /** A marketing brief without its goal (each task and event gets its own). */
 const BRIEF = { channel: 'blog', audience: 'Heads of marketing at mid-size SaaS companies', tone: 'plain', constraints: ['no pricing'], brandNotes: '', canonNotes: '', contentType: 'chaos-post' };
 
-export function chaosConfig(): Record<string, unknown> {
+function chaosConfig(): Record<string, unknown> {
   const agent = { concurrency: 4, breaker: { failureThreshold: 1000 } };
   return {
     version: 1,

@@ -12,7 +12,7 @@ import type { FakeAnthropic, FakeReply, FakeRequest } from '../support/fake-anth
 /** The model id of the chaos config, priced in USD per million tokens (see chaosPrices). */
 export const CHAOS_MODEL = 'chaos-fake-1';
 /** Usage of every answered request: 400 in × $1 + 120 out × $5 per million = $0.001. */
-export const USAGE = Object.freeze({ input_tokens: 400, output_tokens: 120, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+const USAGE = Object.freeze({ input_tokens: 400, output_tokens: 120, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
 export const UNIT_MICROS = 1_000;
 export const CHAOS_PRICES = { [CHAOS_MODEL]: { input: 1, output: 5, cacheWrite: 1, cacheRead: 1 } };
 

@@ -10,7 +10,7 @@ import type { EventOf, SupervisorEvent } from '../../machines/events.js';
 import type { ApiClient } from '../../server/index.js';
 import { BIN, REPO, assertBuilt } from '../support/daemon.js';
 
-export const CLIENT_JS = join(REPO, 'dist', 'hooks', 'client.js');
+const CLIENT_JS = join(REPO, 'dist', 'hooks', 'client.js');
 const CORPUS = join(REPO, 'test', 'fixtures', 'hooks');
 const PLANTED = join(REPO, 'test', 'fixtures', 'secrets', 'planted');
 /** The project folder the corpus payloads were written for. */
@@ -120,7 +120,7 @@ export function installedHandlers(settingsFile: string): InstalledHandler[] {
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
 
 /** Claude Code's matcher rules (reference §2.3): all, an exact list, or an unanchored RegExp. */
-export function matcherFires(matcher: string | undefined, value: string): boolean {
+function matcherFires(matcher: string | undefined, value: string): boolean {
   if (matcher === undefined || matcher === '' || matcher === '*') return true;
   if (/^[A-Za-z0-9_\- ,|]+$/.test(matcher)) return matcher.split(/[|,]/).some((m) => m.trim() === value);
   return new RegExp(matcher).test(value);

@@ -34,7 +34,7 @@ export function noFaults(): Faults {
   return { write: null, sync: null, truncate: null, partial: false, holdSync: null };
 }
 
-export function errnoError(code: string): Error {
+function errnoError(code: string): Error {
   return Object.assign(new Error(`${code}: injected by the test`), { code });
 }
 

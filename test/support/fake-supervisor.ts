@@ -15,7 +15,7 @@ import type {
   TaskView,
 } from '../../server/contract.js';
 
-export interface FakeCall {
+interface FakeCall {
   readonly method: keyof SupervisorApi;
   readonly args: readonly unknown[];
 }

@@ -11,7 +11,7 @@ export interface Received {
   readonly body: Record<string, unknown>;
 }
 
-export type Answer = number | Promise<number>;
+type Answer = number | Promise<number>;
 
 export interface Receiver {
   url: string;

@@ -120,9 +120,8 @@ function Decided({ list }: { list: AnyApprovalView[] | undefined }) {
   );
 }
 
-
 /** Decided approvals, newest decision first, each once. */
-export function decidedOf(approvals: readonly AnyApprovalView[], tasks: readonly TaskView[]): AnyApprovalView[] {
+function decidedOf(approvals: readonly AnyApprovalView[], tasks: readonly TaskView[]): AnyApprovalView[] {
   const byId = new Map<string, AnyApprovalView>();
   for (const a of [...approvals, ...tasks.flatMap((t) => (t.approval ? [t.approval] : []))]) if (a.status !== 'pending') byId.set(a.id, a);
   return [...byId.values()].sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));

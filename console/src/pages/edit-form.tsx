@@ -33,7 +33,7 @@ function withValue(output: Obj, path: string, next: string): Obj {
 }
 
 /** Issues (`path: expected X, got Y`) by the field they name; the rest under ''. */
-export function issuesByField(issues: readonly string[]): Map<string, string[]> {
+function issuesByField(issues: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of issues) {
     const at = line.indexOf(': ');

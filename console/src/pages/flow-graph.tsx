@@ -8,7 +8,7 @@ const H = 46;
 const GAP_X = 60;
 const GAP_Y = 18;
 
-export function layout(children: readonly TaskView[]): Map<string, { x: number; y: number }> {
+function layout(children: readonly TaskView[]): Map<string, { x: number; y: number }> {
   const byId = new Map(children.map((c) => [c.id, c]));
   const depth = new Map<string, number>();
   const depthOf = (id: string, seen: Set<string>): number => {

@@ -14,7 +14,7 @@ export function draftOf(task: TaskView): { step: string; output: Obj } | undefin
   return last === undefined ? undefined : { step: last[0], output: last[1] };
 }
 
-export function channelOf(task: TaskView): string {
+function channelOf(task: TaskView): string {
   const input = isObj(task.input) ? task.input : {};
   return str(input['channel']) || task.workflow;
 }

@@ -27,7 +27,7 @@ interface Step {
 }
 
 /** The timeline from the task's step events, in order. */
-export function stepsOf(events: readonly FollowedEvent[]): Step[] {
+function stepsOf(events: readonly FollowedEvent[]): Step[] {
   const steps: Step[] = [];
   const open = new Map<string, Step>();
   for (const { event: e } of events) {

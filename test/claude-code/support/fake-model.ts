@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 export type Turn = { text: string } | { tool: string; input: Record<string, unknown> };
 
-export interface ModelRequest {
+interface ModelRequest {
   readonly subagent: boolean;
   readonly body: Record<string, unknown>;
 }

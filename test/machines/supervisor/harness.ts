@@ -23,7 +23,7 @@ import { coordinate, draft, heal, review } from './replies.js';
 import { TestClock } from './test-clock.js';
 
 /** Monday 2026-03-02 09:00 UTC: the simulated clock starts here. */
-export const T0 = Date.parse('2026-03-02T09:00:00Z');
+const T0 = Date.parse('2026-03-02T09:00:00Z');
 export const MINUTE = 60_000;
 
 /** One request to the fake, decoded: which agent, its input (from the <input> tags), model, round. */
