@@ -36,6 +36,8 @@ export interface ClaudeOptions {
   modelUrl: string;
   prompt: string;
   allowedTools?: string[];
+  /** A folder put first on PATH (where `agentry` is, as a user's install puts it). */
+  binDir?: string;
 }
 
 export function runClaude(opts: ClaudeOptions): Promise<ClaudeRun> {
@@ -44,7 +46,7 @@ export function runClaude(opts: ClaudeOptions): Promise<ClaudeRun> {
   const env: Record<string, string> = {};
   for (const key of ['PATH', 'LANG', 'TMPDIR']) if (process.env[key] !== undefined) env[key] = process.env[key] ?? '';
   // The hook script falls back to node: the one running the tests.
-  env['PATH'] = `${dirname(process.execPath)}:${env['PATH'] ?? '/usr/bin:/bin'}`;
+  env['PATH'] = `${opts.binDir === undefined ? '' : `${opts.binDir}:`}${dirname(process.execPath)}:${env['PATH'] ?? '/usr/bin:/bin'}`;
   Object.assign(env, {
     HOME: opts.home,
     ANTHROPIC_BASE_URL: opts.modelUrl,

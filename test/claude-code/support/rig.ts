@@ -4,7 +4,7 @@
 // (SIGSTOP for the whole run). Afterwards `settle()` brings the supervisor up and lets it ingest
 // whatever was spooled, so every mode ends with the same question: what did agentry record?
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisorEvent } from '../../../machines/events.js';
@@ -33,6 +33,11 @@ export async function createRig(mode: Mode, config: Record<string, unknown> = {}
   const dir = mkdtempSync(join(tmpdir(), 'agentry-claude-code-'));
   const home = join(dir, '.home');
   mkdirSync(home);
+  // agentry is not installed inside the project, so its shared settings run `agentry` from PATH.
+  const binDir = join(dir, '.bin');
+  mkdirSync(binDir);
+  writeFileSync(join(binDir, 'agentry'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
+  chmodSync(join(binDir, 'agentry'), 0o755);
   writeFileSync(join(dir, 'agentry.config.json'), `${JSON.stringify({ version: 1, mode: 'semi', ...config })}\n`);
   const installed = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--json'], { cwd: dir, env: cleanEnv(dir), encoding: 'utf8' });
   if (installed.status !== 0) throw new Error(`agentry hooks install failed: ${installed.stderr}`);
@@ -48,7 +53,7 @@ export async function createRig(mode: Mode, config: Record<string, unknown> = {}
       model.script(main, opts.subagent);
       if (mode === 'hung') rig.daemon?.child.kill('SIGSTOP');
       try {
-        const running = runClaude({ cwd: dir, home, modelUrl: model.url, prompt, ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}) });
+        const running = runClaude({ cwd: dir, home, binDir, modelUrl: model.url, prompt, ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}) });
         if (opts.during) await opts.during(rig);
         return await running;
       } finally {
