@@ -15,8 +15,11 @@ export type TaskStatus =
   | 'awaiting_approval'
   | 'completed'
   | 'rejected'
-  | 'failed';
-export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'rejected', 'failed'];
+  | 'failed'
+  | 'cancelled';
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'rejected', 'failed', 'cancelled'];
+/** How a task ends: its machine's outcomes, or a person's cancel. */
+export type FinalStatus = 'completed' | 'rejected' | 'failed' | 'cancelled';
 
 export interface ReviewView {
   kind: 'canon' | 'cultural' | 'coordinator';
@@ -25,6 +28,23 @@ export interface ReviewView {
   issues: { severity: string; quote: string; fix: string }[];
   round: number;
   minutes: number;
+}
+
+/** escalated: timed out and asked again one tier up; withdrawn: its task was cancelled. */
+export type ApprovalStatus = 'pending' | 'granted' | 'rejected' | 'timed_out' | 'escalated' | 'withdrawn';
+
+/** One model step of a task's timeline. */
+export interface StepView {
+  key: string;
+  step: string;
+  agent: AgentKind;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  at: string;
+  rerun: boolean;
 }
 
 /** An approval a task's gate asked for (publish, send, apply a remedy). */
@@ -37,11 +57,15 @@ export interface ApprovalView {
   requestedAt: string;
   deadline: string;
   fallback: 'coordinator' | 'reject' | 'escalate';
-  status: 'pending' | 'granted' | 'rejected' | 'timed_out';
+  status: ApprovalStatus;
   decidedBy?: 'person' | 'coordinator' | 'policy';
+  /** Who the person was, when known (the CLI sends the login name). */
+  decider?: string;
   decidedAt?: string;
   note?: string;
   policy?: string;
+  /** The person approved an edited output (approve --edit): what was approved instead. */
+  edited?: { step: string; output: unknown };
 }
 
 /** A Claude Code permission prompt turned into an approval by the PermissionRequest hook. */
@@ -115,9 +139,47 @@ export interface TaskView {
   reviews: ReviewView[];
   approval?: ApprovalView;
   deliveries?: DeliveryView[];
+  /** Every approval the task asked for, in request order (approval is the latest). */
+  approvals?: ApprovalView[];
+  /** The gate's decision and its reasons. */
+  gate?: { decision: 'auto' | 'approval' | 'blocked'; reasons: string[] };
+  /** Model steps in the order they ran. */
+  steps?: StepView[];
+  /** A flow's child task ids. */
+  children?: string[];
+  /** This task re-runs that failed or rejected one (task retry). */
+  retryOf?: string;
+  /** The phase that failed, for a failed task (where a retry starts). */
+  failedPhase?: string;
   error?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;
+}
+
+/** Filters of the task list (`tasks`, GET /v1/tasks); results are newest first. */
+export interface TaskQuery {
+  status?: TaskStatus;
+  workflow?: string;
+  /** ISO date or date-time: tasks created at or after it. */
+  since?: string;
+  /** Case-insensitive text in the id, workflow, input or the start of the output. */
+  search?: string;
+  parentId?: string;
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  after?: string;
+}
+
+export interface ApprovalQuery {
+  status?: AnyApprovalStatus;
+  limit?: number;
+  after?: string;
+}
+
+/** One page of a list: `nextCursor` fetches the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
 }
 
 export interface AgentView {
@@ -202,10 +264,16 @@ export interface CreateTaskRequest {
 
 export interface DecideApprovalRequest {
   note?: string;
+  /** Who decides (shown with the decision). */
+  by?: string;
+  /** approve only: the output to publish instead of the draft, checked against the agent's output schema. */
+  output?: Record<string, unknown>;
   /** Approve only: add the permission rule a repeated Claude Code permission request offered. */
   always?: boolean;
-  /** Approve only: the output to act on instead of the draft, checked against the agent's output schema. */
-  output?: Record<string, unknown>;
+}
+
+export interface CancelTaskRequest {
+  reason?: string;
 }
 
 export interface EmitEventRequest {
@@ -234,8 +302,23 @@ export interface SupervisorApi {
   status(): StatusView;
   createTask(req: CreateTaskRequest, source: 'cli' | 'http'): Promise<TaskView>;
   getTask(id: string): TaskView | undefined;
+  /** Live tasks only (in memory), newest first. */
   listTasks(filter?: { status?: TaskStatus; limit?: number }): TaskView[];
+  /** Every task ever accepted (live and archived), filtered, newest first, one page. */
+  queryTasks(q: TaskQuery): Promise<Page<TaskView>>;
+  /** A task live or from the archive. */
+  findTask(id: string): Promise<TaskView | undefined>;
   listApprovals(filter?: { status?: AnyApprovalStatus }): AnyApprovalView[];
+  /** Every approval ever requested (live and archived), newest first, one page; live permission requests lead the first page. */
+  queryApprovals(q: ApprovalQuery): Promise<Page<AnyApprovalView>>;
+  /** Ends a task now: a flow's open children too; its approval withdrawn, its reservations released. */
+  cancelTask(id: string, req: CancelTaskRequest): Promise<TaskView>;
+  /** A new task that re-runs a failed or rejected one from the step that failed. */
+  retryTask(id: string): Promise<TaskView>;
+  /** Lets a paused domain's actions run again. */
+  resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }>;
+  /** Every task created at or after `since` (ms), live and archived, oldest first. */
+  exportTasks(since: number, write: (task: TaskView) => void): Promise<number>;
   approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView>;
   reject(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView>;
   /** Records a Claude Code permission prompt as a pending approval (durable before it resolves). */

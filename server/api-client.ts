@@ -32,11 +32,13 @@ export interface ApiClient {
   /** Where requests go: a socket path or a URL. */
   readonly where: string;
   get<T>(path: string): Promise<T>;
+  /** The answer's body as it came (NDJSON exports). */
+  getText(path: string): Promise<string>;
   post<T>(path: string, body?: unknown): Promise<T>;
   /** True when anything answers within `timeoutMs`. */
   isReachable(timeoutMs?: number): Promise<boolean>;
-  /** Streams events after `after` (or only new ones) until the stream ends or `signal` aborts. */
-  followEvents(after: number | undefined, onEvent: (e: FollowedEvent) => void, signal: AbortSignal): Promise<void>;
+  /** Streams events after `after` (or only new ones) until the stream ends or `signal` aborts; `task` keeps one task's. */
+  followEvents(after: number | undefined, onEvent: (e: FollowedEvent) => void, signal: AbortSignal, task?: string): Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -63,16 +65,21 @@ export function createApiClient(target: ApiClientTarget, opts: { timeoutMs?: num
       req.end(payload);
     });
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const callText = async (method: string, path: string, body?: unknown): Promise<string> => {
     const res = await send(method, path, body, { timeoutMs });
     const text = await readText(res);
     if ((res.statusCode ?? 0) >= 400) throw errorFrom(res.statusCode ?? 0, text);
+    return text;
+  };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const text = await callText(method, path, body);
     return (text === '' ? null : JSON.parse(text)) as T;
   };
 
   return {
     where,
     get: (path) => call('GET', path),
+    getText: (path) => callText('GET', path),
     post: (path, body = {}) => call('POST', path, body),
     async isReachable(ms = 500) {
       try {
@@ -83,8 +90,8 @@ export function createApiClient(target: ApiClientTarget, opts: { timeoutMs?: num
         return false;
       }
     },
-    async followEvents(after, onEvent, signal) {
-      const path = `/v1/events?follow=1${after === undefined ? '' : `&after=${after}`}`;
+    async followEvents(after, onEvent, signal, task) {
+      const path = `/v1/events?follow=1${after === undefined ? '' : `&after=${after}`}${task === undefined ? '' : `&task=${encodeURIComponent(task)}`}`;
       let res: IncomingMessage;
       try {
         // No timeout: a quiet stream is normal (heartbeats keep it alive).

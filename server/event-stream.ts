@@ -10,7 +10,7 @@ import { startEventStream, startNdjson } from './respond.js';
 /** A consumer this far behind is cut off rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-export function followEvents(ctx: RouteContext, after: number | undefined): Promise<Reply> {
+export function followEvents(ctx: RouteContext, after: number | undefined, keep: (event: SupervisorEvent) => boolean = () => true): Promise<Reply> {
   const { api, logger, streams, heartbeatMs, limits } = ctx.deps;
   const res = ctx.res;
   if (streams.size >= limits.maxEventStreams) {
@@ -24,6 +24,7 @@ export function followEvents(ctx: RouteContext, after: number | undefined): Prom
   const write = (seq: number, event: SupervisorEvent): void => {
     if (seq <= last || res.destroyed) return;
     last = seq;
+    if (!keep(event)) return;
     res.write(frame(seq, event));
     if (res.writableLength > MAX_BUFFERED_BYTES) {
       logger.warn({ buffered: res.writableLength }, 'event follower too slow; closing its stream');

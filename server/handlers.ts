@@ -1,15 +1,17 @@
 // The JSON routes: each parses its input, calls one SupervisorApi method, and answers its view.
-import type { ApiCreateTask, ApiDecideApproval, ApiEmitEvent, ApiRetryTask } from '../schemas/generated/types.js';
+import type { ApiCancelTask, ApiCreateTask, ApiDecideApproval, ApiEmitEvent, ApiRetryTask } from '../schemas/generated/types.js';
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
-import type { AnyApprovalStatus, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
+import type { AnyApprovalStatus, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
 import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
 import { checkEditedOutput } from './approval-edit.js';
 import { followEvents, resumeAfter } from './event-stream.js';
-import { MAX_LIST_LIMIT, enumParam, flagParam, intParam } from './query.js';
+import { startNdjson } from './respond.js';
+import type { SupervisorEvent } from '../machines/events.js';
+import { MAX_LIST_LIMIT, enumParam, flagParam, intParam, stringParam } from './query.js';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
   'pending',
@@ -20,8 +22,9 @@ const TASK_STATUSES: readonly TaskStatus[] = [
   'completed',
   'rejected',
   'failed',
+  'cancelled',
 ];
-const APPROVAL_STATUSES: readonly AnyApprovalStatus[] = ['pending', 'granted', 'rejected', 'timed_out', 'cancelled'];
+const APPROVAL_STATUSES: readonly AnyApprovalStatus[] = ['pending', 'granted', 'rejected', 'timed_out', 'escalated', 'withdrawn', 'cancelled'];
 /** Hook event names are Claude Code's PascalCase identifiers. */
 const HOOK_EVENT = /^[A-Za-z]{1,64}$/;
 
@@ -29,10 +32,14 @@ const ok = (json: unknown, status = 200): Reply => ({ status, json });
 
 export const getStatus: Handler = (ctx) => Promise.resolve(ok(ctx.deps.api.status()));
 
-export const listTasks: Handler = (ctx) => {
-  const status = enumParam(ctx.query, 'status', TASK_STATUSES);
-  const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
-  return Promise.resolve(ok(ctx.deps.api.listTasks({ ...(status && { status }), ...(limit !== undefined && { limit }) })));
+/** One page of every task ever accepted, newest first: `{ items, nextCursor }`. */
+export const listTasks: Handler = async (ctx) => {
+  const q = ctx.query;
+  const status = enumParam(q, 'status', TASK_STATUSES);
+  const limit = intParam(q, 'limit', 1, MAX_LIST_LIMIT);
+  const strings = { workflow: stringParam(q, 'workflow'), since: stringParam(q, 'since', 40), search: stringParam(q, 'search'), parentId: stringParam(q, 'parent'), after: stringParam(q, 'after', 400) };
+  const defined = Object.fromEntries(Object.entries(strings).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return ok(await ctx.deps.api.queryTasks({ ...defined, ...(status && { status }), ...(limit !== undefined && { limit }) }));
 };
 
 export const createTask: Handler = async (ctx) => {
@@ -44,23 +51,46 @@ export const createTask: Handler = async (ctx) => {
   return ok(await ctx.deps.api.createTask(req, source), 201);
 };
 
-export const getTask: Handler = (ctx) => {
+export const getTask: Handler = async (ctx) => {
   const id = ctx.param('id');
-  const task = ctx.deps.api.getTask(id);
+  const task = await ctx.deps.api.findTask(id);
   if (task === undefined) throw new HttpError('NOT_FOUND', `no task ${JSON.stringify(id)}`, { details: { id } });
-  return Promise.resolve(ok(task));
+  return ok(task);
 };
 
-/** Only the delivery retry is built here; re-running a task's steps is issue 11 part 3. */
+export const cancelTask: Handler = async (ctx) => {
+  const req: CancelTaskRequest = await ctx.json<ApiCancelTask>('api.cancel-task', {});
+  return ok(await ctx.deps.api.cancelTask(ctx.param('id'), req));
+};
+
+/** `{"delivery":true}` re-sends a task's failed deliveries; otherwise a new task re-runs it from the step that failed. */
 export const retryTask: Handler = async (ctx) => {
   const body = await ctx.json<ApiRetryTask>('api.retry-task', {});
-  if (body.delivery !== true) throw new HttpError('NOT_IMPLEMENTED', 'retrying a task\'s steps is not built yet; retry its deliveries with {"delivery":true}');
-  return ok({ taskId: ctx.param('id'), deliveries: await ctx.deps.api.retryDeliveries(ctx.param('id')) });
+  if (body.delivery === true) return ok({ taskId: ctx.param('id'), deliveries: await ctx.deps.api.retryDeliveries(ctx.param('id')) });
+  return ok(await ctx.deps.api.retryTask(ctx.param('id')), 201);
 };
 
-export const listApprovals: Handler = (ctx) => {
+export const resumeDomain: Handler = async (ctx) => ok(await ctx.deps.api.resumeDomain(ctx.param('name')));
+
+/** One page of every approval ever requested, newest task first: `{ items, nextCursor }`. */
+export const listApprovals: Handler = async (ctx) => {
   const status = enumParam(ctx.query, 'status', APPROVAL_STATUSES);
-  return Promise.resolve(ok(ctx.deps.api.listApprovals(status ? { status } : {})));
+  const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
+  const after = stringParam(ctx.query, 'after', 400);
+  return ok(await ctx.deps.api.queryApprovals({ ...(status && { status }), ...(limit !== undefined && { limit }), ...(after !== undefined && { after }) }));
+};
+
+/** GET /v1/export?since=DATE: every task created since then, oldest first, one JSON view per line. */
+export const exportTasks: Handler = async (ctx) => {
+  const raw = stringParam(ctx.query, 'since', 40);
+  const since = raw === undefined ? 0 : Date.parse(raw);
+  if (raw !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(since))) {
+    throw new HttpError('INVALID_INPUT', `query: ?since: expected an ISO date such as 2026-01-31, got ${JSON.stringify(raw)}`);
+  }
+  startNdjson(ctx.res);
+  await ctx.deps.api.exportTasks(since, (task) => ctx.res.write(`${JSON.stringify(task)}\n`));
+  ctx.res.end();
+  return 'streamed';
 };
 
 export const approve: Handler = async (ctx) => {
@@ -80,10 +110,14 @@ export const reject: Handler = async (ctx) => {
 
 export const listEvents: Handler = (ctx) => {
   const after = intParam(ctx.query, 'after', 0, Number.MAX_SAFE_INTEGER);
-  if (flagParam(ctx.query, 'follow')) return followEvents(ctx, resumeAfter(ctx, after));
+  const task = stringParam(ctx.query, 'task');
+  // ?task=ID: the events of that task (and of a flow's children, which name it as parentId).
+  const keep = (e: SupervisorEvent): boolean => task === undefined || ('taskId' in e && e.taskId === task) || ('parentId' in e && e.parentId === task);
+  if (flagParam(ctx.query, 'follow')) return followEvents(ctx, resumeAfter(ctx, after), keep);
   const limit = intParam(ctx.query, 'limit', 1, MAX_LIST_LIMIT);
-  const opts = { ...(after !== undefined && { after }), ...(limit !== undefined && { limit }) };
-  return Promise.resolve(ok(ctx.deps.api.events(opts)));
+  if (task === undefined) return Promise.resolve(ok(ctx.deps.api.events({ ...(after !== undefined && { after }), ...(limit !== undefined && { limit }) })));
+  const all = ctx.deps.api.events(after === undefined ? {} : { after }).filter((e) => keep(e.event));
+  return Promise.resolve(ok(limit === undefined ? all : all.slice(-limit)));
 };
 
 export const emitEvent: Handler = async (ctx) => {

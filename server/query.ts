@@ -24,6 +24,14 @@ export function enumParam<T extends string>(query: URLSearchParams, name: string
   return found;
 }
 
+/** An optional string of at most `max` characters. */
+export function stringParam(query: URLSearchParams, name: string, max = 200): string | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (raw.length > max) throw invalid(name, `at most ${max} characters`, raw);
+  return raw;
+}
+
 /** `1`/`true` → true; absent, `0`, `false` → false. */
 export function flagParam(query: URLSearchParams, name: string): boolean {
   const raw = query.get(name);

@@ -20,10 +20,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/tasks', handler: h.listTasks },
   { method: 'POST', pattern: '/v1/tasks', handler: h.createTask },
   { method: 'GET', pattern: '/v1/tasks/:id', handler: h.getTask },
+  { method: 'POST', pattern: '/v1/tasks/:id/cancel', handler: h.cancelTask },
   { method: 'POST', pattern: '/v1/tasks/:id/retry', handler: h.retryTask },
   { method: 'GET', pattern: '/v1/approvals', handler: h.listApprovals },
   { method: 'POST', pattern: '/v1/approvals/:id/approve', handler: h.approve },
   { method: 'POST', pattern: '/v1/approvals/:id/reject', handler: h.reject },
+  { method: 'POST', pattern: '/v1/domains/:name/resume', handler: h.resumeDomain },
+  { method: 'GET', pattern: '/v1/export', handler: h.exportTasks },
   { method: 'GET', pattern: '/v1/events', handler: h.listEvents },
   { method: 'POST', pattern: '/v1/events', handler: h.emitEvent },
   // Before the generic hook route: the permission prompt waits for a person (see permission-hook.ts).

@@ -11,11 +11,12 @@ export interface EventsOptions extends CommandContext {
   follow: boolean;
   after: number | undefined;
   limit: number | undefined;
+  task: string | undefined;
 }
 
 export async function events(opts: EventsOptions): Promise<void> {
   if (opts.follow) return follow(opts);
-  const list = await apiClient(opts).get<FollowedEvent[]>(`/v1/events${query({ after: opts.after, limit: opts.limit })}`);
+  const list = await apiClient(opts).get<FollowedEvent[]>(`/v1/events${query({ after: opts.after, limit: opts.limit, task: opts.task })}`);
   output(opts, list, () => eventTable(list, terminalWidth(opts)));
 }
 
@@ -29,6 +30,7 @@ async function follow(opts: EventsOptions): Promise<void> {
     opts.after,
     (e) => void opts.io.stdout.write(`${opts.json ? JSON.stringify(e) : eventLine(e, terminalWidth(opts))}\n`),
     signal,
+    opts.task,
   );
   if (!signal.aborted) throw new ExitError(1, 'the event stream ended: the supervisor stopped', { code: 'STREAM_ENDED' });
 }

@@ -44,9 +44,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (_a, ctx) => (await import('./status.js')).status(ctx),
   },
   'task create': {
-    usage: 'task create --workflow W --input JSON [--priority P] [--depends-on ID,...]',
-    summary: 'start a task of a workflow',
-    options: { workflow: S, input: S, priority: S, 'depends-on': S },
+    usage: 'task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--wait]',
+    summary: 'start a task of a workflow (--wait: follow it to its end; exit 0 completed, 1 otherwise)',
+    options: { workflow: S, input: S, priority: S, 'depends-on': S, wait: B },
     positionals: [0, 0],
     run: async (a, ctx) =>
       (await import('./tasks.js')).taskCreate({
@@ -55,50 +55,85 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         input: jsonObject(a, 'input'),
         priority: optString(a, 'priority'),
         dependsOn: commaList(a, 'depends-on'),
+        wait: flag(a, 'wait'),
       }),
   },
   'task show': {
-    usage: 'task show ID',
-    summary: 'one task in full',
-    options: {},
+    usage: 'task show ID [--raw]',
+    summary: 'one task in full, live or finished: the output, reviews, gate, decision and timeline (--raw: the JSON)',
+    options: { raw: B },
     positionals: [1, 1],
-    run: async (a, ctx) => (await import('./tasks.js')).taskShow({ ...ctx, id: positional(a, 0) }),
+    run: async (a, ctx) => (await import('./tasks.js')).taskShow({ ...ctx, id: positional(a, 0), raw: flag(a, 'raw') }),
+  },
+  'task cancel': {
+    usage: 'task cancel ID [--reason TEXT]',
+    summary: "end a task now (a flow's open children too; its approval withdrawn)",
+    options: { reason: S },
+    positionals: [1, 1],
+    run: async (a, ctx) => (await import('./tasks.js')).taskCancel({ ...ctx, id: positional(a, 0), reason: optString(a, 'reason') }),
   },
   'task retry': {
-    usage: 'task retry ID --delivery',
-    summary: "send a task's failed deliveries again (same idempotency keys)",
+    usage: 'task retry ID [--delivery]',
+    summary: "run a failed, rejected or cancelled task again from the step that failed, as a new task (--delivery: send its failed deliveries again, same idempotency keys)",
     options: { delivery: B },
     positionals: [1, 1],
-    run: async (a, ctx) => (await import('./retry.js')).taskRetry({ ...ctx, id: positional(a, 0), delivery: flag(a, 'delivery') }),
+    run: async (a, ctx) =>
+      flag(a, 'delivery')
+        ? (await import('./retry.js')).taskRetry({ ...ctx, id: positional(a, 0), delivery: true })
+        : (await import('./tasks.js')).taskRetry({ ...ctx, id: positional(a, 0) }),
   },
   tasks: {
-    usage: 'tasks [--status S] [--limit N]',
-    summary: 'list tasks',
-    options: { status: S, limit: S },
+    usage: 'tasks [--status S] [--workflow W] [--since DATE] [--search TEXT] [--parent ID] [--limit N] [--after CURSOR]',
+    summary: 'list every task ever accepted, newest first, a page at a time',
+    options: { status: S, workflow: S, since: S, search: S, parent: S, limit: S, after: S },
     positionals: [0, 0],
-    run: async (a, ctx) => (await import('./tasks.js')).tasks({ ...ctx, status: optString(a, 'status'), limit: optInt(a, 'limit', 1) }),
+    run: async (a, ctx) =>
+      (await import('./tasks.js')).tasks({
+        ...ctx,
+        status: optString(a, 'status'),
+        workflow: optString(a, 'workflow'),
+        since: optString(a, 'since'),
+        search: optString(a, 'search'),
+        parent: optString(a, 'parent'),
+        limit: optInt(a, 'limit', 1),
+        after: optString(a, 'after'),
+      }),
   },
   approvals: {
-    usage: 'approvals [--status S]',
-    summary: 'list approvals (pending, granted, rejected, timed_out)',
-    options: { status: S },
+    usage: 'approvals [--status S] [--limit N] [--after CURSOR]',
+    summary: 'list approvals (pending, granted, rejected, timed_out, escalated, withdrawn) with who decided, when and the note',
+    options: { status: S, limit: S, after: S },
     positionals: [0, 0],
-    run: async (a, ctx) => (await import('./approvals.js')).approvals({ ...ctx, status: optString(a, 'status') }),
+    run: async (a, ctx) => (await import('./approvals.js')).approvals({ ...ctx, status: optString(a, 'status'), limit: optInt(a, 'limit', 1), after: optString(a, 'after') }),
   },
   approve: {
-    usage: 'approve ID [--note TEXT] [--always]',
-    summary: 'grant a pending approval (--always: also add the permission rule it offers to Claude Code)',
-    options: { note: S, always: B },
+    usage: 'approve ID [--note TEXT] [--edit FILE] [--always]',
+    summary: "grant a pending approval (--edit: publish the output in FILE instead, checked against the agent's schema; --always: also add the permission rule it offers to Claude Code)",
+    options: { note: S, edit: S, always: B },
     positionals: [1, 1],
     run: async (a, ctx) =>
-      (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'approve', note: optString(a, 'note'), always: flag(a, 'always') }),
+      (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'approve', note: optString(a, 'note'), edit: optString(a, 'edit'), always: flag(a, 'always') }),
   },
   reject: {
     usage: 'reject ID --note TEXT',
     summary: 'reject a pending approval, with the reason',
     options: { note: S },
     positionals: [1, 1],
-    run: async (a, ctx) => (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'reject', note: reqString(a, 'note') }),
+    run: async (a, ctx) => (await import('./approvals.js')).decide({ ...ctx, id: positional(a, 0), verdict: 'reject', note: reqString(a, 'note'), edit: undefined }),
+  },
+  'domain resume': {
+    usage: 'domain resume NAME',
+    summary: 'let a paused domain (an SLA escalation or the coordinator paused it) act again',
+    options: {},
+    positionals: [1, 1],
+    run: async (a, ctx) => (await import('./domain.js')).domainResume({ ...ctx, name: positional(a, 0) }),
+  },
+  export: {
+    usage: 'export [--since DATE]',
+    summary: 'every task created since DATE, oldest first, as NDJSON (one task view a line)',
+    options: { since: S },
+    positionals: [0, 0],
+    run: async (a, ctx) => (await import('./export.js')).exportTasks({ ...ctx, since: optString(a, 'since') }),
   },
   mode: {
     usage: 'mode [manual|semi|full]',
@@ -108,12 +143,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (a, ctx) => (await import('./mode.js')).mode({ ...ctx, to: a.positionals[0] }),
   },
   events: {
-    usage: 'events [--follow] [--after SEQ] [--limit N]',
-    summary: 'recent events, or a live stream with --follow (Ctrl-C ends it)',
-    options: { follow: B, after: S, limit: S },
+    usage: 'events [--follow] [--after SEQ] [--limit N] [--task ID]',
+    summary: "recent events, or a live stream with --follow (Ctrl-C ends it); --task keeps one task's (a flow's children's too)",
+    options: { follow: B, after: S, limit: S, task: S },
     positionals: [0, 0],
     run: async (a, ctx) =>
-      (await import('./events.js')).events({ ...ctx, follow: flag(a, 'follow'), after: optInt(a, 'after'), limit: optInt(a, 'limit', 1) }),
+      (await import('./events.js')).events({ ...ctx, follow: flag(a, 'follow'), after: optInt(a, 'after'), limit: optInt(a, 'limit', 1), task: optString(a, 'task') }),
   },
   'event emit': {
     usage: 'event emit TYPE --data JSON [--id ID]',
@@ -196,7 +231,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
 };
 
-/** Group words that need a subcommand: task, event, hooks, config. */
+/** Group words that need a subcommand: task, event, hooks, config, domain. */
 export function subcommandsOf(group: string): string[] {
   return Object.keys(COMMANDS).filter((name) => name.startsWith(`${group} `));
 }

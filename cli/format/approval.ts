@@ -8,21 +8,30 @@ export function approvalSubject(a: AnyApprovalView): string {
   return a.kind === 'permission' ? `claude-code ${a.permission.sessionId.slice(0, 8)}` : a.taskId;
 }
 
-export function approvalTable(approvals: readonly AnyApprovalView[], now: number): string[] {
+/** Who decided: the person's name when given, else person / coordinator / policy. */
+function decider(a: AnyApprovalView): string {
+  if (a.decidedBy === undefined) return '-';
+  return `by ${a.kind === 'action' && a.decider !== undefined ? a.decider : a.decidedBy}`;
+}
+
+/** The table; each pending approval with a preview is followed by the first lines of what it would let out. */
+export function approvalTable(approvals: readonly AnyApprovalView[], now: number, previews: ReadonlyMap<string, readonly string[]> = new Map()): string[] {
   if (approvals.length === 0) return ['no approvals'];
-  return table(
+  const [header, ...rows] = table(
     [
       { header: 'ID', value: (a: AnyApprovalView) => a.id },
       { header: 'FOR', value: approvalSubject },
       { header: 'ACTION', value: (a) => a.action },
       { header: 'STATUS', value: (a) => a.status },
       { header: 'AGE', value: (a) => ago(a.requestedAt, now) },
-      { header: 'DEADLINE', value: (a) => (a.status === 'pending' ? dueIn(a.deadline, now) : a.decidedBy === undefined ? '-' : `by ${a.decidedBy}`) },
-      { header: 'WHY', value: (a) => clip(a.reasons.join('; '), 60) },
+      { header: 'DEADLINE', value: (a) => (a.status === 'pending' ? dueIn(a.deadline, now) : decider(a)) },
+      { header: 'DECIDED', value: (a) => (a.decidedAt === undefined ? '-' : ago(a.decidedAt, now)) },
+      { header: 'WHY', value: (a) => clip(a.note ?? a.reasons.join('; '), 60) },
     ],
     approvals,
     '',
   );
+  return [header ?? '', ...rows.flatMap((line, i) => [line, ...(previews.get(approvals[i]?.id ?? '') ?? []).map((p) => `    ${clip(p, 100)}`)])];
 }
 
 export function decisionLine(a: AnyApprovalView): string {
@@ -32,5 +41,6 @@ export function decisionLine(a: AnyApprovalView): string {
     const added = a.permission.added === undefined ? '' : `; added ${a.permission.added}`;
     return `${verb} ${a.id} (Claude Code ${a.action}: ${a.permission.summary})${added}${note}`;
   }
-  return `${verb} ${a.id} (${a.action} of task ${a.taskId})${note}`;
+  const edit = a.edited === undefined ? '' : ` with your edit of ${a.edited.step}`;
+  return `${verb} ${a.id} (${a.action} of task ${a.taskId})${edit}${note}`;
 }

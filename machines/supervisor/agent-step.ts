@@ -12,6 +12,7 @@ import { createEvent } from '../events.js';
 import { recordFallbackDecision } from './approval-step.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
+import type { StepView } from '../contract.js';
 
 function reviewMinutes(rt: Runtime, kind: ReviewKind, tier: number): number {
   const m = rt.config().sla.reviewMinutes;
@@ -67,7 +68,19 @@ export function agentStepLogic(rt: Runtime) {
           const verdict = input.review ? reviewDone(rt, input, result.output, requestedAt) : null;
           if (input.phase === 'approval' && input.part === 'fallback') recordFallbackDecision(rt, input.taskId, input.key, result.output);
           rt.recordOutcome(input.taskId, 'step', { agent: input.agent, model: result.model, costUsd: result.costUsd, confidence, latencyMs: result.latencyMs, usage: result.usage, review: input.review ?? null, verdict });
-          return { value: { output: result.output, confidence, costUsd: result.costUsd }, costUsd: result.costUsd };
+          const timeline: StepView = {
+            key: input.key,
+            step: input.part,
+            agent: input.agent,
+            model: result.model,
+            inputTokens: result.usage.inputTokens,
+            outputTokens: result.usage.outputTokens,
+            costUsd: result.costUsd,
+            latencyMs: result.latencyMs,
+            at: iso(rt.clock.now()),
+            rerun,
+          };
+          return { value: { output: result.output, confidence, costUsd: result.costUsd, timeline }, costUsd: result.costUsd };
         } catch (err) {
           const cost = err instanceof AgentryError && typeof err.details['costUsd'] === 'number' ? err.details['costUsd'] : 0;
           if (cost > 0) rt.ledger.settle(reservationId, cost, { rerun });
@@ -83,7 +96,13 @@ export function agentStepLogic(rt: Runtime) {
       { estimateUsd, data: { requestedAt: rt.clock.now() } },
     );
     const view = rt.views.get(input.taskId);
-    if (view && !run.replayed) rt.views.update(input.taskId, { costUsd: view.costUsd + run.costUsd, step: input.part }, rt.clock.now());
+    if (view) {
+      // A replayed step adds its timeline line again after a restart (the view was rebuilt), once.
+      const line = run.value.timeline;
+      const steps = line && !(view.steps ?? []).some((s) => s.key === line.key) ? { steps: [...(view.steps ?? []), line] } : {};
+      const cost = run.replayed ? {} : { costUsd: view.costUsd + run.costUsd, step: input.part };
+      if (Object.keys(steps).length + Object.keys(cost).length > 0) rt.views.update(input.taskId, { ...cost, ...steps }, rt.clock.now());
+    }
     return run.value;
   });
 }

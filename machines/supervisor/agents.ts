@@ -9,7 +9,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Priority } from '../../schemas/generated/types.js';
 import type { AgentContext } from '../agent/context.js';
 import type { AgentResult, ReplyError } from '../agent/events.js';
-import { createConfigureEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../agent/events.js';
+import { createCancelEvent, createConfigureEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../agent/events.js';
 import type { EventOf } from '../events.js';
 import type { AgentControl } from './runtime.js';
 
@@ -46,6 +46,14 @@ export class AgentHandles implements AgentControl {
       this.waiters.set(requestId, { resolve, reject });
       this.refs[agent].send(createRunEvent(requestId, request, { priority }));
     });
+  }
+
+  /** Cuts off a task's queued and running model calls (each fails as MODEL_ABORTED; its reservation is released). */
+  cancelTask(taskId: string): void {
+    for (const requestId of this.waiters.keys()) {
+      if (!requestId.startsWith(`${taskId}:`)) continue;
+      for (const kind of AGENT_KINDS) this.refs[kind].send(createCancelEvent(requestId));
+    }
   }
 
   breakerOpen(agent: AgentKind): boolean {

@@ -17,6 +17,10 @@ export interface Decision {
   by: 'person' | 'coordinator' | 'policy';
   note?: string;
   at: number;
+  /** Who the person was, when said. */
+  decider?: string;
+  /** An edited output the person approved instead of the draft. */
+  edited?: { step: string; output: Record<string, unknown> };
 }
 
 export class Approvals {
@@ -82,6 +86,22 @@ export class Approvals {
     return undefined;
   }
 
+  /** Every approval of a task, in request order, as it stands now. */
+  allFor(taskId: string): ApprovalView[] {
+    return (this.byTask.get(taskId) ?? []).map((id) => this.get(id)).filter((v): v is ApprovalView => v !== undefined);
+  }
+
+  /** Withdraws a cancelled task's pending approvals: no decision will come. */
+  withdraw(taskId: string): void {
+    for (const id of this.byTask.get(taskId) ?? []) {
+      const p = this.pending.get(id);
+      if (!p) continue;
+      this.clock.clearTimeout(p.timer);
+      this.pending.delete(id);
+      this.decided.set(id, { ...p.view, status: 'withdrawn', decidedAt: new Date(this.clock.now()).toISOString() });
+    }
+  }
+
   list(status?: ApprovalView['status']): ApprovalView[] {
     const all = [...[...this.pending.values()].map((p) => p.view), ...this.decided.values()];
     return status ? all.filter((v) => v.status === status) : all;
@@ -104,7 +124,8 @@ export class Approvals {
     const p = this.pending.get(approvalId);
     if (!p) return;
     this.pending.delete(approvalId);
-    const view: ApprovalView = { ...p.view, status: 'timed_out', decidedAt: new Date(this.clock.now()).toISOString() };
+    // An escalating fallback asks again one tier up: this request is then shown as escalated.
+    const view: ApprovalView = { ...p.view, status: p.view.fallback === 'escalate' ? 'escalated' : 'timed_out', decidedAt: new Date(this.clock.now()).toISOString() };
     this.decided.set(approvalId, view);
     p.resolve({ status: 'timed_out', fallback: p.view.fallback });
   }
@@ -112,6 +133,8 @@ export class Approvals {
   private settle(view: ApprovalView, d: Decision): ApprovalView {
     const settled: ApprovalView = { ...view, status: d.status, decidedBy: d.by, decidedAt: new Date(d.at).toISOString() };
     if (d.note !== undefined) settled.note = d.note;
+    if (d.decider !== undefined) settled.decider = d.decider;
+    if (d.edited !== undefined) settled.edited = d.edited;
     this.decided.set(view.id, settled);
     return settled;
   }
@@ -120,5 +143,6 @@ export class Approvals {
 function outputOf(view: ApprovalView, d: Decision): ApprovalOutput {
   const out: ApprovalOutput = { status: d.status, fallback: view.fallback };
   if (d.note !== undefined) out.note = d.note;
+  if (d.edited !== undefined) out.output = d.edited.output;
   return out;
 }

@@ -1,5 +1,6 @@
 // What a compaction keeps: the smallest set of records that rebuilds the live state. Finished
 // tasks leave the journal for the archive (their final view, outputs included).
+import type { TaskView } from '../contract.js';
 import type { SupervisorEvent } from '../events.js';
 import type { Deliveries } from '../deliveries/deliveries.js';
 import type { BudgetLedger } from '../ledger.js';
@@ -22,6 +23,8 @@ export interface LiveState {
   now: number;
   /** Idempotency keys older than this are dropped (GitHub redelivers for 3 days). */
   seenTtlMs: number;
+  /** A task's current view (a kept final record carries it). */
+  view(id: string): TaskView | undefined;
 }
 
 export function compactionRecords(s: LiveState): JournalRecord[] {
@@ -36,12 +39,7 @@ export function compactionRecords(s: LiveState): JournalRecord[] {
   // Finished tasks that an active one still refers to keep their record and outcome, and so
   // do finished tasks not archived yet (they finished while the archive was being written).
   for (const id of s.unarchived) needed.add(id);
-  for (const id of needed) {
-    const r = s.book.records.get(id);
-    const outcome = s.book.outcomes.get(id);
-    if (!r || outcome === undefined) continue;
-    out.push({ t: 'task', record: r }, { t: 'final', taskId: id, outcome, at: s.now });
-  }
+  for (const id of needed) out.push(...keptFinished(s, id));
   for (const r of active) out.push({ t: 'task', record: r }, ...s.memo.records(r.id));
   for (const e of s.events) out.push(e.key === undefined ? { t: 'event', seq: e.seq, event: e.event } : { t: 'event', seq: e.seq, key: e.key, event: e.event });
   for (const [id, at] of s.seen) if (s.now - at < s.seenTtlMs) out.push({ t: 'seen', id, at });
@@ -51,4 +49,13 @@ export function compactionRecords(s: LiveState): JournalRecord[] {
   const spend = s.ledger.view();
   out.push({ t: 'spend', day: spend.day, usd: spend.spentUsd });
   return out;
+}
+
+/** A finished task kept in the snapshot: its record and final outcome, with its final view. */
+function keptFinished(s: LiveState, id: string): JournalRecord[] {
+  const r = s.book.records.get(id);
+  const outcome = s.book.outcomes.get(id);
+  if (!r || outcome === undefined) return [];
+  const view = s.view(id);
+  return [{ t: 'task', record: r }, view ? { t: 'final', taskId: id, outcome, at: s.now, view } : { t: 'final', taskId: id, outcome, at: s.now }];
 }

@@ -139,6 +139,7 @@ export class LearningService implements Learned {
     if (event.type !== 'approval.granted' && event.type !== 'approval.rejected') return;
     const d = this.drafts.get(event.taskId);
     if (d && event.by === 'person') d.humanDecision = event.type === 'approval.granted' ? 'approved' : 'rejected';
+    if (d && event.type === 'approval.granted' && event.edited === true) d.humanEdited = true;
   }
 
   recordSubagentRun(sessionId: string, agentType: string, ok: boolean): void {
@@ -213,6 +214,7 @@ export class LearningService implements Learned {
       wrong: null,
     };
     if (d.contentType) record.contentType = d.contentType;
+    if (d.humanEdited === true) record.humanEdited = true;
     this.store.record(record);
     this.dirty = true;
   }

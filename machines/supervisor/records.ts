@@ -2,6 +2,7 @@
 // pending approval, settled spend and recent event after a restart.
 import type { SupervisorEvent } from '../events.js';
 import type { Deliverable } from '../deliveries/content.js';
+import type { FinalStatus, TaskView } from '../contract.js';
 import type { TaskRecord } from '../task/context.js';
 
 export type JournalRecord =
@@ -17,8 +18,9 @@ export type JournalRecord =
   /** An activity finished; `value` is returned on replay instead of running it again. */
   | { t: 'result'; key: string; taskId: string; at: number; value: unknown; costUsd: number; rerun: boolean }
   | { t: 'event'; seq: number; key?: string; event: SupervisorEvent }
-  | { t: 'decision'; approvalId: string; status: 'granted' | 'rejected'; by: 'person' | 'coordinator' | 'policy'; note?: string; at: number }
-  | { t: 'final'; taskId: string; outcome: 'completed' | 'rejected' | 'failed'; reason?: string; at: number }
+  | { t: 'decision'; approvalId: string; status: 'granted' | 'rejected'; by: 'person' | 'coordinator' | 'policy'; note?: string; at: number; decider?: string; edited?: { step: string; output: Record<string, unknown> } }
+  /** A task ended; `view` is its final view (absent in journals written before it was added). */
+  | { t: 'final'; taskId: string; outcome: FinalStatus; reason?: string; at: number; view?: TaskView }
   /** An idempotency key (event id, webhook delivery, spooled hook line) that was accepted. */
   | { t: 'seen'; id: string; at: number }
   | { t: 'domain'; domain: string; paused: boolean; at: number }

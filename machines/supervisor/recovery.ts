@@ -96,8 +96,10 @@ const REPLAY: { [K in JournalRecord['t']]: Handler<K> } = {
     t.events.replay(r.seq, r.event, r.key);
     t.day.add(r.event);
   },
-  decision: (r, t) =>
-    t.approvals.replayDecision(r.approvalId, r.note === undefined ? { status: r.status, by: r.by, at: r.at } : { status: r.status, by: r.by, note: r.note, at: r.at }),
+  decision: (r, t) => {
+    const { t: _t, approvalId, ...decision } = r;
+    t.approvals.replayDecision(approvalId, decision);
+  },
   final: (r, _t, acc) => void acc.finals.push(r),
   seen: (r, t) => void t.seen.set(r.id, r.at),
   domain: (r, t) => void (r.paused ? t.pausedDomains.add(r.domain) : t.pausedDomains.delete(r.domain)),
@@ -130,7 +132,7 @@ export function replayJournal(records: readonly JournalRecord[], t: ReplayTarget
   for (const r of records) replayOne(r, t, acc);
   markRoutedEvents(records, t.seen);
   for (const f of acc.finals) {
-    t.book.restoreFinal(f.taskId, f.outcome, f.reason);
+    t.book.restoreFinal(f.taskId, f.outcome, f.reason, f.view);
     t.memo.forget(f.taskId);
   }
   const orphans = chargeOrphans(acc);

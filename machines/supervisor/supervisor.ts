@@ -13,7 +13,10 @@ import type { FsOps } from '../../memory/fs-ops.js';
 import { openJournal } from '../../memory/journal.js';
 import type { Journal } from '../../memory/journal.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
-import type { AnyApprovalStatus, AnyApprovalView, ApprovalView, ConfigState, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, StatusView, SupervisorApi, TaskStatus, TaskView } from '../contract.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, ConfigState, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventRequest, EmitEventResult, FinalStatus, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
+import { HistoryIndex } from '../../memory/history-index.js';
+import { definitionOf } from '../../agents/definitions.js';
+import { validate } from '../../schemas/registry.js';
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { createInFlightLimit } from '../agent/in-flight.js';
 import type { InFlightLimit } from '../agent/in-flight.js';
@@ -24,7 +27,6 @@ import type { EventOf, SupervisorEvent } from '../events.js';
 import { BudgetLedger } from '../ledger.js';
 import { Deliveries } from '../deliveries/deliveries.js';
 import { taskMachine } from '../task/task-machine.js';
-import type { TaskOutcome } from '../task/task-machine.js';
 import { agentStepLogic } from './agent-step.js';
 import { AgentHandles } from './agents.js';
 import { approvalLogic } from './approval-step.js';
@@ -50,6 +52,9 @@ import { createNotifier } from './notifier.js';
 import { createInspector } from './inspect.js';
 import type { Post } from './notifier.js';
 import { TaskBook } from './task-book.js';
+import { retrySeed } from './retry.js';
+import { summarizeView, TaskHistory } from './history.js';
+import { openHistory, pruneHistory } from './history-open.js';
 import { newView, TaskViews } from './task-views.js';
 import { Permissions } from './permissions.js';
 
@@ -87,7 +92,6 @@ export class Supervisor implements SupervisorApi {
   /** Resolves once every recovered task has been restarted. */
   recovered: Promise<number> = Promise.resolve(0);
   private readonly seen = new Map<string, number>();
-  private readonly finishedViews: TaskView[] = [];
   private readonly deciding = new Set<string>();
   private compactedAt = 0;
   /** The config file refused last, until a valid one is applied; settings awaiting a restart. */
@@ -109,6 +113,10 @@ export class Supervisor implements SupervisorApi {
     private readonly schedules: Schedules,
     private readonly day: DayStats,
     private readonly startedAt: number,
+    private readonly index: HistoryIndex,
+    private readonly history: TaskHistory,
+    /** Finished views not archived yet (the next compaction archives them). */
+    private readonly finishedViews: TaskView[],
   ) {}
 
   static async start(opts: SupervisorOptions): Promise<Supervisor> {
@@ -216,6 +224,10 @@ export class Supervisor implements SupervisorApi {
       createActor: (record) => createActor(provided, { input: record, clock, ...(inspect ? { inspect } : {}) }),
       learnedTier: (contentType) => opts.learning?.tier(contentType),
       onFinished: (record, outcome) => supervisorRef?.onTaskFinished(record.id, outcome),
+      onCancel: (taskId) => {
+        handles?.cancelTask(taskId);
+        approvals.withdraw(taskId);
+      },
     });
     const intake = new Intake({
       clock,
@@ -226,7 +238,13 @@ export class Supervisor implements SupervisorApi {
       onError,
     });
     const schedules = new Schedules(clock, (s, at) => void supervisorRef?.fireSchedule(s.id, s.workflow, s.input ?? {}, s.priority ?? 'P2', at));
-    const sup = new Supervisor(opts, configBox, rt, journal, book, handles, root, inFlight, intake, schedules, day, clock.now());
+    // History loads behind the start: derived state, so a damaged or missing index is rebuilt
+    // from the archive and never stops a start (queries wait for it).
+    const index = new HistoryIndex(opts.stateDir, summarizeView);
+    const historyReady = openHistory(index, config().history.retentionDays, clock.now(), logger);
+    const unarchived: TaskView[] = [];
+    const history = new TaskHistory(index, views, historyReady, () => unarchived);
+    const sup = new Supervisor(opts, configBox, rt, journal, book, handles, root, inFlight, intake, schedules, day, clock.now(), index, history, unarchived);
     supervisorRef = sup;
 
     const replayed = replayJournal([...(opened.snapshot ? ((opened.snapshot.data as { records?: unknown[] }).records ?? []) : []), ...opened.records] as JournalRecord[], {
@@ -295,19 +313,74 @@ export class Supervisor implements SupervisorApi {
   listApprovals(filter?: { status?: AnyApprovalStatus }): AnyApprovalView[] {
     const status = filter?.status;
     const actions = status === 'cancelled' ? [] : this.rt.approvals.list(status);
-    return [...this.permissions.list(status), ...actions];
+    const permissions = status === 'escalated' || status === 'withdrawn' ? [] : this.permissions.list(status);
+    return [...permissions, ...actions];
+  }
+
+  queryTasks(q: TaskQuery): Promise<Page<TaskView>> {
+    return this.history.tasks(q);
+  }
+
+  findTask(id: string): Promise<TaskView | undefined> {
+    return this.history.find(id);
+  }
+
+  /** Action approvals from history, then Claude Code permission requests (kept in memory only). */
+  async queryApprovals(q: ApprovalQuery): Promise<Page<AnyApprovalView>> {
+    const page: Page<AnyApprovalView> = await this.history.approvals(q, this.rt.approvals.list());
+    if (q.after !== undefined) return page;
+    const wanted = q.status === 'escalated' || q.status === 'withdrawn' ? [] : this.permissions.list(q.status);
+    return { ...page, items: [...wanted, ...page.items] };
+  }
+
+  exportTasks(since: number, write: (task: TaskView) => void): Promise<number> {
+    return this.history.export(since, write);
   }
 
   approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
     if (this.permissions.has(id)) return this.permissions.decide(id, { status: 'granted', ...(req.note === undefined ? {} : { note: req.note }), ...(req.always === undefined ? {} : { always: req.always }) });
     if (req.always === true) return Promise.reject(new UserError('INVALID_INPUT', `always: approval ${id} is not a Claude Code permission request`));
-    return this.decide(id, 'granted', req.note);
+    return this.decide(id, 'granted', req);
   }
 
   async reject(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
     if (!req.note) throw new UserError('INVALID_INPUT', 'a rejection needs a note saying why (--note)');
     if (this.permissions.has(id)) return this.permissions.decide(id, { status: 'rejected', note: req.note });
-    return this.decide(id, 'rejected', req.note);
+    if (req.output !== undefined) throw new UserError('INVALID_INPUT', 'output: an edited output goes with approve, not reject');
+    return this.decide(id, 'rejected', req);
+  }
+
+  async cancelTask(id: string, req: CancelTaskRequest): Promise<TaskView> {
+    if (!this.book.records.has(id)) {
+      const archived = await this.history.find(id);
+      if (archived) throw new UserError('CONFLICT', `task ${id} is already ${archived.status}`);
+      throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
+    }
+    return this.book.cancel(id, req.reason ?? 'cancelled by a person');
+  }
+
+  async retryTask(id: string): Promise<TaskView> {
+    this.assertAccepting();
+    const task = await this.history.find(id);
+    if (!task) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
+    const steps = (Object.hasOwn(this.config.workflows, task.workflow) ? this.config.workflows[task.workflow]?.steps : undefined) ?? [];
+    const seed = retrySeed(task, steps.map((s) => s.id));
+    const view = await this.book.create({ workflow: task.workflow, input: task.input as Record<string, unknown>, priority: task.priority }, 'retry', { retry: seed });
+    this.rt.events.emit(createEvent('task.retried', { taskId: view.id, retryOf: id, fromPhase: seed.phase }, this.rt.clock.now()), `${view.id}:retried`);
+    return view;
+  }
+
+  async resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }> {
+    const known = new Set(Object.values(this.config.workflows).flatMap((w) => (w ? [w.domain] : [])));
+    if (!known.has(name) && !this.rt.pausedDomains.has(name)) {
+      throw new UserError('NOT_FOUND', `no domain ${JSON.stringify(name)}; the workflows' domains are ${[...known].join(', ')}`);
+    }
+    if (!this.rt.pausedDomains.has(name)) return { domain: name, resumed: false };
+    const now = this.rt.clock.now();
+    await this.journal.append({ t: 'domain', domain: name, paused: false, at: now });
+    this.rt.pausedDomains.delete(name);
+    this.rt.events.emit(createEvent('domain.resumed', { domain: name }, now));
+    return { domain: name, resumed: true };
   }
 
   requestPermission(ask: PermissionAsk): Promise<OpenedPermission> {
@@ -517,12 +590,13 @@ export class Supervisor implements SupervisorApi {
     }
   }
 
-  onTaskFinished(taskId: string, outcome: TaskOutcome): void {
+  onTaskFinished(taskId: string, outcome: FinalStatus): void {
     this.rt.memo.forget(taskId);
     this.rt.deliveries.taskFinished(taskId);
     this.rt.approvals.forgetTask(taskId);
     this.rt.ledger.forgetTask(taskId);
-    this.rt.recordOutcome(taskId, 'final', { outcome, at: this.rt.clock.now() });
+    // A cancel says nothing about the work's quality: it is no learning evidence.
+    if (outcome !== 'cancelled') this.rt.recordOutcome(taskId, 'final', { outcome, at: this.rt.clock.now() });
     this.opts.learning?.flush().catch((err: unknown) => this.rt.logger.error({ err }, 'learning store not written'));
     const view = this.rt.views.get(taskId);
     if (view) this.finishedViews.push(view);
@@ -540,6 +614,7 @@ export class Supervisor implements SupervisorApi {
         const finished = this.finishedViews.slice();
         if (finished.length > 0) await this.journal.archive(dayOf(this.rt.clock.now()), finished);
         this.finishedViews.splice(0, finished.length);
+        await pruneHistory(this.index, this.config.history.retentionDays, this.rt.clock.now(), this.rt.logger);
         // Tasks that finished meanwhile (or whose final record is still in flight) are in no
         // archive yet: the snapshot must keep them, or a crash before the next compaction loses them.
         const unarchived = new Set([...this.finishedViews.map((v) => v.id), ...this.book.finishing]);
@@ -557,6 +632,7 @@ export class Supervisor implements SupervisorApi {
           pausedDomains: this.rt.pausedDomains,
           now: this.rt.clock.now(),
           seenTtlMs: SEEN_TTL_MS,
+          view: (id) => this.rt.views.get(id),
         });
         await this.journal.compact({ records });
         this.compactedAt = this.journal.stats.appends;
@@ -570,24 +646,27 @@ export class Supervisor implements SupervisorApi {
     return this.compacting;
   }
 
-  private async decide(id: string, status: 'granted' | 'rejected', note?: string): Promise<ApprovalView> {
-    const view = this.rt.approvals.get(id);
+  private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {
+    const { note } = req;
+    const view = await this.history.findApproval(id, this.rt.approvals.get(id));
     if (!view) throw new UserError('NOT_FOUND', `no approval ${id}; list them with \`agentry approvals\``);
-    if (view.status !== 'pending') throw new UserError('CONFLICT', `approval ${id} is already ${view.status}`);
+    if (view.status !== 'pending') throw new UserError('CONFLICT', alreadyDecided(view), { details: { id, status: view.status } });
+    const edited = req.output === undefined ? undefined : this.checkEdit(view.taskId, req.output);
     // One decision per approval: a second one arriving while the first is being journaled is a
     // conflict, so the journal never holds two decisions that replay could order differently.
     if (this.deciding.has(id)) throw new UserError('CONFLICT', `approval ${id} is being decided`);
     this.deciding.add(id);
     const at = this.rt.clock.now();
     let decided: ApprovalView;
+    const decision = { status, by: 'person' as const, at, ...(note === undefined ? {} : { note }), ...(req.by === undefined ? {} : { decider: req.by }), ...(edited === undefined ? {} : { edited }) };
     try {
-      await this.journal.append(note === undefined ? { t: 'decision', approvalId: id, status, by: 'person', at } : { t: 'decision', approvalId: id, status, by: 'person', note, at });
-      decided = this.rt.approvals.decide(id, note === undefined ? { status, by: 'person', at } : { status, by: 'person', note, at });
+      await this.journal.append({ t: 'decision', approvalId: id, ...decision });
+      decided = this.rt.approvals.decide(id, decision);
     } finally {
       this.deciding.delete(id);
     }
     const policy = `${this.config.mode} mode; decided by a person before the ${view.fallback} fallback`;
-    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }) };
+    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }), ...(req.by === undefined ? {} : { decider: req.by }), ...(edited === undefined ? {} : { edited: true }) };
     this.rt.events.emit(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
     return decided;
   }
@@ -598,7 +677,22 @@ export class Supervisor implements SupervisorApi {
     if (why !== undefined) throw new ModelCallError('MODEL_UNAVAILABLE', why, { retryable: false });
   }
 
+  /** An edited output must pass the output schema of the agent that wrote the draft. */
+  private checkEdit(taskId: string, output: Record<string, unknown>): { step: string; output: Record<string, unknown> } {
+    const step = this.book.record(taskId).definition.steps.at(-1);
+    if (!step) throw new UserError('INVALID_INPUT', `output: task ${taskId} has no author step whose output could be edited`);
+    validate(definitionOf(step.agent).outputSchema, output, 'INVALID_INPUT');
+    return { step: step.id, output };
+  }
+
   private assertAccepting(): void {
     if (this.draining) throw new PolicyError('DRAINING', 'the supervisor is shutting down and takes no new work');
   }
+}
+
+function alreadyDecided(a: ApprovalView): string {
+  const who = a.decidedBy === undefined ? '' : ` by ${a.decider ?? a.decidedBy}`;
+  const when = a.decidedAt === undefined ? '' : ` at ${a.decidedAt}`;
+  const status = a.status === 'timed_out' ? 'timed out' : a.status;
+  return `approval ${a.id} is already ${status}${who}${when}${a.note === undefined ? '' : ` (note: ${a.note})`}`;
 }

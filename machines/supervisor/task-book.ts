@@ -6,11 +6,11 @@ import { definitionOf } from '../../agents/definitions.js';
 import { UserError } from '../../core/errors.js';
 import { validate } from '../../schemas/registry.js';
 import type { ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
-import type { CreateTaskRequest, TaskStatus, TaskView } from '../contract.js';
+import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import { initialContext } from '../task/context.js';
-import type { TaskContext, TaskRecord } from '../task/context.js';
+import type { RetrySeed, TaskContext, TaskRecord } from '../task/context.js';
 import { authorInput, text } from '../task/inputs.js';
 import { checkTaskInput } from '../../config/task-input.js';
 import type { TaskOutcome } from '../task/task-machine.js';
@@ -25,7 +25,9 @@ export interface TaskBookDeps {
   /** A new, not yet started task actor for `record`. */
   createActor(record: TaskRecord): AnyActorRef;
   learnedTier(contentType: string): ReviewTier | undefined;
-  onFinished(record: TaskRecord, outcome: TaskOutcome): void;
+  onFinished(record: TaskRecord, outcome: FinalStatus): void;
+  /** A task is being cancelled: its queued and running model calls are cut off, its approval withdrawn. */
+  onCancel(taskId: string): void;
 }
 
 /** Wait before a final outcome the journal refused is written again. */
@@ -40,7 +42,9 @@ function newTaskId(now: number): string {
 
 export class TaskBook {
   readonly records = new Map<string, TaskRecord>();
-  readonly outcomes = new Map<string, TaskOutcome>();
+  readonly outcomes = new Map<string, FinalStatus>();
+  /** Flows being cancelled: their end is the cancel's, not their children's. */
+  private readonly cancelling = new Set<string>();
   private readonly subscriptions = new Map<string, Subscription>();
   /**
    * Live task actors. Kept here rather than as children of the root actor: XState copies a
@@ -64,13 +68,14 @@ export class TaskBook {
   }
 
   /** Validates, journals (durably) and starts or blocks a new task; flows create their children. */
-  async create(req: CreateTaskRequest, source: Source, extra: { origin?: string; parentId?: string } = {}): Promise<TaskView> {
+  async create(req: CreateTaskRequest, source: Source, extra: { origin?: string; parentId?: string; retry?: RetrySeed } = {}): Promise<TaskView> {
     const { rt } = this.deps;
     const wf = this.workflow(req.workflow);
     for (const dep of req.dependsOn ?? []) if (!this.records.has(dep)) throw new UserError('INVALID_INPUT', `dependsOn: no task ${dep}`);
     const record = this.recordFor(req, wf, newTaskId(rt.clock.now()), source);
     if (extra.origin !== undefined) record.origin = extra.origin;
     if (extra.parentId !== undefined) record.parentId = extra.parentId;
+    if (extra.retry !== undefined) record.retry = extra.retry;
     if (wf.tasks) return this.createFlow(record, wf.tasks);
     checkTaskInput(req.workflow, wf, req.input);
     checkFirstInput(record);
@@ -161,13 +166,45 @@ export class TaskBook {
   }
 
   /** A replayed final outcome: the task is done and is not spawned again. */
-  restoreFinal(taskId: string, outcome: TaskOutcome, reason?: string): void {
+  restoreFinal(taskId: string, outcome: FinalStatus, reason?: string, final?: TaskView): void {
     this.outcomes.set(taskId, outcome);
     const record = this.records.get(taskId);
     if (!record) return;
+    if (final) return this.deps.rt.views.set({ ...final, status: outcome });
     const view = newView(record, outcome);
     if (reason) view.error = { code: outcome, message: reason };
     this.deps.rt.views.set(view);
+  }
+
+  /**
+   * Ends a task now, as cancelled: a flow's unfinished children first. Its model calls are cut
+   * off (their reservations released), its pending approval withdrawn; dependents then fail.
+   */
+  async cancel(id: string, reason: string): Promise<TaskView> {
+    const record = this.record(id);
+    const done = this.outcomes.get(id);
+    if (done !== undefined) throw new UserError('CONFLICT', `task ${id} is already ${done}`);
+    if (record.children) {
+      this.cancelling.add(id);
+      try {
+        for (const child of record.children) if (!this.outcomes.has(child)) await this.cancel(child, `its flow ${id} was cancelled`);
+      } finally {
+        this.cancelling.delete(id);
+      }
+    }
+    this.subscriptions.get(id)?.unsubscribe();
+    this.subscriptions.delete(id);
+    this.deps.onCancel(id);
+    this.actors.get(id)?.stop();
+    this.actors.delete(id);
+    const { rt } = this.deps;
+    const approvals = rt.approvals.allFor(id);
+    const latest = approvals.at(-1);
+    if (latest) rt.views.update(id, { approvals, approval: latest }, rt.clock.now());
+    await this.finish(record, 'cancelled', reason);
+    const payload = record.parentId ? { taskId: id, reason, parentId: record.parentId } : { taskId: id, reason };
+    rt.events.emit(createEvent('task.cancelled', payload, rt.clock.now()), `${id}:cancelled`);
+    return rt.views.get(id) ?? newView(record, 'cancelled');
   }
 
   /** After replay: spawn every task that can run; the others wait. */
@@ -248,13 +285,19 @@ export class TaskBook {
     // in between would otherwise take back an outcome the API already reported.
     const patch: Partial<TaskView> = { ...(isTerminal(status) ? {} : { status }), round: ctx.round, outputs: ctx.outputs, reviews: ctx.reviews };
     if (ctx.error) patch.error = ctx.error;
+    if (ctx.failedPhase) patch.failedPhase = ctx.failedPhase;
+    const gate = (ctx as TaskContext & { gate?: TaskView['gate'] }).gate;
+    if (gate) patch.gate = gate;
     const approval = rt.approvals.latestFor(record.id);
-    if (approval) patch.approval = approval;
+    if (approval) {
+      patch.approval = approval;
+      patch.approvals = rt.approvals.allFor(record.id);
+    }
     rt.views.update(record.id, patch, rt.clock.now());
     if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason);
   }
 
-  private async finish(record: TaskRecord, outcome: TaskOutcome, reason?: string): Promise<void> {
+  private async finish(record: TaskRecord, outcome: FinalStatus, reason?: string): Promise<void> {
     const { rt } = this.deps;
     // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
     if (this.outcomes.has(record.id) || this.draining) return;
@@ -263,8 +306,13 @@ export class TaskBook {
     this.subscriptions.get(record.id)?.unsubscribe();
     this.subscriptions.delete(record.id);
     const now = rt.clock.now();
+    // The final view (outputs, reviews, decisions, timeline) goes with the outcome, so history
+    // keeps the work even when a kill comes before the archive.
+    const current = rt.views.get(record.id);
+    const final: TaskView | undefined = current && { ...current, status: outcome, updatedAt: new Date(now).toISOString(), ...(reason && outcome !== 'completed' ? { error: { code: outcome, message: reason } } : {}) };
     try {
-      await rt.journal.append(reason === undefined ? { t: 'final', taskId: record.id, outcome, at: now } : { t: 'final', taskId: record.id, outcome, reason, at: now });
+      const base = { t: 'final' as const, taskId: record.id, outcome, at: now, ...(final ? { view: final } : {}) };
+      await rt.journal.append(reason === undefined ? base : { ...base, reason });
     } catch (err) {
       this.finishing.delete(record.id);
       // Not durable, so not final: callers run this fire-and-forget, so a rejection here would
@@ -280,7 +328,7 @@ export class TaskBook {
     }
     this.finishing.delete(record.id);
     const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: outcome, message: reason } } : { status: outcome }, now);
-    rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
+    if (outcome !== 'cancelled') rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
     this.actors.get(record.id)?.stop();
     this.actors.delete(record.id);
@@ -295,6 +343,7 @@ export class TaskBook {
     const { rt } = this.deps;
     for (const r of this.records.values()) {
       if (!r.dependsOn.includes(doneId) || this.outcomes.has(r.id) || this.actors.has(r.id)) continue;
+      if (r.parentId !== undefined && this.cancelling.has(r.parentId)) continue; // cancelled next, not failed
       const failed = this.failedDependency(r);
       if (failed !== undefined) {
         void this.finish(r, 'failed', `dependency ${failed} did not complete`);
@@ -309,6 +358,7 @@ export class TaskBook {
   }
 
   private checkFlow(parent: TaskRecord): void {
+    if (this.cancelling.has(parent.id)) return;
     const outcomes = (parent.children ?? []).map((id) => this.outcomes.get(id));
     if (outcomes.some((o) => o === undefined)) return;
     const failed = outcomes.find((o) => o !== 'completed');

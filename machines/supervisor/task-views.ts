@@ -17,6 +17,7 @@ const STATE_STATUS: Record<string, TaskStatus> = {
   completed: 'completed',
   rejected: 'rejected',
   failed: 'failed',
+  start: 'pending',
 };
 
 /** The status of a task machine state value ('reviewing' may be nested). */
@@ -47,6 +48,8 @@ export function newView(record: TaskRecord, status: TaskStatus): TaskView {
     updatedAt: at,
   };
   if (record.parentId !== undefined) view.parentId = record.parentId;
+  if (record.children !== undefined) view.children = record.children;
+  if (record.retry !== undefined) view.retryOf = record.retry.of;
   return view;
 }
 

@@ -4,6 +4,7 @@
 import { fromPromise } from 'xstate';
 import { notImplemented } from '../../core/errors.js';
 import type { AgentKind } from '../../agents/client/types.js';
+import type { StepView } from '../contract.js';
 import type { ReviewKind, TaskPhase } from './context.js';
 
 export interface AgentStepInput {
@@ -21,6 +22,8 @@ export interface AgentStepOutput {
   output: unknown;
   confidence: number;
   costUsd: number;
+  /** The step's line of the task timeline (model, tokens, cost, latency). */
+  timeline?: StepView;
 }
 
 export interface GateInput {
@@ -48,6 +51,8 @@ export interface ApprovalOutput {
   status: 'granted' | 'rejected' | 'timed_out';
   fallback: 'coordinator' | 'reject' | 'escalate';
   note?: string;
+  /** A person approved this edited output instead of the draft. */
+  output?: Record<string, unknown>;
 }
 
 export interface HealInput {

@@ -28,7 +28,21 @@ export interface TaskRecord {
   createdAt: number;
   /** The config's brand profile when the task was created: what a brief's missing fields default to. */
   brand?: BrandProfile;
-  source: 'cli' | 'http' | 'schedule' | 'event' | 'flow' | 'hook' | 'demo';
+  source: 'cli' | 'http' | 'schedule' | 'event' | 'flow' | 'hook' | 'demo' | 'retry';
+  /** A re-run of a failed or rejected task: where it starts and what the first run had made. */
+  retry?: RetrySeed;
+}
+
+export interface RetrySeed {
+  of: string;
+  phase: TaskPhase;
+  round: number;
+  stepIndex: number;
+  outputs: Record<string, unknown>;
+  reviews: ReviewView[];
+  confidence: number;
+  /** What the new run is told to fix (a rejection's issues and note). */
+  feedback: ReviewView['issues'];
 }
 
 export type TaskPhase = 'authoring' | 'reviewing' | 'gating' | 'approval' | 'executing';
@@ -69,6 +83,14 @@ export function initialContext(record: TaskRecord): TaskContext {
     modelOverride: {},
     restarts: [],
   };
+}
+
+/** The context a task starts with: fresh, or seeded from the run it retries. */
+export function startContext(record: TaskRecord): TaskContext {
+  const ctx = initialContext(record);
+  const seed = record.retry;
+  if (!seed) return ctx;
+  return { ...ctx, round: seed.round, stepIndex: seed.stepIndex, outputs: seed.outputs, reviews: seed.reviews, confidence: seed.confidence, feedback: seed.feedback };
 }
 
 /** The deterministic key of an activity: taskId, round, phase and that phase's attempt. */

@@ -6,8 +6,8 @@ import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import type { AgentKind } from '../../agents/client/types.js';
 import type { ReviewView } from '../contract.js';
 import { taskActivities } from './activities.js';
-import type { AgentStepOutput, ApprovalOutput, HealOutput } from './activities.js';
-import { activityKey, currentStep, initialContext, reviewPlan } from './context.js';
+import type { AgentStepOutput, ApprovalOutput, GateOutput, HealOutput } from './activities.js';
+import { activityKey, currentStep, reviewPlan, startContext } from './context.js';
 import type { ReviewKind, TaskContext, TaskPhase, TaskRecord } from './context.js';
 import { authorInput, coordinatorInput, reviewerInput } from './inputs.js';
 import { toReview } from './reviews.js';
@@ -21,6 +21,8 @@ type Ctx = TaskContext & {
   outcome?: TaskOutcome;
   /** Why the gate asked a person: shown with the approval request. */
   gateReasons: string[];
+  /** The gate's decision with its reasons (shown by task show). */
+  gate?: GateOutput;
 };
 
 const thisRound = (ctx: Ctx, kind: ReviewKind): ReviewView | undefined =>
@@ -80,9 +82,19 @@ export const taskMachine = setup({
   },
 }).createMachine({
   id: 'task',
-  context: ({ input }) => ({ ...initialContext(input), forceApproval: false, escalated: false, decidedBy: 'auto', gateReasons: [] }),
-  initial: 'authoring',
+  context: ({ input }) => ({ ...startContext(input), forceApproval: false, escalated: false, decidedBy: 'auto', gateReasons: [] }),
+  initial: 'start',
   states: {
+    // A retry (task retry) starts at the phase that failed, with what the first run had produced.
+    start: {
+      always: [
+        { guard: ({ context }) => context.record.retry?.phase === 'reviewing', target: 'reviewing' },
+        { guard: ({ context }) => context.record.retry?.phase === 'gating', target: 'gating' },
+        { guard: ({ context }) => context.record.retry?.phase === 'approval', target: 'gating' },
+        { guard: ({ context }) => context.record.retry?.phase === 'executing', target: 'executing' },
+        { target: 'authoring' },
+      ],
+    },
     authoring: {
       invoke: {
         src: 'agentStep',
@@ -192,9 +204,9 @@ export const taskMachine = setup({
           forceApproval: context.forceApproval,
         }),
         onDone: [
-          { guard: ({ event }) => event.output.decision === 'auto', target: 'executing' },
-          { guard: ({ event }) => event.output.decision === 'approval', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons })) },
-          { target: 'rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}` })) },
+          { guard: ({ event }) => event.output.decision === 'auto', target: 'executing', actions: assign(({ event }) => ({ gate: event.output })) },
+          { guard: ({ event }) => event.output.decision === 'approval', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons, gate: event.output })) },
+          { target: 'rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}`, gate: event.output })) },
         ],
         onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'gating' as const } } },
       },
@@ -210,7 +222,7 @@ export const taskMachine = setup({
           escalated: context.escalated,
         }),
         onDone: [
-          { guard: ({ event }) => event.output.status === 'granted', target: 'executing', actions: assign({ decidedBy: 'person' }) },
+          { guard: ({ event }) => event.output.status === 'granted', target: 'executing', actions: assign(({ context, event }) => ({ decidedBy: 'person' as const, outputs: withEdit(context, event.output) })) },
           { guard: ({ event }) => event.output.status === 'rejected', target: 'rejected', actions: assign({ endReason: 'a person rejected it' }) },
           { guard: ({ event, context }) => fallbackIs(event.output, 'coordinator') && !context.escalated, target: 'fallback' },
           { guard: ({ event, context }) => fallbackIs(event.output, 'escalate') && !context.escalated, target: 'awaitingApproval', reenter: true, actions: assign({ escalated: true }) },
@@ -287,6 +299,13 @@ export const taskMachine = setup({
     return context.endReason ? { outcome, reason: context.endReason } : { outcome };
   },
 });
+
+/** A person who approved an edited output publishes that instead of the last step's draft. */
+function withEdit(ctx: Ctx, out: ApprovalOutput): Record<string, unknown> {
+  const last = ctx.record.definition.steps.at(-1)?.id;
+  if (!out.output || last === undefined) return ctx.outputs;
+  return { ...ctx.outputs, [last]: out.output };
+}
 
 function fallbackIs(output: unknown, fallback: ApprovalOutput['fallback']): boolean {
   const o = output as ApprovalOutput;

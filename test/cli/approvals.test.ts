@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalView } from '../../server/contract.js';
+import type { ApprovalView, Page } from '../../server/contract.js';
 import { parseJson, runningProject } from './harness.js';
 import type { Running } from './harness.js';
 
@@ -13,9 +13,10 @@ describe('agentry approvals / approve / reject', () => {
   it('approvals lists them with age and time to deadline; --status filters on the server', async () => {
     const r = await p.run(['approvals']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^a-1 +t-2 +publish +pending +12m ago +due in 48m +semi-auto/m);
+    expect(r.stdout).toMatch(/^a-1 +t-2 +publish +pending +12m ago +due in 48m +- +semi-auto/m);
     const pending = await p.run(['approvals', '--status', 'pending', '--json']);
-    expect((parseJson(pending.stdout) as ApprovalView[]).map((a) => a.id)).toEqual(['a-1']);
+    expect((parseJson(pending.stdout) as Page<ApprovalView>).items.map((a) => a.id)).toEqual(['a-1']);
+    expect(p.fake.callsOf('queryApprovals').at(-1)?.args).toEqual([{ status: 'pending' }]);
   });
 
   it('approve grants with the note and says so', async () => {
@@ -46,6 +47,6 @@ describe('agentry approvals / approve / reject', () => {
   it('approve without an id is a usage error', async () => {
     const r = await p.run(['approve']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('agentry: a required argument is missing\nusage: agentry approve ID [--note TEXT] [--always]\n');
+    expect(r.stderr).toBe('agentry: a required argument is missing\nusage: agentry approve ID [--note TEXT] [--edit FILE] [--always]\n');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskView } from '../../server/contract.js';
+import type { Page, TaskView } from '../../server/contract.js';
 import { parseJson, runningProject } from './harness.js';
 import type { Running } from './harness.js';
 
@@ -46,17 +46,38 @@ describe('agentry task create / task show / tasks', () => {
   it('task create without --workflow is a usage error (exit 2) with the usage line', async () => {
     const r = await p.run(['task', 'create', '--input', '{}']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('agentry: --workflow is required\nusage: agentry task create --workflow W --input JSON [--priority P] [--depends-on ID,...]\n');
+    expect(r.stderr).toBe('agentry: --workflow is required\nusage: agentry task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--wait]\n');
   });
 
-  it('tasks lists every task as a table, and passes --status and --limit to the server', async () => {
+  it('tasks lists every task as a table with a parent column, and passes the filters to the server', async () => {
     const all = await p.run(['tasks']);
     expect(all.code).toBe(0);
-    expect(all.stdout.split('\n')[0]).toMatch(/^ID +WORKFLOW +STATUS +PRIO +STEP +COST +UPDATED$/);
-    expect(all.stdout).toMatch(/^t-2 +content +awaiting_approval +P2 +- +\$0\.00 +12m ago$/m);
+    expect(all.stdout.split('\n')[0]).toMatch(/^ID +WORKFLOW +STATUS +PRIO +PARENT +STEP +COST +UPDATED$/);
+    expect(all.stdout).toMatch(/^t-2 +content +awaiting_approval +P2 +- +- +\$0\.00 +12m ago$/m);
     const some = await p.run(['tasks', '--status', 'completed', '--limit', '5', '--json']);
-    expect((parseJson(some.stdout) as TaskView[]).map((t) => t.id)).toEqual(['t-3']);
-    expect(p.fake.callsOf('listTasks').at(-1)?.args).toEqual([{ status: 'completed', limit: 5 }]);
+    expect((parseJson(some.stdout) as Page<TaskView>).items.map((t) => t.id)).toEqual(['t-3']);
+    expect(p.fake.callsOf('queryTasks').at(-1)?.args).toEqual([{ status: 'completed', limit: 5 }]);
+    await p.run(['tasks', '--workflow', 'content', '--since', '2026-01-01', '--search', 'launch', '--parent', 't-1', '--after', 'c1']);
+    expect(p.fake.callsOf('queryTasks').at(-1)?.args).toEqual([{ workflow: 'content', since: '2026-01-01', search: 'launch', parentId: 't-1', after: 'c1' }]);
+  });
+
+  it('tasks says how to get the next page', async () => {
+    const r = await p.run(['tasks', '--limit', '2']);
+    expect(r.stdout).toMatch(/\nmore: agentry tasks --after 2\n$/);
+  });
+
+  it('task cancel and task retry say what happened', async () => {
+    expect(await p.run(['task', 'cancel', 't-2', '--reason', 'wrong brief'])).toEqual({ code: 0, stdout: 'cancelled task t-2 (content)\n', stderr: '' });
+    expect(p.fake.callsOf('cancelTask')[0]?.args).toEqual(['t-2', { reason: 'wrong brief' }]);
+    const again = await p.run(['task', 'cancel', 't-2']);
+    expect(again).toEqual({ code: 1, stdout: '', stderr: 'agentry: task t-2 is already cancelled\n' });
+    expect((await p.run(['task', 'retry', 't-2'])).stdout).toBe('retrying t-2 as task t-4 (content, pending)\n');
+  });
+
+  it('task show --raw prints the JSON', async () => {
+    const r = await p.run(['task', 'show', 't-2', '--raw']);
+    expect(r.code).toBe(0);
+    expect(parseJson(r.stdout)).toMatchObject({ id: 't-2', status: 'awaiting_approval' });
   });
 
   it('tasks --limit 0 is refused before any call (exit 2)', async () => {
@@ -69,7 +90,7 @@ describe('agentry task create / task show / tasks', () => {
     const r = await p.run(['task', 'show', 't-2']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^task t-2\n/);
-    expect(r.stdout).toMatch(/^ {2}approval +a-1 publish: pending due in 48m$/m);
+    expect(r.stdout).toMatch(/^Decision\n {2}a-1 publish: pending\n {4}deadline .* \(due in 48m\), then the reject fallback$/m);
   });
 
   it('task show of an unknown id exits 1 with "no task …"', async () => {

@@ -21,7 +21,7 @@ describe('argument parsing, help and usage errors', () => {
   it('an unknown flag exits 2 and names the flag and the command usage', async () => {
     const r = await p.run(['tasks', '--colour']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('agentry: unknown flag --colour\nusage: agentry tasks [--status S] [--limit N]\n');
+    expect(r.stderr).toBe('agentry: unknown flag --colour\nusage: agentry tasks [--status S] [--workflow W] [--since DATE] [--search TEXT] [--parent ID] [--limit N] [--after CURSOR]\n');
   });
 
   it('a bad flag value says which flag and why in one line, exit 2 (a dash value too: --limit -1)', async () => {
@@ -58,7 +58,7 @@ describe('argument parsing, help and usage errors', () => {
     expect(doc.commands.find((c) => c.usage.startsWith('agentry learn'))?.flags).toEqual(['--all', '--verbose', '--json', '--help']);
     expect(Object.keys(doc.exitCodes)).toEqual(['0', '1', '2']);
     const one = parseJson((await p.run(['events', '--help', '--json'])).stdout) as { commands: { usage: string }[] };
-    expect(one.commands.map((c) => c.usage)).toEqual(['agentry events [--follow] [--after SEQ] [--limit N]']);
+    expect(one.commands.map((c) => c.usage)).toEqual(['agentry events [--follow] [--after SEQ] [--limit N] [--task ID]']);
     const group = parseJson((await p.run(['--json', 'hooks', '--help'])).stdout) as { commands: unknown[] };
     expect(group.commands).toHaveLength(2);
   });

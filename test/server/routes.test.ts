@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PolicyError, SystemError } from '../../core/errors.js';
 import { createApiClient, ApiError } from '../../server/api-client.js';
 import type { ApiClient } from '../../server/api-client.js';
-import type { ApprovalView, EmitEventResult, StatusView, TaskView } from '../../server/contract.js';
+import type { ApprovalView, EmitEventResult, Page, StatusView, TaskView } from '../../server/contract.js';
 import { errorOf, raw, startHarness } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -37,11 +37,35 @@ describe('read routes', () => {
     expect((res.json() as StatusView).mode).toBe('semi');
   });
 
-  it('GET /v1/tasks filters by status and limit', async () => {
-    expect((await client.get<TaskView[]>('/v1/tasks')).map((t) => t.id)).toEqual(['t-1', 't-2', 't-3']);
-    expect((await client.get<TaskView[]>('/v1/tasks?status=running')).map((t) => t.id)).toEqual(['t-1']);
-    expect(await client.get<TaskView[]>('/v1/tasks?limit=2')).toHaveLength(2);
-    expect(h.fake.callsOf('listTasks').map((c) => c.args[0])).toEqual([{}, { status: 'running' }, { limit: 2 }]);
+  it('GET /v1/tasks answers a page: filters and the cursor go to queryTasks', async () => {
+    expect((await client.get<Page<TaskView>>('/v1/tasks')).items.map((t) => t.id)).toEqual(['t-1', 't-2', 't-3']);
+    expect((await client.get<Page<TaskView>>('/v1/tasks?status=running')).items.map((t) => t.id)).toEqual(['t-1']);
+    const first = await client.get<Page<TaskView>>('/v1/tasks?limit=2');
+    expect([first.items.length, first.nextCursor]).toEqual([2, '2']);
+    const next = await client.get<Page<TaskView>>(`/v1/tasks?limit=2&after=${first.nextCursor}`);
+    expect([next.items.map((t) => t.id), next.nextCursor]).toEqual([['t-3'], null]);
+    await client.get('/v1/tasks?workflow=content&since=2026-01-01&search=launch&parent=t-9');
+    expect(h.fake.callsOf('queryTasks').map((c) => c.args[0])).toEqual([
+      {},
+      { status: 'running' },
+      { limit: 2 },
+      { limit: 2, after: '2' },
+      { workflow: 'content', since: '2026-01-01', search: 'launch', parentId: 't-9' },
+    ]);
+  });
+
+  it('POST /v1/tasks/:id/cancel and /retry answer the task; a finished task cannot be cancelled', async () => {
+    expect((await client.post<TaskView>('/v1/tasks/t-1/cancel', { reason: 'wrong brief' })).status).toBe('cancelled');
+    expect(h.fake.callsOf('cancelTask').map((c) => c.args)).toEqual([['t-1', { reason: 'wrong brief' }]]);
+    const again = await rejection(client.post('/v1/tasks/t-1/cancel'));
+    expect([again.status, again.code]).toEqual([409, 'CONFLICT']);
+    expect((await rejection(client.post('/v1/tasks/t-1/cancel', { why: 1 }))).status).toBe(400);
+    const retry = await client.post<TaskView>('/v1/tasks/t-1/retry');
+    expect([retry.retryOf, retry.status]).toEqual(['t-1', 'pending']);
+  });
+
+  it('POST /v1/domains/:name/resume answers whether it was paused', async () => {
+    expect(await client.post('/v1/domains/marketing/resume')).toEqual({ domain: 'marketing', resumed: true });
   });
 
   it('GET /v1/tasks rejects a bad query with the issue', async () => {
@@ -58,9 +82,10 @@ describe('read routes', () => {
     expect([err.status, err.code]).toEqual([404, 'NOT_FOUND']);
   });
 
-  it('GET /v1/approvals filters by status', async () => {
-    expect((await client.get<ApprovalView[]>('/v1/approvals?status=pending')).map((a) => a.id)).toEqual(['a-1']);
-    expect(await client.get<ApprovalView[]>('/v1/approvals')).toHaveLength(2);
+  it('GET /v1/approvals filters by status, in pages', async () => {
+    expect((await client.get<Page<ApprovalView>>('/v1/approvals?status=pending')).items.map((a) => a.id)).toEqual(['a-1']);
+    expect((await client.get<Page<ApprovalView>>('/v1/approvals')).items).toHaveLength(2);
+    expect((await rejection(client.get('/v1/approvals?status=done'))).status).toBe(400);
   });
 
   it('GET /v1/events pages with after and limit', async () => {

@@ -153,6 +153,50 @@ export function createFakeSupervisor(): FakeSupervisor {
       const all = [...tasks.values()].filter((t) => filter.status === undefined || t.status === filter.status);
       return all.slice(0, filter.limit ?? all.length);
     },
+    queryTasks(q) {
+      record('queryTasks', q);
+      const all = [...tasks.values()].filter((t) => (q.status === undefined || t.status === q.status) && (q.workflow === undefined || t.workflow === q.workflow) && (q.parentId === undefined || t.parentId === q.parentId));
+      const start = q.after === undefined ? 0 : Number(q.after);
+      const limit = q.limit ?? 50;
+      const items = all.slice(start, start + limit);
+      return Promise.resolve({ items, nextCursor: start + limit < all.length ? String(start + limit) : null });
+    },
+    findTask(id) {
+      record('findTask', id);
+      return Promise.resolve(tasks.get(id));
+    },
+    queryApprovals(q) {
+      record('queryApprovals', q);
+      const items = [...approvals.values()].filter((a) => q.status === undefined || a.status === q.status);
+      return Promise.resolve({ items: items.slice(0, q.limit ?? 50), nextCursor: null });
+    },
+    cancelTask(id, req) {
+      record('cancelTask', id, req);
+      const t = tasks.get(id);
+      if (!t) return Promise.reject(new UserError('NOT_FOUND', `no task ${id}`));
+      if (['completed', 'rejected', 'failed', 'cancelled'].includes(t.status)) return Promise.reject(new UserError('CONFLICT', `task ${id} is already ${t.status}`));
+      const cancelled: TaskView = { ...t, status: 'cancelled' };
+      tasks.set(id, cancelled);
+      return Promise.resolve(cancelled);
+    },
+    retryTask(id) {
+      record('retryTask', id);
+      const t = tasks.get(id);
+      if (!t) return Promise.reject(new UserError('NOT_FOUND', `no task ${id}`));
+      const retry: TaskView = { ...t, id: `t-${tasks.size + 1}`, status: 'pending', retryOf: id };
+      tasks.set(retry.id, retry);
+      return Promise.resolve(retry);
+    },
+    resumeDomain(name) {
+      record('resumeDomain', name);
+      return Promise.resolve({ domain: name, resumed: name === 'marketing' });
+    },
+    exportTasks(since, write) {
+      record('exportTasks', since);
+      const all = [...tasks.values()].filter((t) => Date.parse(t.createdAt) >= since);
+      for (const t of all) write(t);
+      return Promise.resolve(all.length);
+    },
     listApprovals(filter = {}) {
       record('listApprovals', filter);
       return [...approvals.values()].filter((a) => filter.status === undefined || a.status === filter.status);

@@ -45,7 +45,11 @@ describe('a person decides', () => {
     expect(h.events('approval.rejected', task.id)).toMatchObject([{ approvalId: approval.id, by: 'person', note: 'off-message this week' }]);
     expect(h.events('task.rejected', task.id)).toMatchObject([{ by: 'person', reasons: ['a person rejected it'] }]);
     expect(h.events('action.executed', task.id)).toEqual([]);
-    await expect(h.sup.approve(approval.id, {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // A decided approval stays known: a second decision says who decided it, when, and why.
+    const again = (await h.sup.approve(approval.id, {}).then(() => undefined, (err: unknown) => err)) as { code: string; message: string };
+    expect(again).toMatchObject({ code: 'CONFLICT' });
+    expect(again.message).toMatch(/^approval ap_\w+ is already rejected by person at \d{4}-.*\(note: off-message this week\)$/);
+    expect((await h.sup.queryApprovals({ status: 'rejected' })).items.map((a) => [a.id, a.note])).toEqual([[approval.id, 'off-message this week']]);
   });
 });
 
