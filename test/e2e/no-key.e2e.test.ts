@@ -37,7 +37,7 @@ describe('start without ANTHROPIC_API_KEY', () => {
     expect(refused).toMatchObject({ status: 503, code: 'MODEL_UNAVAILABLE', message: expect.stringContaining('set it and restart') });
     const event = await daemon.client.post('/v1/events', { type: 'competitor.rank_drop', data: { magnitude: 80 } }).catch((e: unknown) => e);
     expect(event).toMatchObject({ status: 503, code: 'MODEL_UNAVAILABLE' });
-    const tasks = await daemon.client.get<unknown[]>('/v1/tasks');
-    expect(tasks).toEqual([]);
+    const tasks = await daemon.client.get<{ items: unknown[] }>('/v1/tasks');
+    expect(tasks.items).toEqual([]);
   });
 });

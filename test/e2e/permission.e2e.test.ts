@@ -4,7 +4,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyApprovalView } from '../../server/contract.js';
+import type { AnyApprovalView, Page } from '../../server/contract.js';
 import { type Daemon, startDaemon } from '../support/daemon.js';
 import { type Project, type Run, assertHooksBuilt, cli, installedHandlers, runHook, tempProject, waitFor } from './hooks-harness.js';
 
@@ -36,7 +36,7 @@ async function pendingFor(cmd: string): Promise<AnyApprovalView> {
   const client = daemon?.client;
   if (!client) throw new Error('no supervisor');
   return waitFor(`a pending permission approval for ${cmd}`, async () => {
-    const list = await client.get<AnyApprovalView[]>('/v1/approvals?status=pending');
+    const list = (await client.get<Page<AnyApprovalView>>('/v1/approvals?status=pending')).items;
     return list.find((a) => a.kind === 'permission' && a.permission.summary === cmd);
   });
 }

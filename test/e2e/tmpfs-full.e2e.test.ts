@@ -9,7 +9,7 @@ import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StatusView, TaskView } from '../../server/contract.js';
+import type { Page, StatusView, TaskView } from '../../server/contract.js';
 import { ApiError } from '../../server/index.js';
 import { type Daemon, assertBuilt, startDaemon } from '../support/daemon.js';
 import { BRIEF } from '../machines/supervisor/replies.js';
@@ -94,13 +94,13 @@ describe.skipIf(refused !== undefined)('disk full on a 2 MiB tmpfs', () => {
     await rm(join(mountPoint, 'filler'));
     acknowledged.push((await create()).id);
     expect((await client.get<StatusView>('/v1/status')).health.store).toBe('ok');
-    const ids = (await client.get<TaskView[]>('/v1/tasks?limit=1000')).map((t) => t.id);
+    const ids = (await client.get<Page<TaskView>>('/v1/tasks?limit=1000')).items.map((t) => t.id);
     expect(ids).toEqual(expect.arrayContaining(acknowledged));
     expect(daemon.child.exitCode).toBeNull();
 
     expect(await daemon.stop()).toBe(0);
     daemon = await startDaemon({ projectDir: project, env, args: ['--offline'] });
-    const recovered = (await daemon.client.get<TaskView[]>('/v1/tasks?limit=1000')).map((t) => t.id);
+    const recovered = (await daemon.client.get<Page<TaskView>>('/v1/tasks?limit=1000')).items.map((t) => t.id);
     expect(recovered).toEqual(expect.arrayContaining(acknowledged));
   });
 });

@@ -13,7 +13,7 @@ import { resolveConfig } from '../../config/load.js';
 import { Supervisor } from '../../machines/supervisor/supervisor.js';
 import { nodeFsOps } from '../../memory/fs-ops.js';
 import type { FsOps } from '../../memory/fs-ops.js';
-import type { StatusView, TaskView } from '../../server/contract.js';
+import type { Page, StatusView, TaskView } from '../../server/contract.js';
 import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { startApiServer } from '../../server/http-server.js';
 import type { ApiServer } from '../../server/http-server.js';
@@ -95,7 +95,7 @@ describe('disk full', () => {
     acknowledged.push((after.json() as TaskView).id);
     await until(() => sup.status().health.store === 'ok', 'the store to report ok');
     const listed = await raw({ socketPath: server.socketPath, path: '/v1/tasks' });
-    expect((listed.json() as TaskView[]).map((t) => t.id)).toEqual(expect.arrayContaining(acknowledged));
+    expect((listed.json() as Page<TaskView>).items.map((t) => t.id)).toEqual(expect.arrayContaining(acknowledged));
     // The log file works again (the line written while full was dropped, not held) and stays private.
     logger.warn('line-written-after');
     await until(() => readFileSync(logFile, 'utf8').includes('line-written-after'), 'the log line written after space returned');
