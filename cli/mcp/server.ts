@@ -14,7 +14,7 @@ import {
 import type { ResolvedConfig } from '../../config/load.js';
 import type { ApiClient } from '../../server/api-client.js';
 import { ApiError } from '../../server/api-client.js';
-import type { TaskView } from '../../server/contract.js';
+import type { Page, TaskView } from '../../server/contract.js';
 import { mcpTools } from './tools.js';
 
 const OUTPUTS = /^agentry:\/\/tasks\/([^/]+)\/outputs$/;
@@ -47,7 +47,7 @@ export async function serveMcp(opts: McpServerOptions): Promise<void> {
     Promise.resolve({ resourceTemplates: [{ uriTemplate: 'agentry://tasks/{id}/outputs', name: 'task outputs', description: "A task's outputs (drafts, proposals, remedies) as JSON.", mimeType: 'application/json' }] }),
   );
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
-    const tasks = await opts.api.get<TaskView[]>(`/v1/tasks?limit=${LISTED_TASKS}`);
+    const tasks = (await opts.api.get<Page<TaskView>>(`/v1/tasks?limit=${LISTED_TASKS}`)).items;
     return {
       resources: tasks
         .filter((t) => Object.keys(t.outputs).length > 0)
