@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyApprovalView, TaskView } from '../../server/contract.js';
+import type { AnyApprovalView, Page, TaskView } from '../../server/contract.js';
 import { BIN, type Daemon, startDaemon } from '../support/daemon.js';
 import { type Project, assertHooksBuilt, childEnv, tempProject, waitFor } from './hooks-harness.js';
 
@@ -52,7 +52,7 @@ describe('agentry mcp (the SDK client over stdio)', () => {
     const task = await call<TaskView>('create_content_task', { input: BRIEF });
     expect(task).toMatchObject({ workflow: 'content' });
     const approval = await waitFor('the task to wait for a person', async () => {
-      const list = await call<AnyApprovalView[]>('list_approvals', { status: 'pending' });
+      const list = (await call<Page<AnyApprovalView>>('list_approvals', { status: 'pending' })).items;
       return list.find((a) => a.kind === 'action' && a.taskId === task.id);
     });
     const decided = await call<AnyApprovalView>('approve', { id: approval.id, note: 'ship it' });
