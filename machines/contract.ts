@@ -31,7 +31,7 @@ export interface ReviewView {
 }
 
 /** escalated: timed out and asked again one tier up; withdrawn: its task was cancelled. */
-export type ApprovalStatus = 'pending' | 'granted' | 'rejected' | 'timed_out' | 'escalated' | 'withdrawn';
+type ApprovalStatus = 'pending' | 'granted' | 'rejected' | 'timed_out' | 'escalated' | 'withdrawn';
 
 /** One model step of a task's timeline. */
 export interface StepView {

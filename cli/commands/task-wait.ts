@@ -35,7 +35,7 @@ export async function waitForTask(opts: CommandContext, client: ApiClient, task:
 }
 
 /** One progress line, or undefined for events a person need not see while waiting. */
-export function progressLine(e: SupervisorEvent, who: string): string | undefined {
+function progressLine(e: SupervisorEvent, who: string): string | undefined {
   switch (e.type) {
     case 'step.completed':
       return `${who}${e.step}: ${e.agent} done (${e.model}, ${money(e.costUsd)}${e.rerun ? ', re-run' : ''})`;

@@ -7,7 +7,7 @@ import type { HistoryEntry, HistoryFields, HistoryIndex } from '../../memory/his
 import type { ApprovalQuery, ApprovalView, Page, TaskQuery, TaskView } from '../contract.js';
 import type { TaskViews } from './task-views.js';
 
-export const DEFAULT_PAGE = 50;
+const DEFAULT_PAGE = 50;
 /** How much of a task's text `--search` looks at (id, workflow, input, then the output). */
 const SEARCH_CHARS = 400;
 
@@ -188,7 +188,7 @@ function decodeCursor(cursor: string): Key {
 }
 
 /** An ISO date (2026-01-31) or date-time; a bad one is an INVALID_INPUT naming the parameter. */
-export function parseSince(since: string): number {
+function parseSince(since: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) ? Date.parse(since) : Number.NaN;
   if (Number.isNaN(ms)) throw new UserError('INVALID_INPUT', `since: expected an ISO date such as 2026-01-31 or 2026-01-31T09:00:00Z, got ${JSON.stringify(since.slice(0, 60))}`);
   return ms;
