@@ -139,9 +139,16 @@ function childWord(child: ChildProcess, waitMs: number): Promise<ChildWord> {
 
 /** The background child's report to `start --detach`; a no-op in the foreground. */
 async function tellParent(message: ChildMessage): Promise<void> {
-  if (process.env[DETACHED_CHILD] !== '1' || process.send === undefined) return;
-  await new Promise<void>((resolve) => process.send?.(message, undefined, {}, () => resolve()));
-  process.disconnect();
+  if (process.env[DETACHED_CHILD] !== '1' || process.send === undefined || !process.connected) return;
+  // A parent that went away (Ctrl-C) is no reason to fail: the word is simply not heard.
+  await new Promise<void>((resolve) => {
+    try {
+      process.send?.(message, undefined, {}, () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+  if (process.connected) process.disconnect();
 }
 
 function errorBody(err: unknown): ErrorBodyOut {

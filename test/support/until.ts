@@ -1,6 +1,8 @@
 // Polls `check` on real time (for real I/O: fsync, sockets, child processes) until it holds,
 // bounded, with the thing awaited named in the error. Simulated time is advanced elsewhere.
-export async function until(check: () => boolean, what = 'a condition', timeoutMs = 4000): Promise<void> {
+// The bound only decides how long a failing test takes to say so: generous, so a loaded machine
+// (another `npm test` beside this one) does not fail a passing test.
+export async function until(check: () => boolean, what = 'a condition', timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
