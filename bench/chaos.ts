@@ -56,7 +56,7 @@ export async function main(): Promise<void> {
   const seed = arg('seed', Math.floor(Math.random() * 0x7fffffff));
   console.log(`chaos: ${tasks} tasks, seed ${seed}`);
   // Hooks at 20 events/s, as in reliability.md §9 test 1.
-  const run = await runChaos({ tasks, seed, perSecond: 20, deadlineMs: Math.max(240_000, tasks * 1_000), log: (line) => console.log(`  ${line}`) });
+  const run = await runChaos({ tasks, seed, perSecond: 20, deadlineMs: Math.max(240_000, tasks * 1_000), maxKills: Math.max(40, tasks / 5), log: (line) => console.log(`  ${line}`) });
   const r = checkReruns(run);
   const s = checkSpend(run);
   const recovery = run.kills.map((k) => k.recoveryMs).sort((a, b) => a - b);

@@ -42,6 +42,11 @@ export interface ChaosOptions {
   perSecond?: number;
   /** Bound of the whole run; past it the run fails with its seed. */
   deadlineMs?: number;
+  /**
+   * Kills in one run at most. On a loaded machine a restart takes longer than the time between
+   * kills, so without a bound the kills outpace the work and the run never ends.
+   */
+  maxKills?: number;
   log?: (line: string) => void;
 }
 
@@ -125,7 +130,7 @@ class Rig {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
-  const opts = { eventShare: 0.2, killEveryMs: [300, 1500] as const, latencyMs: [5, 40] as const, maxOutstanding: 24, perSecond: 10, deadlineMs: 240_000, ...options };
+  const opts = { eventShare: 0.2, killEveryMs: [300, 1500] as const, latencyMs: [5, 40] as const, maxOutstanding: 24, perSecond: 10, deadlineMs: 420_000, maxKills: 40, ...options };
   const started = performance.now();
   const model = createChaosModel({ seed: opts.seed, latencyMs: opts.latencyMs, maxRequests: opts.tasks * 16 + 200 });
   const server = await model.fake.start();
@@ -231,7 +236,7 @@ async function spendOf(client: ApiClient): Promise<{ micros: number; day: string
 }
 
 async function killLoop(rig: Rig, deadline: number): Promise<void> {
-  while (!rig.stopKilling && Date.now() < deadline) {
+  while (!rig.stopKilling && rig.kills.length < rig.opts.maxKills && Date.now() < deadline) {
     const early = rig.rand() < EARLY_KILL_SHARE;
     const until = performance.now() + between(rig.rand, early ? EARLY_KILL_MS : rig.opts.killEveryMs);
     while (performance.now() < until && !rig.stopKilling && rig.alive) await sleep(10);

@@ -23,7 +23,7 @@ describe(`chaos: kill -9 under load (CHAOS_SEED=${SEED})`, () => {
     run = await runChaos({ tasks: TASKS, seed: SEED });
     const r = checkReruns(run);
     console.log(`chaos CHAOS_SEED=${SEED}: ${run.accepted} accepted (${run.acceptedEvents.length} events), ${run.kills.length} kills, ${r.reruns} re-runs of ${r.steps} model steps, ${Math.round(run.durationMs)} ms`);
-  }, 300_000);
+  }, 480_000);
 
   it('kills the supervisor repeatedly; every restart finds an intact store and answers', () => {
     expect(run.kills.length).toBeGreaterThanOrEqual(3);
