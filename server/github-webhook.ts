@@ -6,7 +6,8 @@ import { parseJson } from './body.js';
 import { HttpError } from './errors-http.js';
 import { verifyGithubSignature } from './github-signature.js';
 
-const EVENT_NAME = /^[a-z_]{1,64}$/;
+/** GitHub's event names: lower case, digits and underscores (`projects_v2_item`). */
+const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 
 export const githubWebhook: Handler = async (ctx) => {

@@ -96,9 +96,9 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
     // The guard needs the bound port (port 0 picks one), so it is filled in after listen.
     let guard: TcpGuard | undefined;
     const lazy: TcpGuard = {
-      check(req) {
+      check(req, route) {
         if (!guard) throw new HttpError('OVERLOADED', 'the server is still starting');
-        guard.check(req);
+        guard.check(req, route);
       },
     };
     const tcp = newServer(createRequestHandler(deps, { guard: lazy, maxInFlight: opts.maxInFlight }), limits);

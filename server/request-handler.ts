@@ -6,7 +6,7 @@ import { createContext } from './context.js';
 import type { ServerDeps } from './context.js';
 import { HttpError, sendError } from './errors-http.js';
 import { sendJson, sendRaw } from './respond.js';
-import { matchRoute, ROUTES } from './routes.js';
+import { matchRoute, ROUTES, SIGNED_ROUTES } from './routes.js';
 import type { Route } from './routes.js';
 
 /** Requests handled at once (streams excluded); past it, 503 with Retry-After. */
@@ -16,7 +16,8 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 
 /** A listener's transport checks (token, Host, Origin, session); throws HttpError to refuse. */
 export interface RequestGuard {
-  check(req: IncomingMessage): void;
+  /** A route that authenticates each request itself (the GitHub webhook's HMAC) passes `signed`. */
+  check(req: IncomingMessage, route?: { signed: boolean }): void;
 }
 
 export interface HandlerOptions {
@@ -50,11 +51,11 @@ export function createRequestHandler(deps: ServerDeps, opts: HandlerOptions = {}
 }
 
 async function handle(deps: ServerDeps, guard: RequestGuard | undefined, routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  guard?.check(req);
   const url = req.url ?? '';
-  if (!url.startsWith('/')) throw new HttpError('INVALID_INPUT', 'the request target must be a path');
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
+  guard?.check(req, { signed: SIGNED_ROUTES.has(path) });
+  if (!url.startsWith('/')) throw new HttpError('INVALID_INPUT', 'the request target must be a path');
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
   const match = matchRoute(req.method ?? '', path, routes);
   const reply = await match.handler(createContext(deps, req, res, match.params, query));

@@ -15,6 +15,11 @@ export interface Route {
   handler: Handler;
 }
 
+const GITHUB_WEBHOOK = '/v1/webhooks/github';
+
+/** Routes that authenticate each request by its own signature (HMAC), so TCP asks no bearer token. */
+export const SIGNED_ROUTES: ReadonlySet<string> = new Set([GITHUB_WEBHOOK]);
+
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/status', handler: h.getStatus },
   { method: 'GET', pattern: '/v1/tasks', handler: h.listTasks },
@@ -33,13 +38,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v1/hooks/PermissionRequest', handler: permissionHook },
   { method: 'POST', pattern: '/v1/hooks/:event', handler: h.hook },
   { method: 'GET', pattern: '/v1/learn', handler: h.learn },
-  { method: 'POST', pattern: '/v1/webhooks/github', handler: githubWebhook },
+  { method: 'POST', pattern: GITHUB_WEBHOOK, handler: githubWebhook },
   { method: 'POST', pattern: '/v1/mode', handler: setMode },
   { method: 'POST', pattern: '/v1/console/link', handler: consoleLink },
 ];
 
 /** Routes a browser has no business calling: Claude Code hooks, webhooks, minting sign-in links. */
-const NOT_FOR_BROWSERS = new Set(['/v1/hooks/:event', '/v1/webhooks/github', '/v1/console/link']);
+const NOT_FOR_BROWSERS = new Set(['/v1/hooks/:event', GITHUB_WEBHOOK, '/v1/console/link']);
 
 /** What the console listener serves: the API less the non-browser routes, plus the session. */
 export const CONSOLE_ROUTES: readonly Route[] = [

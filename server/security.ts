@@ -62,22 +62,25 @@ export function bearerMatches(header: string | undefined, tokenDigest: Buffer): 
 }
 
 export interface TcpGuard {
-  /** Throws HttpError 403/401 unless the request passes every check. */
-  check(req: IncomingMessage): void;
+  /**
+   * Throws HttpError 403/401 unless the request passes every check. A route that authenticates
+   * its requests itself (the GitHub webhook's HMAC) passes `signed`: no bearer token is asked.
+   */
+  check(req: IncomingMessage, route?: { signed: boolean }): void;
 }
 
 export function createTcpGuard(token: string, port: number, allowedHosts: readonly string[] = []): TcpGuard {
   const tokenDigest = digest(token);
   const hosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...allowedHosts].map((h) => h.toLowerCase()));
   return {
-    check(req) {
+    check(req, route) {
       // Hooks and the CLI never send Origin; a browser always does on cross-site requests.
       if (req.headers.origin !== undefined) throw new HttpError('FORBIDDEN', 'requests with an Origin header are refused');
       const host = req.headers.host?.toLowerCase();
       if (host === undefined || !hosts.has(host)) {
         throw new HttpError('FORBIDDEN', `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed`);
       }
-      if (!bearerMatches(req.headers.authorization, tokenDigest)) {
+      if (route?.signed !== true && !bearerMatches(req.headers.authorization, tokenDigest)) {
         throw new HttpError('UNAUTHORIZED', 'a valid `Authorization: Bearer <token>` header is required', {
           headers: { 'www-authenticate': 'Bearer' },
         });

@@ -81,8 +81,9 @@ export function createAnthropicModel(opts: AnthropicModelOptions = {}): Structur
     } catch (err) {
       const context: ErrorDetails = { model: req.model, stepKey: req.stepKey, attempts: counter.count, costUsd: costOf(spent.usage, price) };
       const failure = toFailure(err, context, client, deadline.aborted && req.signal?.aborted !== true);
-      // The error can quote model output (lastRaw, issues), so it goes in full only at debug.
-      logger?.warn({ stepKey: req.stepKey, model: req.model, code: failure.code, ...context }, 'model call failed');
+      // The error can quote model output (lastRaw), so it goes in full only at debug; what was
+      // invalid (where, and what the schema expected; capped) is logged here, so an operator can tell why.
+      logger?.warn({ stepKey: req.stepKey, model: req.model, code: failure.code, ...context, ...issuesFor(failure) }, `model call failed: ${failure.code}${failure instanceof SchemaValidationError ? ` (${failure.issues.length} schema issue${failure.issues.length === 1 ? '' : 's'})` : ''}`);
       logger?.debug({ stepKey: req.stepKey, err: failure }, 'model call failure detail');
       throw failure;
     }
@@ -125,4 +126,16 @@ function withDetails(err: SchemaValidationError, context: ErrorDetails): SchemaV
     cause: err.cause,
     details: { ...err.details, ...context },
   });
+}
+
+/** Logged issues: at most this many, each cut to ISSUE_CHARS. */
+export const LOGGED_ISSUES = 5;
+const ISSUE_CHARS = 200;
+
+function issuesFor(failure: AgentryError): { issues?: string[]; moreIssues?: number } {
+  if (!(failure instanceof SchemaValidationError)) return {};
+  // Where and what was expected, without the `got` part: that can quote the model's output.
+  const issues = failure.issues.slice(0, LOGGED_ISSUES).map((i) => `${i.path}: expected ${i.expected}`.slice(0, ISSUE_CHARS));
+  const more = failure.issues.length - issues.length;
+  return more > 0 ? { issues, moreIssues: more } : { issues };
 }

@@ -6,6 +6,7 @@ import { fromPromise } from 'xstate';
 import type { HealerInput, HealerOutput } from '../../schemas/generated/types.js';
 import type { ExecuteInput } from '../task/activities.js';
 import { createEvent } from '../events.js';
+import { allowedModel } from './model-choice.js';
 import type { Runtime } from './runtime.js';
 
 export function executeLogic(rt: Runtime) {
@@ -35,5 +36,6 @@ function applyIncidentRemedy(rt: Runtime, input: ExecuteInput): void {
   const agent = incident.agent;
   if (!advice || !agent) return;
   if (advice.remedy === 'pause_agent') rt.agents.pause(agent, advice.parameters.pauseMinutes ?? 5);
-  if (advice.remedy === 'switch_model' && advice.parameters.model) rt.agents.setModel(agent, advice.parameters.model);
+  const model = allowedModel(rt.config(), agent, advice.parameters.model);
+  if (advice.remedy === 'switch_model' && model !== undefined) rt.agents.setModel(agent, model);
 }

@@ -8,6 +8,7 @@ import type { AgentStepInput, AgentStepOutput, HealInput, HealOutput } from '../
 import { createEvent } from '../events.js';
 import type { Runtime } from './runtime.js';
 import { agentStepLogic } from './agent-step.js';
+import { allowedModel, allowedModels } from './model-choice.js';
 import { runActivity } from './run-activity.js';
 
 const KIND_BY_CODE: Record<string, IncidentKind> = {
@@ -30,7 +31,8 @@ export function healLogic(rt: Runtime) {
       const now = rt.clock.now();
       const fail = (reason: string): { value: HealOutput; costUsd: number } => ({ value: { action: 'fail', at: now, reason }, costUsd: 0 });
       const cfg = rt.config();
-      if (HOPELESS.has(input.error.code) || input.agent === 'healer') return fail(`${input.error.code}: ${input.error.message}`);
+      // The task's error carries the code; the reason is the message alone.
+      if (HOPELESS.has(input.error.code) || input.agent === 'healer') return fail(input.error.message);
       // The disk, not the agent: wait and try the step again (bounded by the restart limit below),
       // without paying the healer for a diagnosis it cannot act on.
       const diskBlip = input.error.code === 'STORE_UNAVAILABLE';
@@ -99,8 +101,14 @@ async function applyRemedy(rt: Runtime, input: HealInput, advice: HealerOutput, 
     case 'retry_with_backoff':
       await sleep(rt.clock, Math.min(MAX_BACKOFF_MS, advice.parameters.delayMs ?? 1000));
       return retry('healer: retry with backoff');
-    case 'switch_model':
-      return retry('healer: switch model', advice.parameters.model ?? nextModel(rt, agent));
+    case 'switch_model': {
+      const named = advice.parameters.model;
+      const allowed = allowedModel(rt.config(), agent, named);
+      if (named !== undefined && allowed === undefined) {
+        rt.logger.warn({ taskId: input.taskId, agent, model: named, allowed: [...allowedModels(rt.config(), agent)] }, `healer named model ${named}, which is not one of the agent's configured tiers; the next configured tier is used`);
+      }
+      return retry('healer: switch model', allowed ?? nextModel(rt, agent));
+    }
     case 'pause_agent':
       if (agent) rt.agents.pause(agent, advice.parameters.pauseMinutes ?? 5);
       return retry('healer: paused the agent, then retry');

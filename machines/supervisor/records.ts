@@ -19,8 +19,8 @@ export type JournalRecord =
   | { t: 'result'; key: string; taskId: string; at: number; value: unknown; costUsd: number; rerun: boolean }
   | { t: 'event'; seq: number; key?: string; event: SupervisorEvent }
   | { t: 'decision'; approvalId: string; status: 'granted' | 'rejected'; by: 'person' | 'coordinator' | 'policy'; note?: string; at: number; decider?: string; edited?: { step: string; output: Record<string, unknown> } }
-  /** A task ended; `view` is its final view (absent in journals written before it was added). */
-  | { t: 'final'; taskId: string; outcome: FinalStatus; reason?: string; at: number; view?: TaskView }
+  /** A task ended; `view` is its final view (absent in journals written before it was added); `code`: the error registry code a failed task ended with (core/errors.ts). */
+  | { t: 'final'; taskId: string; outcome: FinalStatus; reason?: string; code?: string; at: number; view?: TaskView }
   /** An idempotency key (event id, webhook delivery, spooled hook line) that was accepted. */
   | { t: 'seen'; id: string; at: number }
   | { t: 'domain'; domain: string; paused: boolean; at: number }

@@ -132,7 +132,7 @@ export function replayJournal(records: readonly JournalRecord[], t: ReplayTarget
   for (const r of records) replayOne(r, t, acc);
   markRoutedEvents(records, t.seen);
   for (const f of acc.finals) {
-    t.book.restoreFinal(f.taskId, f.outcome, f.reason, f.view);
+    t.book.restoreFinal(f.taskId, f.outcome, f.reason, f.view, f.code);
     t.memo.forget(f.taskId);
   }
   const orphans = chargeOrphans(acc);

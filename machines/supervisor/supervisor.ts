@@ -278,7 +278,7 @@ export class Supervisor implements SupervisorApi {
       return 0;
     });
     sup.permissions = new Permissions(clock, () => config().permissions, events);
-    const resumed = book.resuming;
+    const resumed = book.recovered;
     schedules.arm(config().schedules);
     events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
     logger.info({ replayed, resumed }, 'supervisor started');

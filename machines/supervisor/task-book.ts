@@ -166,13 +166,13 @@ export class TaskBook {
   }
 
   /** A replayed final outcome: the task is done and is not spawned again. */
-  restoreFinal(taskId: string, outcome: FinalStatus, reason?: string, final?: TaskView): void {
+  restoreFinal(taskId: string, outcome: FinalStatus, reason?: string, final?: TaskView, code?: string): void {
     this.outcomes.set(taskId, outcome);
     const record = this.records.get(taskId);
     if (!record) return;
     if (final) return this.deps.rt.views.set({ ...final, status: outcome });
     const view = newView(record, outcome);
-    if (reason) view.error = { code: outcome, message: reason };
+    if (reason) view.error = { code: errorCode(outcome, code), message: reason };
     this.deps.rt.views.set(view);
   }
 
@@ -225,6 +225,7 @@ export class TaskBook {
       if (waiting.length === 0 && this.failedDependency(record) === undefined) runnable.push(record);
     }
     this.resuming = runnable.length;
+    this.recovered = runnable.length;
     for (let i = 0; i < runnable.length; i += batch) {
       if (i > 0) await new Promise((r) => setImmediate(r));
       if (this.draining) break;
@@ -237,6 +238,8 @@ export class TaskBook {
 
   /** Recovered tasks not restarted yet. */
   resuming = 0;
+  /** Unfinished tasks the last resumeAll found (set before its first batch, so callers can read it at once). */
+  recovered = 0;
 
   /** Forgets finished tasks no active task refers to, except `keep` (not archived yet). */
   dropFinished(keep: ReadonlySet<string>): void {
@@ -260,7 +263,7 @@ export class TaskBook {
     const child = this.deps.createActor(record);
     this.actors.set(record.id, child);
     const sub = child.subscribe({
-      next: (snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }) => this.onSnapshot(record, snap),
+      next: (snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }) => this.onSnapshot(record, snap),
       error: (err: unknown) => void this.finish(record, 'failed', `task actor crashed: ${String(err)}`),
     });
     this.subscriptions.set(record.id, sub);
@@ -277,7 +280,7 @@ export class TaskBook {
     this.actors.clear();
   }
 
-  private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string } }): void {
+  private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }): void {
     const { rt } = this.deps;
     const ctx = snap.context;
     const status = statusOf(snap.value);
@@ -294,10 +297,10 @@ export class TaskBook {
       patch.approvals = rt.approvals.allFor(record.id);
     }
     rt.views.update(record.id, patch, rt.clock.now());
-    if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason);
+    if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason, snap.output.code);
   }
 
-  private async finish(record: TaskRecord, outcome: FinalStatus, reason?: string): Promise<void> {
+  private async finish(record: TaskRecord, outcome: FinalStatus, reason?: string, code?: string): Promise<void> {
     const { rt } = this.deps;
     // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
     if (this.outcomes.has(record.id) || this.draining) return;
@@ -309,9 +312,9 @@ export class TaskBook {
     // The final view (outputs, reviews, decisions, timeline) goes with the outcome, so history
     // keeps the work even when a kill comes before the archive.
     const current = rt.views.get(record.id);
-    const final: TaskView | undefined = current && { ...current, status: outcome, updatedAt: new Date(now).toISOString(), ...(reason && outcome !== 'completed' ? { error: { code: outcome, message: reason } } : {}) };
+    const final: TaskView | undefined = current && { ...current, status: outcome, updatedAt: new Date(now).toISOString(), ...(reason && outcome !== 'completed' ? { error: { code: errorCode(outcome, code), message: reason } } : {}) };
     try {
-      const base = { t: 'final' as const, taskId: record.id, outcome, at: now, ...(final ? { view: final } : {}) };
+      const base = { t: 'final' as const, taskId: record.id, outcome, at: now, ...(final ? { view: final } : {}), ...(code === undefined ? {} : { code }) };
       await rt.journal.append(reason === undefined ? base : { ...base, reason });
     } catch (err) {
       this.finishing.delete(record.id);
@@ -321,13 +324,13 @@ export class TaskBook {
       rt.logger.error({ err, taskId: record.id }, 'final outcome not journaled; retrying');
       const timer = rt.clock.setTimeout(() => {
         this.finalRetries.delete(timer);
-        void this.finish(record, outcome, reason);
+        void this.finish(record, outcome, reason, code);
       }, FINAL_RETRY_MS);
       this.finalRetries.add(timer);
       return;
     }
     this.finishing.delete(record.id);
-    const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: outcome, message: reason } } : { status: outcome }, now);
+    const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: errorCode(outcome, code), message: reason } } : { status: outcome }, now);
     if (outcome !== 'cancelled') rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
     this.actors.get(record.id)?.stop();
@@ -379,6 +382,12 @@ export class TaskBook {
   get activeCount(): number {
     return this.active.size;
   }
+}
+
+/** A failed task's error carries its registry code (INTERNAL when none was recorded); a rejection says `rejected`. */
+function errorCode(outcome: FinalStatus, code: string | undefined): string {
+  if (outcome !== 'failed') return outcome;
+  return code ?? 'INTERNAL';
 }
 
 function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | undefined, reason: string | undefined, now: number): SupervisorEvent {

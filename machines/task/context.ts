@@ -68,6 +68,8 @@ export interface TaskContext {
   failedPhase?: TaskPhase;
   error?: { code: string; message: string };
   endReason?: string;
+  /** The error registry code a failed task ends with (the failed step's, e.g. BUDGET_EXCEEDED). */
+  endCode?: string;
 }
 
 export function initialContext(record: TaskRecord): TaskContext {

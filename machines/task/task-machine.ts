@@ -44,7 +44,7 @@ export const taskMachine = setup({
   types: {
     context: {} as Ctx,
     input: {} as TaskRecord,
-    output: {} as { outcome: TaskOutcome; reason?: string },
+    output: {} as { outcome: TaskOutcome; reason?: string; code?: string },
   },
   actors: taskActivities,
   guards: {
@@ -276,9 +276,9 @@ export const taskMachine = setup({
             target: 'resume',
             actions: assign(({ context, event }) => retryContext(context, event.output)),
           },
-          { target: 'failed', actions: assign(({ event }) => ({ endReason: event.output.reason })) },
+          { target: 'failed', actions: assign(({ context, event }) => ({ endReason: event.output.reason, endCode: context.error?.code ?? 'INTERNAL' })) },
         ],
-        onError: { target: 'failed', actions: assign({ endReason: 'healing failed' }) },
+        onError: { target: 'failed', actions: assign({ endReason: 'healing failed', endCode: 'INTERNAL' }) },
       },
     },
     resume: {
@@ -296,7 +296,8 @@ export const taskMachine = setup({
   },
   output: ({ context }) => {
     const outcome = context.outcome ?? 'failed';
-    return context.endReason ? { outcome, reason: context.endReason } : { outcome };
+    const code = outcome === 'failed' ? { code: context.endCode ?? 'INTERNAL' } : {};
+    return context.endReason ? { outcome, reason: context.endReason, ...code } : { outcome, ...code };
   },
 });
 

@@ -1,10 +1,12 @@
 // GitHub webhooks (reliability.md §9 tests 20–21): HMAC over raw bytes, 401 never 500, replay.
 import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_TTL_MS } from '../../server/delivery-store.js';
 import { createMemoryDeliveryStore } from '../support/memory-delivery-store.js';
 import { signGithubPayload, verifyGithubSignature } from '../../server/github-signature.js';
-import { errorOf, raw, startHarness } from './harness.js';
+import { errorOf, raw, startHarness, tempDir } from './harness.js';
+import { ensureTokenFile } from '../../server/security.js';
 import type { Harness, RawResponse } from './harness.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
@@ -126,6 +128,38 @@ describe('configuration', () => {
       expect(errorOf(res).message).toContain('no webhook secret is configured');
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe('event names and TCP (issue 9)', () => {
+  it('accepts GitHub event names with digits (projects_v2_item)', async () => {
+    const res = await deliver({ event: 'projects_v2_item', delivery: 'd-digits-1' });
+    expect(res.status).toBe(202);
+    expect(h.fake.callsOf('emitEvent').at(-1)?.args[0]).toMatchObject({ type: 'github.projects_v2_item' });
+  });
+
+  it('over TCP the route is authenticated by its HMAC alone: no bearer token, a wrong signature 401, no secret 503', async () => {
+    const scratch = tempDir();
+    const tokenFile = join(scratch.path, 'token');
+    ensureTokenFile(tokenFile);
+    const withSecret = await startHarness({ githubSecret: SECRET, tcp: { host: '127.0.0.1', port: 0, tokenFile } });
+    const noSecret = await startHarness({ tcp: { host: '127.0.0.1', port: 0, tokenFile } });
+    try {
+      const send = (port: number, signature: string, delivery: string) =>
+        raw({ port, method: 'POST', path: '/v1/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature }, body: BODY });
+      const port = withSecret.server.tcpPort ?? 0;
+      expect((await send(port, `sha256=${HEX}`, 'd-tcp-1')).status).toBe(202);
+      const forged = await send(port, `sha256=${'0'.repeat(64)}`, 'd-tcp-2');
+      expect([forged.status, errorOf(forged).code]).toEqual([401, 'UNAUTHORIZED']);
+      const off = await send(noSecret.server.tcpPort ?? 0, `sha256=${HEX}`, 'd-tcp-3');
+      expect([off.status, errorOf(off).code]).toEqual([503, 'NOT_CONFIGURED']);
+      // Every other route still needs the token.
+      expect((await raw({ port, path: '/v1/status' })).status).toBe(401);
+    } finally {
+      await withSecret.close();
+      await noSecret.close();
+      scratch.remove();
     }
   });
 });

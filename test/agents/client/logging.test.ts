@@ -45,8 +45,11 @@ describe('model client failure logging', () => {
     await expect(r.model.call(probeRequest())).rejects.toMatchObject({ code: 'INVALID_OUTPUT' });
     const all = lines.join('\n');
     expect(all).not.toContain(leaked);
-    const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'model call failed');
+    const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l['msg']).startsWith('model call failed'));
     expect(failed).toMatchObject({ code: 'INVALID_OUTPUT', attempts: 1, stepKey: 'task-1:probe:0' });
+    // What was invalid, without quoting the output.
+    expect(failed?.['issues']).toEqual([expect.stringMatching(/^confidence: expected /)]);
+    expect(failed?.['msg']).toBe('model call failed: INVALID_OUTPUT (1 schema issue)');
     r.fake.assertComplete();
   });
 });

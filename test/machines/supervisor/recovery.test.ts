@@ -54,6 +54,8 @@ describe('recovery', () => {
 
     const second: string[] = [];
     const b = await Supervisor.start({ stateDir: dir, config, model: counting(second) });
+    const started = b.events().filter((e) => e.event.type === 'supervisor.started').at(-1)?.event;
+    expect(started).toMatchObject({ recoveredTasks: 3 });
     await until(() => ids.every((id) => b.getTask(id)?.status === 'completed'), 'all tasks completed');
     // The marketing drafts were recorded before the stop: not one is called again.
     expect(second.filter((c) => c.startsWith('marketing'))).toEqual([]);

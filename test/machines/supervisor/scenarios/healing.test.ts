@@ -51,6 +51,17 @@ describe('a healer remedy applied', () => {
     expect(h.callsOf('reviewer').map((c) => c.model)).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5']);
   });
 
+  it('switch_model: a model outside the configured tiers is not taken; the next configured tier is', async () => {
+    const { h, view } = await contentTask({
+      config: { prices: { 'claude-fable-9': { input: 500, output: 2500 } } },
+      responders: { marketing: (call) => (call.model === 'claude-opus-5-5' ? draft() : NOT_JSON), healer: () => heal('switch_model', 0.6, { model: 'claude-fable-9' }) },
+    });
+
+    expect(view.status).toBe('completed');
+    expect(h.callsOf('marketing').map((c) => c.model)).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-opus-5-5']);
+    expect(h.callsOf('marketing').map((c) => c.model)).not.toContain('claude-fable-9');
+  });
+
   it('retry_with_backoff: the retry waits for the delay on the clock', async () => {
     const h = await start({ responders: { marketing: failingDrafts(1), healer: () => heal('retry_with_backoff', 0.5, { delayMs: 30_000 }) } });
     const task = await h.sup.createTask({ workflow: 'content', input: brief() }, 'cli');
@@ -102,6 +113,7 @@ describe('a healer remedy refused by policy', () => {
     const { h, task, view } = await contentTask({ config: { mode: 'manual' }, responders: { marketing: failingDrafts(1), healer: () => heal('retry', 0.9) } });
 
     expect(view.status).toBe('failed');
+    expect(view.error?.code).toBe('MODEL_OVERLOADED');
     expect(h.events('heal.refused')).toMatchObject([{ remedy: 'retry', reason: 'manual mode: remedies wait for a person' }]);
     expect(h.events('escalation.raised', task.id)).toMatchObject([{ to: 'person', reason: 'retry proposed for MODEL_OVERLOADED' }]);
     expect(h.callsOf('marketing')).toHaveLength(1);
@@ -112,7 +124,8 @@ describe('a healer remedy refused by policy', () => {
 
     expect(view.status).toBe('failed');
     expect(h.events('budget.blocked')).toMatchObject([{ taskId: task.id, limit: 'task' }]);
-    expect(h.events('task.failed', task.id)).toMatchObject([{ message: expect.stringMatching(/^BUDGET_EXCEEDED: per-task cap/) as unknown }]);
+    expect(h.events('task.failed', task.id)).toMatchObject([{ code: 'BUDGET_EXCEEDED', message: expect.stringMatching(/^per-task cap/) as unknown }]);
+    expect(view.error).toMatchObject({ code: 'BUDGET_EXCEEDED' });
     expect(h.calls).toEqual([]);
   });
 });
