@@ -129,7 +129,7 @@ function withDetails(err: SchemaValidationError, context: ErrorDetails): SchemaV
 }
 
 /** Logged issues: at most this many, each cut to ISSUE_CHARS. */
-export const LOGGED_ISSUES = 5;
+const LOGGED_ISSUES = 5;
 const ISSUE_CHARS = 200;
 
 function issuesFor(failure: AgentryError): { issues?: string[]; moreIssues?: number } {
