@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnyApprovalView } from '../../server/contract.js';
+import type { AnyApprovalView, Page } from '../../server/contract.js';
 import { runChild, waitFor } from '../e2e/hooks-harness.js';
 import { BIN } from '../support/daemon.js';
 import { type Mode, MODES, type Rig, createRig, hookCounts } from './support/rig.js';
@@ -51,8 +51,8 @@ async function approveFromCli(x: Rig): Promise<void> {
   const client = x.daemon?.client;
   if (!client) throw new Error('no supervisor');
   const pending = await waitFor('the permission approval', async () => {
-    const list = await client.get<AnyApprovalView[]>('/v1/approvals?status=pending');
-    return list.find((a) => a.kind === 'permission');
+    const page = await client.get<Page<AnyApprovalView>>('/v1/approvals?status=pending');
+    return page.items.find((a) => a.kind === 'permission');
   }, 30_000);
   expect(pending).toMatchObject({ kind: 'permission', action: 'Bash', permission: { summary: 'touch approved.txt' } });
   const approved = await runChild(process.execPath, [BIN, 'approve', pending.id], { cwd: x.dir });
