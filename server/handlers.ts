@@ -7,7 +7,6 @@ import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
 import { HttpError } from './errors-http.js';
-import { checkEditedOutput } from './approval-edit.js';
 import { followEvents, resumeAfter } from './event-stream.js';
 import { startNdjson } from './respond.js';
 import type { SupervisorEvent } from '../machines/events.js';
@@ -94,9 +93,13 @@ export const exportTasks: Handler = async (ctx) => {
 };
 
 export const approve: Handler = async (ctx) => {
+  const id = ctx.param('id');
   const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
-  if (req.output !== undefined) checkEditedOutput(ctx.deps.api, ctx.param('id'), req.output);
-  return ok(await ctx.deps.api.approve(ctx.param('id'), req));
+  // The supervisor checks an edited output against the task's author step; a permission prompt has none.
+  if (req.output !== undefined && ctx.deps.api.listApprovals({ status: 'pending' }).some((a) => a.id === id && a.kind === 'permission')) {
+    throw new HttpError('INVALID_INPUT', `approval ${id} is a permission prompt: it has no output to edit`);
+  }
+  return ok(await ctx.deps.api.approve(id, req));
 };
 
 export const reject: Handler = async (ctx) => {

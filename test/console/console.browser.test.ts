@@ -227,6 +227,22 @@ describe('the console in Chromium', () => {
     await page.getByText('Nothing waits for you.').waitFor(WAIT);
   });
 
+  it('approves with a valid edit: the task completes', async () => {
+    const task = await createTask(tweet('Say hello to the new console'));
+    await pendingFor(task.id);
+    await page.getByRole('link', { name: /^Approvals/ }).click();
+    const card = page.getByRole('article').filter({ hasText: task.id });
+    await card.waitFor(WAIT);
+    await card.getByRole('button', { name: 'Approve with edits…' }).click();
+    await card.getByLabel('title', { exact: true }).fill('Hello, console');
+    await card.getByRole('button', { name: 'Approve with these edits' }).click();
+    await page.getByText('Nothing waits for you.').waitFor(WAIT);
+    let done: TaskView | undefined;
+    const poll = async (): Promise<boolean> => (done = await project.daemon.client.get<TaskView>(`/v1/tasks/${task.id}`)).status === 'completed';
+    for (let i = 0; i < 300 && !(await poll()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(done?.approval).toMatchObject({ status: 'granted', decidedBy: 'person' });
+  });
+
   it('screenshots every page at 1280×800', async () => {
     const flow = await createTask({ goal: 'Launch Lens v2' }, 'campaign');
     await page.getByRole('link', { name: 'Dashboard' }).click();

@@ -48,7 +48,7 @@ export function ApprovalCard({ approval: a, selected, shortcut, onSelect, onDeci
         const f = err instanceof ApiFailure ? err : undefined;
         const lines = f?.issues ?? [];
         if (lines.some((l) => l.startsWith('note:'))) setNoteError(lines.filter((l) => l.startsWith('note:')).map((l) => l.slice(6)).join('; '));
-        else if (output !== undefined && lines.length > 0) setIssues(lines.map((l) => l.replace(/^output\./, '')));
+        else if (output !== undefined && lines.length > 0) setIssues(lines);
         else setError(f?.message ?? String(err));
       })
       .finally(() => setBusy(false));
