@@ -16,6 +16,7 @@ export interface Route {
 }
 
 const GITHUB_WEBHOOK = '/v1/webhooks/github';
+const PERMISSION_HOOK = '/v1/hooks/PermissionRequest';
 
 /** Routes that authenticate each request by its own signature (HMAC), so TCP asks no bearer token. */
 export const SIGNED_ROUTES: ReadonlySet<string> = new Set([GITHUB_WEBHOOK]);
@@ -35,7 +36,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/events', handler: h.listEvents },
   { method: 'POST', pattern: '/v1/events', handler: h.emitEvent },
   // Before the generic hook route: the permission prompt waits for a person (see permission-hook.ts).
-  { method: 'POST', pattern: '/v1/hooks/PermissionRequest', handler: permissionHook },
+  { method: 'POST', pattern: PERMISSION_HOOK, handler: permissionHook },
   { method: 'POST', pattern: '/v1/hooks/:event', handler: h.hook },
   { method: 'GET', pattern: '/v1/learn', handler: h.learn },
   { method: 'POST', pattern: GITHUB_WEBHOOK, handler: githubWebhook },
@@ -44,7 +45,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** Routes a browser has no business calling: Claude Code hooks, webhooks, minting sign-in links. */
-const NOT_FOR_BROWSERS = new Set(['/v1/hooks/:event', GITHUB_WEBHOOK, '/v1/console/link']);
+const NOT_FOR_BROWSERS = new Set(['/v1/hooks/:event', PERMISSION_HOOK, GITHUB_WEBHOOK, '/v1/console/link']);
 
 /** What the console listener serves: the API less the non-browser routes, plus the session. */
 export const CONSOLE_ROUTES: readonly Route[] = [

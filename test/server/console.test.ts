@@ -97,6 +97,7 @@ describe('console sign-in', () => {
     const headers = { cookie, 'x-csrf-token': csrf, origin: origin() };
     expect((await post('/v1/console/link', headers)).status).toBe(404);
     expect((await post('/v1/hooks/PreToolUse', headers)).status).toBe(404);
+    expect((await post('/v1/hooks/PermissionRequest', headers)).status).toBe(404);
   });
 
   it('the session route is not on the Unix socket', async () => {
