@@ -3,8 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { startSession } from './api.js';
 import { isApprovalEvent, startLive, useConnected, useLiveTick } from './live.js';
 import { BASE, onLink, useRoute } from './router.js';
-import type { AnyApprovalView } from './types.js';
-import { listOf, useData } from './use-data.js';
+import type { AnyApprovalView, Page as ListPage } from './types.js';
+import { useData } from './use-data.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Approvals } from './pages/approvals.js';
 import { Tasks } from './pages/tasks.js';
@@ -49,7 +49,7 @@ function Shell() {
   const { path, query } = useRoute();
   const connected = useConnected();
   const tick = useLiveTick((e) => isApprovalEvent(e.event.type));
-  const pending = listOf<AnyApprovalView>(useData<unknown>('/v1/approvals?status=pending', tick).data).length;
+  const pending = useData<ListPage<AnyApprovalView>>('/v1/approvals?status=pending', tick).data?.items.length ?? 0;
   const active = (to: string): boolean => (to === '/' ? path === '/' : path.startsWith(to));
   return (
     <>

@@ -1,5 +1,5 @@
 // The supervisor's JSON views, shared with the server (type-only: nothing of the server ships).
-export type { AnyApprovalView, ApprovalView, PermissionApprovalView, ReviewView, StatusView, TaskStatus, TaskView } from '../../server/contract.js';
+export type { AnyApprovalView, ApprovalView, Page, PermissionApprovalView, ReviewView, StatusView, TaskStatus, TaskView } from '../../server/contract.js';
 export type { SupervisorEvent } from '../../schemas/generated/types.js';
 import type { SupervisorEvent } from '../../schemas/generated/types.js';
 

@@ -40,9 +40,3 @@ export function useNow(): number {
   }, []);
   return now;
 }
-
-/** A list answer: a plain array, or one page of `items` (with the cursor of the next page). */
-export function listOf<T>(body: unknown): T[] {
-  if (body === undefined || body === null) return [];
-  return Array.isArray(body) ? (body as T[]) : ((body as { items?: T[] }).items ?? []);
-}

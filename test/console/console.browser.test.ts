@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyApprovalView, ApprovalView, TaskView } from '../../server/contract.js';
+import type { AnyApprovalView, ApprovalView, Page as ListPage, TaskView } from '../../server/contract.js';
 import { REPO } from '../support/daemon.js';
 import { until } from '../support/until.js';
 import { launchBrowser } from './browser.js';
@@ -40,13 +40,8 @@ async function createTask(input: Record<string, unknown>, workflow = 'content'):
   return project.daemon.client.post<TaskView>('/v1/tasks', { workflow, input });
 }
 
-/** A list answer: an array, or one page of `items`. */
-function listOf<T>(body: unknown): T[] {
-  return Array.isArray(body) ? (body as T[]) : ((body as { items?: T[] }).items ?? []);
-}
-
 async function approvals(query = ''): Promise<AnyApprovalView[]> {
-  return listOf<AnyApprovalView>(await project.daemon.client.get<unknown>(`/v1/approvals${query}`));
+  return (await project.daemon.client.get<ListPage<AnyApprovalView>>(`/v1/approvals${query}`)).items;
 }
 
 async function pendingFor(taskId: string): Promise<ApprovalView> {

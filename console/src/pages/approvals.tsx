@@ -4,35 +4,33 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isApprovalEvent, useLiveTick } from '../live.js';
 import { navigate, onLink } from '../router.js';
-import type { AnyApprovalView, TaskView } from '../types.js';
+import type { AnyApprovalView, Page, TaskView } from '../types.js';
 import { PermissionCard } from './permission-card.js';
-import { pageOf } from './tasks.js';
 import { time } from '../format.js';
-import { listOf, useData } from '../use-data.js';
+import { useData } from '../use-data.js';
 import { ApprovalCard } from './approval-card.js';
 
 export type ShortcutKey = 'a' | 'e' | 'r' | 'n';
 
 export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
   const tick = useLiveTick((e) => isApprovalEvent(e.event.type));
-  const pendingBody = useData<unknown>('/v1/approvals?status=pending', tick);
-  const pending = { ...pendingBody, data: pendingBody.data === undefined ? undefined : listOf<AnyApprovalView>(pendingBody.data) };
-  const all = useData<unknown>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
+  const pending = useData<Page<AnyApprovalView>>('/v1/approvals?status=pending', tick);
+  const all = useData<Page<AnyApprovalView>>(tab === 'decided' ? '/v1/approvals' : undefined, tick);
   // A finished task keeps its decided approval in its view: the list shows those too.
-  const tasks = useData<unknown>(tab === 'decided' ? '/v1/tasks?limit=500' : undefined, tick);
-  const decided = tab === 'decided' && all.data !== undefined && tasks.data !== undefined ? decidedOf(listOf<AnyApprovalView>(all.data), pageOf(tasks.data).tasks) : undefined;
+  const tasks = useData<Page<TaskView>>(tab === 'decided' ? '/v1/tasks?limit=500' : undefined, tick);
+  const decided = tab === 'decided' && all.data !== undefined && tasks.data !== undefined ? decidedOf(all.data.items, tasks.data.items) : undefined;
   return (
     <>
       <h1>Approvals</h1>
       <div role="tablist" aria-label="Approvals" class="tabs">
         <a role="tab" href="/console/approvals" aria-selected={tab === 'pending'} onClick={onLink('/approvals')}>
-          Pending ({pending.data?.length ?? 0})
+          Pending ({pending.data?.items.length ?? 0})
         </a>
         <a role="tab" href="/console/approvals?tab=decided" aria-selected={tab === 'decided'} onClick={onLink('/approvals?tab=decided')}>
           Decided
         </a>
       </div>
-      {tab === 'pending' ? <Inbox list={pending.data} error={pending.error} onDecided={pending.reload} /> : <Decided list={decided} />}
+      {tab === 'pending' ? <Inbox list={pending.data?.items} error={pending.error} onDecided={pending.reload} /> : <Decided list={decided} />}
     </>
   );
 }

@@ -4,11 +4,10 @@ import { useState } from 'preact/hooks';
 import { ApiFailure, post } from '../api.js';
 import { duration, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
-import type { FollowedEvent, SupervisorEvent, TaskView } from '../types.js';
+import type { FollowedEvent, Page, SupervisorEvent, TaskView } from '../types.js';
 import { useData } from '../use-data.js';
 import { FlowGraph } from './flow-graph.js';
 import { taskOf } from './events.js';
-import { pageOf } from './tasks.js';
 import { ReviewList } from './reviews.js';
 
 const TERMINAL = new Set(['completed', 'rejected', 'failed', 'cancelled']);
@@ -61,8 +60,7 @@ export function TaskDetail({ id }: { id: string }) {
   const enc = encodeURIComponent(id);
   const { data: task, error, reload } = useData<TaskView & { deliveries?: Delivery[]; steps?: Parameters<typeof fromView>[0][] }>(`/v1/tasks/${enc}`, tick);
   const events = useData<FollowedEvent[]>(`/v1/events?task=${enc}&limit=500`, tick).data ?? [];
-  const childBody = useData<unknown>(`/v1/tasks?parent=${enc}&limit=200`, tick).data;
-  const children = childBody === undefined ? [] : pageOf(childBody).tasks.filter((t) => t.parentId === id);
+  const children = (useData<Page<TaskView>>(`/v1/tasks?parent=${enc}&limit=200`, tick).data?.items ?? []).filter((t) => t.parentId === id);
   const mine = events.filter((e) => taskOf(e.event) === id);
   if (error !== undefined) return <p role="alert">{error}</p>;
   if (task === undefined) return <p>Loading…</p>;

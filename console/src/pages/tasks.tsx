@@ -4,24 +4,12 @@ import { useState } from 'preact/hooks';
 import { clip, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import { navigate, onLink } from '../router.js';
-import type { TaskStatus, TaskView } from '../types.js';
+import type { Page, TaskStatus, TaskView } from '../types.js';
 import { useData } from '../use-data.js';
 
 const STATUSES: readonly TaskStatus[] = ['pending', 'blocked', 'running', 'reviewing', 'awaiting_approval', 'completed', 'rejected', 'failed'];
 const PAGE = 25;
 const FILTERS = ['status', 'workflow', 'since', 'search'] as const;
-
-/** A list answer: a plain array, or a page with the cursor of the next one. */
-export interface TaskPage {
-  tasks: TaskView[];
-  next: string | undefined;
-}
-
-export function pageOf(body: unknown): TaskPage {
-  if (Array.isArray(body)) return { tasks: body as TaskView[], next: undefined };
-  const b = body as { tasks?: TaskView[]; items?: TaskView[]; next?: string | null; nextCursor?: string | null };
-  return { tasks: b.tasks ?? b.items ?? [], next: b.next ?? b.nextCursor ?? undefined };
-}
 
 export function Tasks({ query }: { query: URLSearchParams }) {
   const tick = useLiveTick((e) => e.event.type.startsWith('task.'));
@@ -33,8 +21,7 @@ export function Tasks({ query }: { query: URLSearchParams }) {
   q.set('limit', String(PAGE));
   const after = query.get('after');
   if (after) q.set('after', after);
-  const { data, error } = useData<unknown>(`/v1/tasks?${q.toString()}`, tick);
-  const page = data === undefined ? undefined : pageOf(data);
+  const { data: page, error } = useData<Page<TaskView>>(`/v1/tasks?${q.toString()}`, tick);
   return (
     <>
       <h1>Tasks</h1>
@@ -42,7 +29,7 @@ export function Tasks({ query }: { query: URLSearchParams }) {
       {error !== undefined && <p role="alert">{error}</p>}
       {page === undefined ? (
         <p>Loading…</p>
-      ) : page.tasks.length === 0 ? (
+      ) : page.items.length === 0 ? (
         <p class="muted empty">No task matches.</p>
       ) : (
         <table aria-label="Tasks">
@@ -58,7 +45,7 @@ export function Tasks({ query }: { query: URLSearchParams }) {
             </tr>
           </thead>
           <tbody>
-            {page.tasks.map((t) => (
+            {page.items.map((t) => (
               <tr key={t.id}>
                 <td>
                   <a href={`/console/tasks/${encodeURIComponent(t.id)}`} onClick={onLink(`/tasks/${encodeURIComponent(t.id)}`)}>
@@ -84,8 +71,8 @@ export function Tasks({ query }: { query: URLSearchParams }) {
             ← Newer
           </button>
         )}
-        {page?.next !== undefined && (
-          <button type="button" onClick={() => go(query, { after: page.next ?? '' })}>
+        {typeof page?.nextCursor === 'string' && (
+          <button type="button" onClick={() => go(query, { after: page.nextCursor ?? '' })}>
             Older →
           </button>
         )}
