@@ -11,6 +11,9 @@ export class ApiFailure extends Error {
   }
 }
 
+/** What to show for a failed call: the server's message, or the browser's (the network is down). */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 let csrf: string | undefined;
 
 interface ErrorBody {

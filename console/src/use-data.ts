@@ -1,6 +1,6 @@
 // Reads a route and re-reads it when `tick` changes (a live event, a decision made here).
 import { useEffect, useState } from 'preact/hooks';
-import { get } from './api.js';
+import { get, messageOf } from './api.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -22,7 +22,7 @@ export function useData<T>(path: string | undefined, tick = 0): Loaded<T> {
         setError(undefined);
       })
       .catch((err: unknown) => {
-        if (live) setError(err instanceof Error ? err.message : String(err));
+        if (live) setError(messageOf(err));
       });
     return () => {
       live = false;

@@ -1,6 +1,6 @@
 // One pending approval: what would go out, why it waits, until when, and the three decisions.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, post } from '../api.js';
+import { ApiFailure, messageOf, post } from '../api.js';
 import { countdown, time } from '../format.js';
 import { navigate } from '../router.js';
 import type { ApprovalView, TaskView } from '../types.js';
@@ -45,11 +45,10 @@ export function ApprovalCard({ approval: a, selected, shortcut, onSelect, onDeci
     post(`/v1/approvals/${encodeURIComponent(a.id)}/${kind}`, body)
       .then(onDecided)
       .catch((err: unknown) => {
-        const f = err instanceof ApiFailure ? err : undefined;
-        const lines = f?.issues ?? [];
+        const lines = err instanceof ApiFailure ? err.issues : [];
         if (lines.some((l) => l.startsWith('note:'))) setNoteError(lines.filter((l) => l.startsWith('note:')).map((l) => l.slice(6)).join('; '));
         else if (output !== undefined && lines.length > 0) setIssues(lines);
-        else setError(f?.message ?? String(err));
+        else setError(messageOf(err));
       })
       .finally(() => setBusy(false));
   };

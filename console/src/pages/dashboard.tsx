@@ -1,7 +1,7 @@
 // Dashboard: mode (with the switch that writes agentry.config.json), spend against the daily
 // limit with its 50/80/100 % marks, the queue, agents, SLA breaches, paused domains, learning.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, post } from '../api.js';
+import { messageOf, post } from '../api.js';
 import { pct, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import type { LearnEntry, StatusView } from '../types.js';
@@ -116,7 +116,7 @@ function ModeCard({ mode, onChanged }: { mode: string; onChanged: () => void }) 
       })
       .catch((err: unknown) => {
         setAsked(undefined);
-        setNote(err instanceof ApiFailure ? err.message : String(err));
+        setNote(messageOf(err));
       })
       .finally(() => setBusy(false));
   };
@@ -199,7 +199,7 @@ function PausedDomains({ domains, onResumed }: { domains: string[]; onResumed: (
   const resume = (d: string): void => {
     post(`/v1/domains/${encodeURIComponent(d)}/resume`)
       .then(onResumed)
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+      .catch((err: unknown) => setError(messageOf(err)));
   };
   return (
     <section class="card" aria-labelledby="paused-h">

@@ -1,7 +1,7 @@
 // A Claude Code permission prompt waiting for a person: the tool and what it would do, where,
 // the deadline and what happens then; approve (optionally adding the offered rule) or deny.
 import { useState } from 'preact/hooks';
-import { ApiFailure, post } from '../api.js';
+import { messageOf, post } from '../api.js';
 import { countdown, time } from '../format.js';
 import type { PermissionApprovalView } from '../types.js';
 import { useNow } from '../use-data.js';
@@ -24,7 +24,7 @@ export function PermissionCard({ approval: a, selected, onSelect, onDecided }: {
     const body = { ...(note.trim() !== '' && { note: note.trim() }), ...(kind === 'approve' && always && { always: true }) };
     post(`/v1/approvals/${encodeURIComponent(a.id)}/${kind}`, body)
       .then(onDecided)
-      .catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)))
+      .catch((err: unknown) => setError(messageOf(err)))
       .finally(() => setBusy(false));
   };
   const p = a.permission;

@@ -1,7 +1,7 @@
 // Task detail: the step timeline (agent, model, tokens, cost, latency, output, reviews), its
 // deliveries, cancel and retry, and for a flow the graph of its children with their states.
 import { useState } from 'preact/hooks';
-import { ApiFailure, post } from '../api.js';
+import { messageOf, post } from '../api.js';
 import { duration, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import type { FollowedEvent, Page, SupervisorEvent, TaskView } from '../types.js';
@@ -130,7 +130,7 @@ function Deliveries({ taskId, list, onDone }: { taskId: string; list: Delivery[]
     setError(undefined);
     post(`/v1/tasks/${encodeURIComponent(taskId)}/retry`, { delivery: true })
       .then(onDone)
-      .catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)));
+      .catch((err: unknown) => setError(messageOf(err)));
   };
   return (
     <section class="card" aria-labelledby="deliveries-h">
@@ -173,7 +173,7 @@ function Steering({ task, onDone }: { task: TaskView; onDone: () => void }) {
     setError(undefined);
     post(`/v1/tasks/${encodeURIComponent(task.id)}/${what}`)
       .then(onDone)
-      .catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)));
+      .catch((err: unknown) => setError(messageOf(err)));
   };
   const done = TERMINAL.has(task.status);
   return (
