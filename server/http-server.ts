@@ -15,8 +15,8 @@ import { HttpError } from './errors-http.js';
 import { DEFAULT_LIMITS, OverloadLog } from './limits.js';
 import type { ServerLimits } from './limits.js';
 import { createRequestHandler } from './request-handler.js';
+import type { RequestGuard } from './request-handler.js';
 import { createTcpGuard, readTokenFile } from './security.js';
-import type { TcpGuard } from './security.js';
 import { listenUnix, prepareSocket } from './socket-listen.js';
 import { listenTcp } from './tcp-listen.js';
 
@@ -94,8 +94,8 @@ export async function startApiServer(api: SupervisorApi, opts: ApiServerOptions)
   let tcpPort: number | undefined;
   if (opts.tcp && token !== undefined) {
     // The guard needs the bound port (port 0 picks one), so it is filled in after listen.
-    let guard: TcpGuard | undefined;
-    const lazy: TcpGuard = {
+    let guard: RequestGuard | undefined;
+    const lazy: RequestGuard = {
       check(req, route) {
         if (!guard) throw new HttpError('OVERLOADED', 'the server is still starting');
         guard.check(req, route);

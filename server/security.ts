@@ -2,10 +2,10 @@
 // constant time, an exact Host allowlist against DNS rebinding, and no browser Origin at all.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { HttpError } from './errors-http.js';
+import type { RequestGuard } from './request-handler.js';
 import { ensurePrivateDir } from './socket-path.js';
 
 const MIN_TOKEN_CHARS = 32;
@@ -61,15 +61,8 @@ export function bearerMatches(header: string | undefined, tokenDigest: Buffer): 
   return timingSafeEqual(given, tokenDigest) && m !== null;
 }
 
-export interface TcpGuard {
-  /**
-   * Throws HttpError 403/401 unless the request passes every check. A route that authenticates
-   * its requests itself (the GitHub webhook's HMAC) passes `signed`: no bearer token is asked.
-   */
-  check(req: IncomingMessage, route?: { signed: boolean }): void;
-}
-
-export function createTcpGuard(token: string, port: number, allowedHosts: readonly string[] = []): TcpGuard {
+/** The TCP listener's guard: 403 for an Origin or a Host not allowed, 401 without the bearer token (unless the route is signed). */
+export function createTcpGuard(token: string, port: number, allowedHosts: readonly string[] = []): RequestGuard {
   const tokenDigest = digest(token);
   const hosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...allowedHosts].map((h) => h.toLowerCase()));
   return {
