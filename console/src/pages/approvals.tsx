@@ -3,7 +3,7 @@
 // Keys: j/k select, a approve, e edit, r reject, n the note.
 import { useEffect, useState } from 'preact/hooks';
 import { isApprovalEvent, useLiveTick } from '../live.js';
-import { navigate, onLink } from '../router.js';
+import { onLink } from '../router.js';
 import type { AnyApprovalView, Page, TaskView } from '../types.js';
 import { PermissionCard } from './permission-card.js';
 import { time } from '../format.js';
@@ -99,7 +99,7 @@ function Decided({ list }: { list: AnyApprovalView[] | undefined }) {
               {a.kind === 'permission' ? (
                 <span>Claude Code · {a.permission.tool}</span>
               ) : (
-                <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={(e) => { e.preventDefault(); navigate(`/tasks/${encodeURIComponent(a.taskId)}`); }}>
+                <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={onLink(`/tasks/${encodeURIComponent(a.taskId)}`)}>
                   {a.taskId}
                 </a>
               )}
