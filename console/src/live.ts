@@ -1,6 +1,6 @@
 // The live event stream: one EventSource for the whole page (the browser reconnects and resumes
 // from Last-Event-ID itself); pages subscribe to events and re-read what the events change.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FollowedEvent } from './types.js';
 
 type Listener = (e: FollowedEvent) => void;
@@ -29,20 +29,22 @@ function setConnected(up: boolean): void {
   for (const l of connectionListeners) l(up);
 }
 
-/** Calls `fn` for every live event while the component is mounted. */
-function useLiveEvents(fn: Listener, deps: readonly unknown[] = []): void {
-  useEffect(() => {
-    listeners.add(fn);
-    return () => listeners.delete(fn);
-  }, deps);
-}
-
-/** A counter that goes up on every live event matching `match`: a dependency that triggers a re-read. */
+/**
+ * A counter that goes up on every live event matching `match`: a dependency that triggers a
+ * re-read. The latest `match` decides (a task page following a link to another task keeps its
+ * component, with a new id in `match`).
+ */
 export function useLiveTick(match: (e: FollowedEvent) => boolean = () => true): number {
   const [tick, setTick] = useState(0);
-  useLiveEvents((e) => {
-    if (match(e)) setTick((t) => t + 1);
-  });
+  const latest = useRef(match);
+  latest.current = match;
+  useEffect(() => {
+    const onEvent: Listener = (e) => {
+      if (latest.current(e)) setTick((t) => t + 1);
+    };
+    listeners.add(onEvent);
+    return () => listeners.delete(onEvent);
+  }, []);
   return tick;
 }
 
