@@ -26,11 +26,11 @@ export type JournalRecord =
   | { t: 'domain'; domain: string; paused: boolean; at: number }
   /** Settled spend of finished tasks, carried over by a compaction. */
   | { t: 'spend'; day: string; usd: number }
-  /** A routed event waiting for its batch window; done once a task has it as origin. */
   /** A delivery is about to be sent (durable first): its content and idempotency key, reused by every resend. */
   | { t: 'delivery'; taskId: string; sink: string; type: 'file' | 'webhook' | 'command'; key: string; at: number; content: Deliverable }
   /** A delivery's outcome; attempts count every send so far. */
   | { t: 'delivered'; taskId: string; sink: string; key: string; at: number; status: 'delivered' | 'failed'; attempts: number; target: string; error?: string }
+  /** A routed event waiting for its batch window; done once a task has it as origin. */
   | { t: 'queued'; eventId: string; workflow: string; input: Record<string, unknown>; priority: 'P0' | 'P1' | 'P2' | 'P3'; at: number };
 
 /** The journal as the supervisor uses it (memory/journal.ts implements it). */
