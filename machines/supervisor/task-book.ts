@@ -207,7 +207,6 @@ export class TaskBook {
     return rt.views.get(id) ?? newView(record, 'cancelled');
   }
 
-  /** After replay: spawn every task that can run; the others wait. */
   /**
    * After replay: every unfinished task gets its view and deadlines at once; the ones that can run
    * are restarted in batches, yielding between them, so the supervisor serves while it resumes.
@@ -309,13 +308,21 @@ export class TaskBook {
     this.subscriptions.get(record.id)?.unsubscribe();
     this.subscriptions.delete(record.id);
     const now = rt.clock.now();
+    const patch: Partial<TaskView> = reason && outcome !== 'completed' ? { status: outcome, error: { code: errorCode(outcome, code), message: reason } } : { status: outcome };
     // The final view (outputs, reviews, decisions, timeline) goes with the outcome, so history
     // keeps the work even when a kill comes before the archive.
     const current = rt.views.get(record.id);
-    const final: TaskView | undefined = current && { ...current, status: outcome, updatedAt: new Date(now).toISOString(), ...(reason && outcome !== 'completed' ? { error: { code: errorCode(outcome, code), message: reason } } : {}) };
+    const final = current && { ...current, ...patch, updatedAt: new Date(now).toISOString() };
     try {
-      const base = { t: 'final' as const, taskId: record.id, outcome, at: now, ...(final ? { view: final } : {}), ...(code === undefined ? {} : { code }) };
-      await rt.journal.append(reason === undefined ? base : { ...base, reason });
+      await rt.journal.append({
+        t: 'final',
+        taskId: record.id,
+        outcome,
+        at: now,
+        ...(reason === undefined ? {} : { reason }),
+        ...(code === undefined ? {} : { code }),
+        ...(final ? { view: final } : {}),
+      });
     } catch (err) {
       this.finishing.delete(record.id);
       // Not durable, so not final: callers run this fire-and-forget, so a rejection here would
@@ -330,7 +337,7 @@ export class TaskBook {
       return;
     }
     this.finishing.delete(record.id);
-    const view = rt.views.update(record.id, reason && outcome !== 'completed' ? { status: outcome, error: { code: errorCode(outcome, code), message: reason } } : { status: outcome }, now);
+    const view = rt.views.update(record.id, patch, now);
     if (outcome !== 'cancelled') rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
     this.actors.get(record.id)?.stop();
