@@ -382,6 +382,27 @@ export const configSchema: AnySchema = {
       "$ref": "#/$defs/history",
       "default": {}
     },
+    "store": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "kind": {
+          "enum": [
+            "embedded",
+            "postgres"
+          ],
+          "default": "embedded",
+          "description": "Where state lives: embedded (files under .agentry/, one supervisor) or postgres (shared by every supervisor of a cluster)."
+        },
+        "url": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The Postgres connection string (postgres://user:password@host:port/db) when kind is postgres; AGENTRY_DATABASE_URL is used when it is absent. Never logged or shown."
+        }
+      },
+      "default": {},
+      "description": "The store."
+    },
     "permissions": {
       "$ref": "#/$defs/permissions",
       "default": {}

@@ -209,6 +209,19 @@ export interface AgentryConfig {
   sla?: SlaConfig;
   approvals?: ApprovalConfig;
   history?: HistoryConfig;
+  /**
+   * The store.
+   */
+  store?: {
+    /**
+     * Where state lives: embedded (files under .agentry/, one supervisor) or postgres (shared by every supervisor of a cluster).
+     */
+    kind?: "embedded" | "postgres";
+    /**
+     * The Postgres connection string (postgres://user:password@host:port/db) when kind is postgres; AGENTRY_DATABASE_URL is used when it is absent. Never logged or shown.
+     */
+    url?: string;
+  };
   permissions?: PermissionConfig;
   healing?: HealingConfig;
   learning?: LearningConfig;
