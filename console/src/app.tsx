@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { startSession } from './api.js';
 import { isApprovalEvent, startLive, useConnected, useLiveTick } from './live.js';
-import { BASE, onLink, useRoute } from './router.js';
+import { Link } from './link.js';
+import { useRoute } from './router.js';
 import type { AnyApprovalView, Page as ListPage } from './types.js';
 import { useData } from './use-data.js';
 import { Dashboard } from './pages/dashboard.js';
@@ -58,14 +59,14 @@ function Shell() {
         <span class="brand">agentry</span>
         <nav aria-label="Main">
           {NAV.map((n) => (
-            <a key={n.to} href={`${BASE}${n.to === '/' ? '/' : n.to}`} onClick={onLink(n.to)} aria-current={active(n.to) ? 'page' : undefined}>
+            <Link key={n.to} to={n.to} aria-current={active(n.to) ? 'page' : undefined}>
               {n.label}
               {n.to === '/approvals' && pending > 0 && (
                 <span class="badge" aria-label={`${pending} pending`}>
                   {pending}
                 </span>
               )}
-            </a>
+            </Link>
           ))}
         </nav>
         <span class={`live ${connected ? 'up' : 'down'}`} role="status">

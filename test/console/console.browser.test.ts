@@ -2,7 +2,7 @@
 // supervisor as a child process on the offline model: sign-in with the one-time link, an
 // approval appearing live, approve with a note, reject without one refused, an edit that breaks
 // the output schema shown at its field, the mode switch writing the config file, and the
-// refusals: no cookie, a cross-origin POST, a reused link. Each page is screenshotted at 1280×800
+// refusals: no cookie, a cross-origin POST, a reused link; task links followed without a reload. Each page is screenshotted at 1280×800
 // (into docs/ with AGENTRY_SCREENSHOTS=docs, i.e. `npm run screenshots`; into a temp folder otherwise).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -236,6 +236,27 @@ describe('the console in Chromium', () => {
     const poll = async (): Promise<boolean> => (done = await project.daemon.client.get<TaskView>(`/v1/tasks/${task.id}`)).status === 'completed';
     for (let i = 0; i < 300 && !(await poll()); i++) await new Promise((r) => setTimeout(r, 20));
     expect(done?.approval).toMatchObject({ status: 'granted', decidedBy: 'person' });
+  });
+
+  it('follows task links in place: the page is never reloaded', async () => {
+    const flow = await createTask({ goal: 'Launch Lens v3' }, 'campaign');
+    let child: TaskView | undefined;
+    const poll = async (): Promise<boolean> => {
+      child = (await project.daemon.client.get<ListPage<TaskView>>(`/v1/tasks?parent=${flow.id}`)).items[0];
+      return child !== undefined;
+    };
+    for (let i = 0; i < 300 && !(await poll()); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!child) throw new Error(`flow ${flow.id} has no child task`);
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.evaluate('window.__sameDocument = true');
+    await page.getByRole('link', { name: flow.id }).click();
+    await page.getByRole('heading', { name: 'Flow' }).waitFor(WAIT);
+    await page.getByRole('link', { name: new RegExp(`${child.id}:`) }).click();
+    await page.getByRole('heading', { name: new RegExp(child.id) }).waitFor(WAIT);
+    // The child's "part of" link leads back to the flow.
+    await page.getByRole('link', { name: flow.id, exact: true }).click();
+    await page.getByRole('heading', { name: 'Flow' }).waitFor(WAIT);
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
   });
 
   it('screenshots every page at 1280×800', async () => {

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, messageOf, post } from '../api.js';
 import { countdown, time } from '../format.js';
-import { onLink } from '../router.js';
+import { TaskLink } from '../link.js';
 import type { ApprovalView, TaskView } from '../types.js';
 import { useData, useNow } from '../use-data.js';
 import type { ShortcutKey } from './approvals.js';
@@ -67,9 +67,7 @@ export function ApprovalCard({ approval: a, selected, shortcut, onSelect, onDeci
       <header class="approval-head">
         <h2 id={`ap-${a.id}`}>
           {a.action} · {task?.workflow ?? '…'}{' '}
-          <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={onLink(`/tasks/${encodeURIComponent(a.taskId)}`)} class="small">
-            {a.taskId}
-          </a>
+          <TaskLink id={a.taskId} class="small" />
         </h2>
         <p class="deadline" title={time(a.deadline)}>
           <strong>{countdown(a.deadline, now)}</strong> · then {FALLBACK[a.fallback]}

@@ -3,7 +3,7 @@
 // Keys: j/k select, a approve, e edit, r reject, n the note.
 import { useEffect, useState } from 'preact/hooks';
 import { isApprovalEvent, useLiveTick } from '../live.js';
-import { onLink } from '../router.js';
+import { Link, TaskLink } from '../link.js';
 import type { AnyApprovalView, Page, TaskView } from '../types.js';
 import { PermissionCard } from './permission-card.js';
 import { time } from '../format.js';
@@ -23,12 +23,12 @@ export function Approvals({ tab }: { tab: 'pending' | 'decided' }) {
     <>
       <h1>Approvals</h1>
       <div role="tablist" aria-label="Approvals" class="tabs">
-        <a role="tab" href="/console/approvals" aria-selected={tab === 'pending'} onClick={onLink('/approvals')}>
+        <Link role="tab" to="/approvals" aria-selected={tab === 'pending'}>
           Pending ({pending.data?.items.length ?? 0})
-        </a>
-        <a role="tab" href="/console/approvals?tab=decided" aria-selected={tab === 'decided'} onClick={onLink('/approvals?tab=decided')}>
+        </Link>
+        <Link role="tab" to="/approvals?tab=decided" aria-selected={tab === 'decided'}>
           Decided
-        </a>
+        </Link>
       </div>
       {tab === 'pending' ? <Inbox list={pending.data?.items} error={pending.error} onDecided={pending.reload} /> : <Decided list={decided} />}
     </>
@@ -99,9 +99,7 @@ function Decided({ list }: { list: AnyApprovalView[] | undefined }) {
               {a.kind === 'permission' ? (
                 <span>Claude Code · {a.permission.tool}</span>
               ) : (
-                <a href={`/console/tasks/${encodeURIComponent(a.taskId)}`} onClick={onLink(`/tasks/${encodeURIComponent(a.taskId)}`)}>
-                  {a.taskId}
-                </a>
+                <TaskLink id={a.taskId} />
               )}
             </td>
             <td>{a.action}</td>

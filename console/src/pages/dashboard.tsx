@@ -5,6 +5,7 @@ import { messageOf, post } from '../api.js';
 import { pct, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import type { LearnEntry, StatusView } from '../types.js';
+import { TaskLink } from '../link.js';
 import { useData } from '../use-data.js';
 
 const MODES = ['manual', 'semi', 'full'] as const;
@@ -84,7 +85,7 @@ export function Dashboard() {
             <ul class="plain">
               {s.slaBreaches.map((b) => (
                 <li key={`${b.taskId}-${b.scope}`}>
-                  <a href={`/console/tasks/${encodeURIComponent(b.taskId)}`}>{b.taskId}</a> · {b.scope} · tier {b.tier} · due {time(b.deadline)}
+                  <TaskLink id={b.taskId} /> · {b.scope} · tier {b.tier} · due {time(b.deadline)}
                 </li>
               ))}
             </ul>
@@ -234,7 +235,7 @@ function DeliveriesCard({ d }: { d: DeliveryFigures }) {
         <ul class="plain">
           {d.failed.map((f) => (
             <li key={`${f.taskId}-${f.sink}`}>
-              <a href={`/console/tasks/${encodeURIComponent(f.taskId)}`}>{f.taskId}</a> → {f.sink}: <span class="field-error">{f.error}</span> <span class="muted small">{time(f.at)}</span>
+              <TaskLink id={f.taskId} /> → {f.sink}: <span class="field-error">{f.error}</span> <span class="muted small">{time(f.at)}</span>
             </li>
           ))}
         </ul>

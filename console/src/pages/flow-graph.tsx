@@ -1,6 +1,6 @@
 // A flow's children as a graph: one column per dependency depth, an arrow per dependency, each
 // node coloured by its state and linking to its task.
-import { onLink } from '../router.js';
+import { TaskLink } from '../link.js';
 import type { TaskView } from '../types.js';
 
 const W = 170;
@@ -59,7 +59,7 @@ export function FlowGraph({ children }: { children: readonly TaskView[] }) {
           {children.map((c) => {
             const p = pos.get(c.id) ?? { x: 0, y: 0 };
             return (
-              <a key={c.id} href={`/console/tasks/${encodeURIComponent(c.id)}`} onClick={onLink(`/tasks/${encodeURIComponent(c.id)}`)} aria-label={`${c.workflow} ${c.id}: ${c.status}`}>
+              <TaskLink key={c.id} id={c.id} aria-label={`${c.workflow} ${c.id}: ${c.status}`}>
                 <rect x={p.x + 1} y={p.y + 1} width={W - 2} height={H - 2} rx="6" class={`node status-${c.status}`} />
                 <text x={p.x + 10} y={p.y + 19} class="node-title">
                   {clipped(c.contentType ?? c.workflow)}
@@ -67,7 +67,7 @@ export function FlowGraph({ children }: { children: readonly TaskView[] }) {
                 <text x={p.x + 10} y={p.y + 36} class="node-sub">
                   {c.status.replace('_', ' ')}
                 </text>
-              </a>
+              </TaskLink>
             );
           })}
         </svg>

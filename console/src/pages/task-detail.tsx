@@ -5,6 +5,7 @@ import { messageOf, post } from '../api.js';
 import { duration, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import type { FollowedEvent, Page, SupervisorEvent, TaskView } from '../types.js';
+import { TaskLink } from '../link.js';
 import { useData } from '../use-data.js';
 import { FlowGraph } from './flow-graph.js';
 import { taskOf } from './events.js';
@@ -75,7 +76,7 @@ export function TaskDetail({ id }: { id: string }) {
         {task.parentId !== undefined && (
           <>
             {' '}
-            · part of <a href={`/console/tasks/${encodeURIComponent(task.parentId)}`}>{task.parentId}</a>
+            · part of <TaskLink id={task.parentId} />
           </>
         )}
       </p>

@@ -3,7 +3,8 @@
 import { useState } from 'preact/hooks';
 import { clip, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
-import { navigate, onLink } from '../router.js';
+import { TaskLink } from '../link.js';
+import { navigate } from '../router.js';
 import type { Page, TaskStatus, TaskView } from '../types.js';
 import { useData } from '../use-data.js';
 
@@ -48,9 +49,7 @@ export function Tasks({ query }: { query: URLSearchParams }) {
             {page.items.map((t) => (
               <tr key={t.id}>
                 <td>
-                  <a href={`/console/tasks/${encodeURIComponent(t.id)}`} onClick={onLink(`/tasks/${encodeURIComponent(t.id)}`)}>
-                    {t.id}
-                  </a>
+                  <TaskLink id={t.id} />
                 </td>
                 <td>{t.workflow}</td>
                 <td>
