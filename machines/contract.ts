@@ -1,25 +1,25 @@
 // The supervisor's surface and the JSON views it returns: owned by the core, re-exported by the
-// HTTP API (server/contract.ts) and consumed by the CLI. Request bodies are validated by
-// schemas/api.*.schema.json.
-import type { AgentKind } from '../agents/client/types.js';
+// HTTP API (server/contract.ts) and consumed by the CLI. The request bodies, the task query and
+// the enums (Mode, TaskStatus, AgentKind) are the types generated from schemas/*.schema.json,
+// which also validate them at the door.
 import type { PermissionAsk, PermissionVerdict } from '../hooks/permission-request.js';
-import type { Priority } from '../schemas/generated/types.js';
+import type {
+  AgentKind,
+  ApiCancelTask,
+  ApiCreateTask,
+  ApiDecideApproval,
+  ApiEmitEvent,
+  ApiTaskQuery,
+  Mode,
+  Priority,
+  TaskStatus,
+} from '../schemas/generated/types.js';
 import type { SupervisorEvent } from './events.js';
 
-export type Mode = 'manual' | 'semi' | 'full';
-export type TaskStatus =
-  | 'pending'
-  | 'blocked'
-  | 'running'
-  | 'reviewing'
-  | 'awaiting_approval'
-  | 'completed'
-  | 'rejected'
-  | 'failed'
-  | 'cancelled';
-export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'rejected', 'failed', 'cancelled'];
+export type { Mode, TaskStatus };
 /** How a task ends: its machine's outcomes, or a person's cancel. */
-export type FinalStatus = 'completed' | 'rejected' | 'failed' | 'cancelled';
+export type FinalStatus = Extract<TaskStatus, 'completed' | 'rejected' | 'failed' | 'cancelled'>;
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'rejected', 'failed', 'cancelled'];
 
 export interface ReviewView {
   kind: 'canon' | 'cultural' | 'coordinator';
@@ -157,18 +157,7 @@ export interface TaskView {
 }
 
 /** Filters of the task list (`tasks`, GET /v1/tasks); results are newest first. */
-export interface TaskQuery {
-  status?: TaskStatus;
-  workflow?: string;
-  /** ISO date or date-time: tasks created at or after it. */
-  since?: string;
-  /** Case-insensitive text in the id, workflow, input or the start of the output. */
-  search?: string;
-  parentId?: string;
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  after?: string;
-}
+export type TaskQuery = ApiTaskQuery;
 
 export interface ApprovalQuery {
   status?: AnyApprovalStatus;
@@ -255,33 +244,11 @@ export interface StatusView {
   };
 }
 
-export interface CreateTaskRequest {
-  workflow: string;
-  input: Record<string, unknown>;
-  priority?: Priority;
-  dependsOn?: string[];
-}
-
-export interface DecideApprovalRequest {
-  note?: string;
-  /** Who decides (shown with the decision). */
-  by?: string;
-  /** approve only: the output to publish instead of the draft, checked against the agent's output schema. */
-  output?: Record<string, unknown>;
-  /** Approve only: add the permission rule a repeated Claude Code permission request offered. */
-  always?: boolean;
-}
-
-export interface CancelTaskRequest {
-  reason?: string;
-}
-
-export interface EmitEventRequest {
-  type: string;
-  data: Record<string, unknown>;
-  /** Idempotency key: a repeated id is acknowledged once and ignored after. */
-  id?: string;
-}
+/** The bodies of POST /v1/tasks, …/approve|reject, …/cancel and /v1/events, as their schemas say. */
+export type CreateTaskRequest = ApiCreateTask;
+export type DecideApprovalRequest = ApiDecideApproval;
+export type CancelTaskRequest = ApiCancelTask;
+export type EmitEventRequest = ApiEmitEvent;
 
 export interface EmitEventResult {
   eventId: string;

@@ -1,5 +1,5 @@
-// Generates schemas/generated/{types,data}.ts from schemas/*.schema.json, the single source of
-// truth for every contract. `--check` fails when the committed output is stale (run by npm test).
+// Generates schemas/generated/{types,data,enums}.ts from schemas/*.schema.json, the single source
+// of truth for every contract. `--check` fails when the committed output is stale (run by npm test).
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,12 @@ const camel = (name) => name.replace(/[.-](\w)/g, (_, c) => c.toUpperCase());
 let types = banner + '/* eslint-disable */\n';
 let data = banner + "import type { AnySchema } from 'ajv';\n\n";
 const ids = [];
+const enums = new Map();
 for (const file of files) {
   const schema = JSON.parse(readFileSync(join(root, file), 'utf8'));
   const base = file.replace(/\.schema\.json$/, '');
   if (!schema.$id || !schema.title) throw new Error(`${file}: needs $id and title`);
+  collectEnums(schema, file);
   const ts = await compile(schema, schema.title, {
     bannerComment: '',
     additionalProperties: false,
@@ -35,15 +37,17 @@ for (const file of files) {
 data += 'export const allSchemas = {\n' + ids.map(([b, c]) => `  '${b}': ${c}Schema,\n`).join('') + '} as const;\n';
 data += 'export type SchemaName = keyof typeof allSchemas;\n';
 
-// json-schema-to-typescript emits shared $defs once per file; dedupe identical declarations.
+// json-schema-to-typescript emits shared $defs once per file; dedupe identical declarations
+// (the first one's doc comment is kept: each site may describe its use of a shared type).
 // A name declared twice with different shapes is an error, not a silent pick.
 const seen = new Map();
 types = types
-  .split(/\n(?=(?:\/\*\*[\s\S]*?\*\/\n)?export (?:type|interface) )/)
+  // Split before each declaration, its doc comment with it (never between the two).
+  .split(/(?<!\*\/)\n(?=(?:\/\*\*[\s\S]*?\*\/\n)?export (?:type|interface) )/)
   .filter((block) => {
     const m = block.match(/export (?:type|interface) (\w+)/);
     if (!m) return true;
-    const body = block.replace(/^\/\/ .*$\n?/gm, '').trim();
+    const body = block.replace(/^\/\/ .*$\n?/gm, '').replace(/^\/\*\*[\s\S]*?\*\/\n/, '').trim();
     if (!seen.has(m[1])) {
       seen.set(m[1], body);
       return true;
@@ -53,7 +57,17 @@ types = types
   })
   .join('\n');
 
-const outputs = { 'types.ts': types, 'data.ts': data };
+// A named enum (a `title` beside an `enum` of strings) is also a runtime list, so code that
+// iterates modes, task statuses or agent kinds reads the schema, not a copy. Kept apart from
+// data.ts so a light caller (the hook client, the console) does not load every schema.
+const names = [...enums.keys()].sort((a, b) => a.localeCompare(b, 'en'));
+let enumsTs = banner + `import type { ${names.join(', ')} } from './types.js';\n\n`;
+for (const name of names) {
+  const list = enums.get(name).map((v) => `'${v}'`).join(', ');
+  enumsTs += `export const ${name[0].toLowerCase()}${name.slice(1)}Values = [${list}] as const satisfies readonly ${name}[];\n`;
+}
+
+const outputs = { 'types.ts': types, 'data.ts': data, 'enums.ts': enumsTs };
 let stale = [];
 for (const [name, text] of Object.entries(outputs)) {
   const path = join(outDir, name);
@@ -65,6 +79,18 @@ for (const [name, text] of Object.entries(outputs)) {
     writeFileSync(path, text);
   }
 }
+/** Records every named string enum of `node`; one name with two value lists is an error. */
+function collectEnums(node, file) {
+  if (Array.isArray(node)) return node.forEach((n) => collectEnums(n, file));
+  if (node === null || typeof node !== 'object') return;
+  if (typeof node.title === 'string' && Array.isArray(node.enum) && node.enum.every((v) => typeof v === 'string')) {
+    const known = enums.get(node.title);
+    if (known && JSON.stringify(known) !== JSON.stringify(node.enum)) throw new Error(`${file}: enum ${node.title} is declared twice with different values`);
+    enums.set(node.title, node.enum);
+  }
+  for (const child of Object.values(node)) collectEnums(child, file);
+}
+
 if (stale.length) {
   console.error(`schemas/generated/${stale.join(', ')} is stale: run \`npm run gen\` and commit the result.`);
   process.exit(1);

@@ -2,7 +2,8 @@
 import type { ApiCancelTask, ApiCreateTask, ApiDecideApproval, ApiEmitEvent, ApiRetryTask } from '../schemas/generated/types.js';
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
-import type { AnyApprovalStatus, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, EmitEventRequest, TaskStatus } from './contract.js';
+import { taskStatusValues } from '../schemas/generated/enums.js';
+import type { AnyApprovalStatus } from './contract.js';
 import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
 import type { Handler, Reply } from './context.js';
@@ -12,17 +13,6 @@ import { startNdjson } from './respond.js';
 import type { SupervisorEvent } from '../machines/events.js';
 import { MAX_LIST_LIMIT, enumParam, flagParam, intParam, stringParam } from './query.js';
 
-const TASK_STATUSES: readonly TaskStatus[] = [
-  'pending',
-  'blocked',
-  'running',
-  'reviewing',
-  'awaiting_approval',
-  'completed',
-  'rejected',
-  'failed',
-  'cancelled',
-];
 const APPROVAL_STATUSES: readonly AnyApprovalStatus[] = ['pending', 'granted', 'rejected', 'timed_out', 'escalated', 'withdrawn', 'cancelled'];
 /** Hook event names are Claude Code's PascalCase identifiers. */
 const HOOK_EVENT = /^[A-Za-z]{1,64}$/;
@@ -34,7 +24,7 @@ export const getStatus: Handler = (ctx) => Promise.resolve(ok(ctx.deps.api.statu
 /** One page of every task ever accepted, newest first: `{ items, nextCursor }`. */
 export const listTasks: Handler = async (ctx) => {
   const q = ctx.query;
-  const status = enumParam(q, 'status', TASK_STATUSES);
+  const status = enumParam(q, 'status', taskStatusValues);
   const limit = intParam(q, 'limit', 1, MAX_LIST_LIMIT);
   const strings = { workflow: stringParam(q, 'workflow'), since: stringParam(q, 'since', 40), search: stringParam(q, 'search'), parentId: stringParam(q, 'parent'), after: stringParam(q, 'after', 400) };
   const defined = Object.fromEntries(Object.entries(strings).filter(([, v]) => v !== undefined)) as Record<string, string>;
@@ -42,9 +32,7 @@ export const listTasks: Handler = async (ctx) => {
 };
 
 export const createTask: Handler = async (ctx) => {
-  const body = await ctx.json<ApiCreateTask>('api.create-task');
-  // The schema-derived type must keep fitting the contract's hand-written one.
-  const req: CreateTaskRequest = body;
+  const req = await ctx.json<ApiCreateTask>('api.create-task');
   // The CLI says it is the CLI (a label for the task's record, not an authentication).
   const source = ctx.req.headers[CLIENT_HEADER] === 'cli' ? 'cli' : 'http';
   return ok(await ctx.deps.api.createTask(req, source), 201);
@@ -58,7 +46,7 @@ export const getTask: Handler = async (ctx) => {
 };
 
 export const cancelTask: Handler = async (ctx) => {
-  const req: CancelTaskRequest = await ctx.json<ApiCancelTask>('api.cancel-task', {});
+  const req = await ctx.json<ApiCancelTask>('api.cancel-task', {});
   return ok(await ctx.deps.api.cancelTask(ctx.param('id'), req));
 };
 
@@ -94,7 +82,7 @@ export const exportTasks: Handler = async (ctx) => {
 
 export const approve: Handler = async (ctx) => {
   const id = ctx.param('id');
-  const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
+  const req = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
   // The supervisor checks an edited output against the task's author step; a permission prompt has none.
   if (req.output !== undefined && ctx.deps.api.listApprovals({ status: 'pending' }).some((a) => a.id === id && a.kind === 'permission')) {
     throw new HttpError('INVALID_INPUT', `approval ${id} is a permission prompt: it has no output to edit`);
@@ -103,7 +91,7 @@ export const approve: Handler = async (ctx) => {
 };
 
 export const reject: Handler = async (ctx) => {
-  const req: DecideApprovalRequest = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
+  const req = await ctx.json<ApiDecideApproval>('api.decide-approval', {});
   if (req.note === undefined || req.note.trim() === '') {
     const line = 'note: expected a non-empty string (a rejection needs a reason), got nothing';
     throw new HttpError('INVALID_INPUT', `api.decide-approval: ${line}`, { details: { issues: [line] } });
@@ -124,7 +112,7 @@ export const listEvents: Handler = (ctx) => {
 };
 
 export const emitEvent: Handler = async (ctx) => {
-  const req: EmitEventRequest = await ctx.json<ApiEmitEvent>('api.emit-event');
+  const req = await ctx.json<ApiEmitEvent>('api.emit-event');
   return ok(await ctx.deps.api.emitEvent(req), 202);
 };
 

@@ -1,9 +1,12 @@
 // The contract between the model client (agents/client/) and its callers (run actors, the
 // offline model, tests). Kept apart so both sides build against one definition.
+import { agentKindValues } from '../../schemas/generated/enums.js';
+import type { AgentKind } from '../../schemas/generated/types.js';
 import type { SchemaName } from '../../schemas/registry.js';
 
-export const AGENT_KINDS = ['marketing', 'sales', 'reviewer', 'coordinator', 'healer'] as const;
-export type AgentKind = (typeof AGENT_KINDS)[number];
+/** The five subagents: the schemas' `AgentKind` enum. */
+export const AGENT_KINDS: readonly AgentKind[] = agentKindValues;
+export type { AgentKind };
 
 /** Token counts of one API response, as reported by the API. */
 export interface Usage {

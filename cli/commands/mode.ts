@@ -2,16 +2,15 @@
 // or sets it in agentry.config.json, which the running supervisor watches and applies itself.
 import { loadConfig } from '../../config/load.js';
 import { readConfigText, writeMode } from '../../config/edit-file.js';
+import { modeValues } from '../../schemas/generated/enums.js';
 import type { StatusView } from '../../server/contract.js';
 import { oneOf } from './args.js';
 import { apiClient } from './api.js';
 import { output } from './context.js';
 import type { CommandContext } from './context.js';
 
-const MODES = ['manual', 'semi', 'full'] as const;
-
 export async function mode(opts: CommandContext & { to: string | undefined }): Promise<void> {
-  const to = oneOf(opts.to, MODES, 'the mode');
+  const to = oneOf(opts.to, modeValues, 'the mode');
   if (to === undefined) return showMode(opts);
   const { previous, changed, file } = await writeMode(opts.paths.configFile, to); // validated before anything is written
   const running = await apiClient(opts).isReachable();

@@ -1,8 +1,9 @@
 // What the gate decides on. Checked on entry: a NaN cost or confidence would make every
 // comparison false, and a gate that compares NaN fails open.
+import type { Mode } from '../../schemas/generated/types.js';
 import { assertAmount, invariant } from '../ledger/assert.js';
 
-export type Mode = 'manual' | 'semi' | 'full';
+export type { Mode };
 
 /** The risk controls the gate reads; `ResolvedConfig['risk']` fits as is. */
 export interface GateControls {

@@ -151,12 +151,67 @@ export const apiSetModeSchema: AnySchema = {
   ],
   "properties": {
     "mode": {
+      "title": "Mode",
       "enum": [
         "manual",
         "semi",
         "full"
       ],
       "description": "manual: every action waits for a person; semi: the gate decides; full: the gate's approvals are automatic."
+    }
+  }
+};
+
+export const apiTaskQuerySchema: AnySchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://agentry.dev/schemas/api.task-query.schema.json",
+  "title": "ApiTaskQuery",
+  "description": "GET /v1/tasks (and `agentry tasks`): filters of the task list, as the supervisor takes them. Results are newest first.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "status": {
+      "title": "TaskStatus",
+      "description": "Where a task stands: waiting (pending, blocked on its dependencies), working (running, reviewing), waiting for a person (awaiting_approval), or ended (completed, rejected, failed, cancelled).",
+      "enum": [
+        "pending",
+        "blocked",
+        "running",
+        "reviewing",
+        "awaiting_approval",
+        "completed",
+        "rejected",
+        "failed",
+        "cancelled"
+      ]
+    },
+    "workflow": {
+      "type": "string",
+      "maxLength": 200
+    },
+    "since": {
+      "type": "string",
+      "maxLength": 40,
+      "description": "ISO date or date-time: tasks created at or after it."
+    },
+    "search": {
+      "type": "string",
+      "maxLength": 200,
+      "description": "Case-insensitive text in the id, workflow, input or the start of the output."
+    },
+    "parentId": {
+      "type": "string",
+      "maxLength": 200
+    },
+    "limit": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 1000
+    },
+    "after": {
+      "type": "string",
+      "maxLength": 400,
+      "description": "The `nextCursor` of the previous page."
     }
   }
 };
@@ -293,6 +348,7 @@ export const configSchema: AnySchema = {
       "description": "Config format version."
     },
     "mode": {
+      "title": "Mode",
       "enum": [
         "manual",
         "semi",
@@ -563,7 +619,7 @@ export const configSchema: AnySchema = {
   },
   "$defs": {
     "agentKind": {
-      "title": "AgentKindName",
+      "title": "AgentKind",
       "enum": [
         "marketing",
         "sales",
@@ -2194,11 +2250,7 @@ export const eventsSchema: AnySchema = {
           }
         },
         "mode": {
-          "enum": [
-            "manual",
-            "semi",
-            "full"
-          ]
+          "$ref": "#/$defs/Mode"
         }
       }
     },
@@ -3201,11 +3253,7 @@ export const eventsSchema: AnySchema = {
           }
         },
         "mode": {
-          "enum": [
-            "manual",
-            "semi",
-            "full"
-          ]
+          "$ref": "#/$defs/Mode"
         },
         "restartNeeded": {
           "description": "Changed paths that take effect only at the next start (the listener, logging, the model client).",
@@ -3269,18 +3317,10 @@ export const eventsSchema: AnySchema = {
           "format": "date-time"
         },
         "from": {
-          "enum": [
-            "manual",
-            "semi",
-            "full"
-          ]
+          "$ref": "#/$defs/Mode"
         },
         "to": {
-          "enum": [
-            "manual",
-            "semi",
-            "full"
-          ]
+          "$ref": "#/$defs/Mode"
         }
       }
     },
@@ -3595,7 +3635,18 @@ export const eventsSchema: AnySchema = {
         }
       }
     }
-  ]
+  ],
+  "$defs": {
+    "Mode": {
+      "title": "Mode",
+      "description": "The autonomy mode: manual, semi or full.",
+      "enum": [
+        "manual",
+        "semi",
+        "full"
+      ]
+    }
+  }
 };
 
 export const healerInputSchema: AnySchema = {
@@ -3642,7 +3693,7 @@ export const healerInputSchema: AnySchema = {
           "description": "The agent involved, or null when the incident is not tied to one agent.",
           "anyOf": [
             {
-              "$ref": "#/$defs/SubagentKind"
+              "$ref": "#/$defs/AgentKind"
             },
             {
               "type": "null"
@@ -3748,8 +3799,8 @@ export const healerInputSchema: AnySchema = {
     }
   },
   "$defs": {
-    "SubagentKind": {
-      "title": "SubagentKind",
+    "AgentKind": {
+      "title": "AgentKind",
       "description": "One of the five subagents.",
       "type": "string",
       "enum": [
@@ -3827,7 +3878,7 @@ export const healerOutputSchema: AnySchema = {
           "maxLength": 100
         },
         "targetAgent": {
-          "$ref": "#/$defs/SubagentKind"
+          "$ref": "#/$defs/AgentKind"
         },
         "pauseMinutes": {
           "description": "How long to pause the agent, in minutes (at most a day).",
@@ -3856,8 +3907,8 @@ export const healerOutputSchema: AnySchema = {
     }
   },
   "$defs": {
-    "SubagentKind": {
-      "title": "SubagentKind",
+    "AgentKind": {
+      "title": "AgentKind",
       "description": "One of the five subagents.",
       "type": "string",
       "enum": [
@@ -5703,6 +5754,7 @@ export const allSchemas = {
   'api.emit-event': apiEmitEventSchema,
   'api.retry-task': apiRetryTaskSchema,
   'api.set-mode': apiSetModeSchema,
+  'api.task-query': apiTaskQuerySchema,
   'brief': briefSchema,
   'config': configSchema,
   'coordinator.input': coordinatorInputSchema,

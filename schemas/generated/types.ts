@@ -92,13 +92,52 @@ export interface ApiRetryTask {
 
 // api.set-mode.schema.json
 /**
+ * manual: every action waits for a person; semi: the gate decides; full: the gate's approvals are automatic.
+ */
+export type Mode = "manual" | "semi" | "full";
+
+/**
  * POST /v1/mode: writes the autonomy mode into agentry.config.json, which the supervisor watches and applies.
  */
 export interface ApiSetMode {
+  mode: Mode;
+}
+
+// api.task-query.schema.json
+/**
+ * Where a task stands: waiting (pending, blocked on its dependencies), working (running, reviewing), waiting for a person (awaiting_approval), or ended (completed, rejected, failed, cancelled).
+ */
+export type TaskStatus =
+  | "pending"
+  | "blocked"
+  | "running"
+  | "reviewing"
+  | "awaiting_approval"
+  | "completed"
+  | "rejected"
+  | "failed"
+  | "cancelled";
+
+/**
+ * GET /v1/tasks (and `agentry tasks`): filters of the task list, as the supervisor takes them. Results are newest first.
+ */
+export interface ApiTaskQuery {
+  status?: TaskStatus;
+  workflow?: string;
   /**
-   * manual: every action waits for a person; semi: the gate decides; full: the gate's approvals are automatic.
+   * ISO date or date-time: tasks created at or after it.
    */
-  mode: "manual" | "semi" | "full";
+  since?: string;
+  /**
+   * Case-insensitive text in the id, workflow, input or the start of the output.
+   */
+  search?: string;
+  parentId?: string;
+  limit?: number;
+  /**
+   * The `nextCursor` of the previous page.
+   */
+  after?: string;
 }
 
 // brief.schema.json
@@ -170,10 +209,7 @@ export interface AgentryConfig {
    * Config format version.
    */
   version: 1;
-  /**
-   * Autonomy mode. manual: every action waits for a person. semi: auto only when every risk control allows it. full: auto unless a hard limit blocks.
-   */
-  mode?: "manual" | "semi" | "full";
+  mode?: Mode;
   models?: ModelsConfig;
   /**
    * USD per million tokens, by model id. Merged over the built-in table.
@@ -1012,7 +1048,6 @@ export type SupervisorEvent =
   | DeliveryStartedEvent
   | DeliverySucceededEvent
   | DeliveryFailedEvent;
-
 export interface SupervisorStartedEvent {
   type: "supervisor.started";
   at: string;
@@ -1109,7 +1144,7 @@ export interface GateDecidedEvent {
   action: string;
   decision: "auto" | "approval" | "blocked";
   reasons: string[];
-  mode: "manual" | "semi" | "full";
+  mode: Mode;
 }
 export interface ApprovalRequestedEvent {
   type: "approval.requested";
@@ -1346,7 +1381,7 @@ export interface ConfigChangedEvent {
   type: "config.changed";
   at: string;
   paths: string[];
-  mode: "manual" | "semi" | "full";
+  mode: Mode;
   /**
    * Changed paths that take effect only at the next start (the listener, logging, the model client).
    */
@@ -1368,8 +1403,8 @@ export interface ConfigRejectedEvent {
 export interface ModeChangedEvent {
   type: "mode.changed";
   at: string;
-  from: "manual" | "semi" | "full";
-  to: "manual" | "semi" | "full";
+  from: Mode;
+  to: Mode;
 }
 export interface EventReceivedEvent {
   type: "event.received";
@@ -1478,7 +1513,7 @@ export type IncidentKind =
 /**
  * One of the five subagents.
  */
-export type SubagentKind = "marketing" | "sales" | "reviewer" | "coordinator" | "healer";
+export type AgentKind = "marketing" | "sales" | "reviewer" | "coordinator" | "healer";
 /**
  * retry: run again now; retry_with_backoff: run again after a delay; switch_model: run again on another model; pause_agent: stop sending work to the agent for a while; reroute: give the work to another agent; escalate_human: a person takes over; ignore: no action needed.
  */
@@ -1499,7 +1534,7 @@ export interface Incident {
   /**
    * The agent involved, or null when the incident is not tied to one agent.
    */
-  agent: SubagentKind | null;
+  agent: AgentKind | null;
   /**
    * The workflow step involved, e.g. 'task-42:draft', or null.
    */
@@ -1555,12 +1590,6 @@ export interface RemedyAttempt {
 
 // healer.output.schema.json
 /**
- * retry: run again now; retry_with_backoff: run again after a delay; switch_model: run again on another model; pause_agent: stop sending work to the agent for a while; reroute: give the work to another agent; escalate_human: a person takes over; ignore: no action needed.
- */
-/**
- * One of the five subagents.
- */
-/**
  * A diagnosis and exactly one remedy from the closed set.
  */
 export interface HealerOutput {
@@ -1595,7 +1624,7 @@ export interface RemedyParameters {
    * The model id to switch to, e.g. 'claude-sonnet-5-5'.
    */
   model?: string;
-  targetAgent?: SubagentKind;
+  targetAgent?: AgentKind;
   /**
    * How long to pause the agent, in minutes (at most a day).
    */
@@ -1865,12 +1894,6 @@ export interface SubagentTransition {
 
 // marketing.input.schema.json
 /**
- * Where the content is published; it sets the length and format limits.
- */
-/**
- * low: polish; medium: should change before publishing; high: must change; critical: harmful or off-canon, never publish as is.
- */
-/**
  * A content brief for the marketing agent, with the previous draft and reviewer feedback when this is a revision round.
  */
 export interface MarketingInput {
@@ -1921,9 +1944,6 @@ export interface MarketingBrief {
    */
   contentType: string;
 }
-/**
- * One problem found by a reviewer, anchored to the exact text it concerns.
- */
 /**
  * The draft the reviewers saw, present on a revision round.
  */
@@ -2095,9 +2115,6 @@ export interface ProbeOutput {
 
 // reviewer.input.schema.json
 /**
- * Where the content is published; it sets the length and format limits.
- */
-/**
  * cultural: idioms, stereotypes, sensitivity for the locale and audience; canon: consistency with the brand canon.
  */
 export type ReviewFocus = "cultural" | "canon";
@@ -2147,12 +2164,6 @@ export interface ReviewContext {
 }
 
 // reviewer.output.schema.json
-/**
- * approve: publishable as is (no high or critical issue); revise: fixable, send back with the issues; reject: unfit even after edits.
- */
-/**
- * low: polish; medium: should change before publishing; high: must change; critical: harmful or off-canon, never publish as is.
- */
 /**
  * A review verdict with every issue found, each quoted and with a fix.
  */
@@ -2205,9 +2216,6 @@ export interface SalesQualifyInput {
   lead: SalesLead;
 }
 /**
- * What is known about the lead.
- */
-/**
  * Write a proposal for a lead that was qualified, within the offer's constraints.
  */
 export interface SalesProposeInput {
@@ -2232,9 +2240,6 @@ export interface QualificationSummary {
    */
   reasons: string[];
 }
-/**
- * What may be proposed and on which terms.
- */
 /**
  * The answer to a sales task; `task` repeats the task of the input.
  */

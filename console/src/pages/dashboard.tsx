@@ -1,14 +1,13 @@
 // Dashboard: mode (with the switch that writes agentry.config.json), spend against the daily
 // limit with its 50/80/100 % marks, the queue, agents, SLA breaches, paused domains, learning.
 import { useEffect, useState } from 'preact/hooks';
+import { modeValues } from '../../../schemas/generated/enums.js';
 import { messageOf, post } from '../api.js';
 import { pct, time, usd } from '../format.js';
 import { useLiveTick } from '../live.js';
 import type { LearnEntry, StatusView } from '../types.js';
 import { TaskLink } from '../link.js';
 import { useData } from '../use-data.js';
-
-const MODES = ['manual', 'semi', 'full'] as const;
 
 /** Delivery figures, when the supervisor delivers approved content to sinks. */
 interface DeliveryFigures {
@@ -125,7 +124,7 @@ function ModeCard({ mode, onChanged }: { mode: string; onChanged: () => void }) 
     <section class="card" aria-labelledby="mode-h">
       <h2 id="mode-h">Mode</h2>
       <div role="radiogroup" aria-labelledby="mode-h" class="segmented">
-        {MODES.map((m) => (
+        {modeValues.map((m) => (
           <label key={m} class={m === mode ? 'on' : ''}>
             <input type="radio" name="mode" value={m} checked={m === shown} disabled={busy} onChange={() => change(m)} />
             {m}
