@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openJournal } from '../memory/journal.js';
-import type { JournalRecord } from '../machines/supervisor/records.js';
+import type { JournalRecord } from '../machines/supervisor/durable/records.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { fmt, isMain, printResult, times, withTempDir } from './harness.js';
 import { benchConfig } from './orchestration.js';

@@ -13,7 +13,7 @@ import { BRIEF, benchConfig } from './orchestration.js';
 import { createSilentModel } from './stub-model.js';
 import { Cloner, captureTemplate, writeJournal } from './templates.js';
 import type { TaskTemplate } from './templates.js';
-import type { JournalRecord } from '../machines/supervisor/records.js';
+import type { JournalRecord } from '../machines/supervisor/durable/records.js';
 
 const GOAL_RATIO = 1.5;
 const EVENTS = 2000;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOURNAL_FILE, openJournal } from '../memory/journal.js';
 import { scanJournal } from '../memory/journal-format.js';
-import type { JournalRecord } from '../machines/supervisor/records.js';
+import type { JournalRecord } from '../machines/supervisor/durable/records.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { OutcomeWaiter, tick, withTempDir } from './harness.js';
 import { BRIEF, benchConfig } from './orchestration.js';

@@ -11,7 +11,7 @@ import type { AgentContext } from '../agent/context.js';
 import type { AgentResult, ReplyError } from '../agent/events.js';
 import { createCancelEvent, createConfigureEvent, createPauseEvent, createResumeEvent, createRunEvent } from '../agent/events.js';
 import type { EventOf } from '../events.js';
-import type { AgentControl } from './runtime.js';
+import type { AgentControl } from './activities/runtime.js';
 
 type Waiter = { resolve: (r: StructuredCallResult) => void; reject: (e: AgentryError) => void };
 

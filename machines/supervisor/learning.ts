@@ -28,7 +28,7 @@ import type { LearnEntry } from '../../memory/learning/index.js';
 import type { LearningState, OutcomeRecord, ReviewTier } from '../../schemas/generated/types.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { SupervisorEvent } from '../events.js';
-import type { Learned } from './runtime.js';
+import type { Learned } from './activities/runtime.js';
 
 type Draft = Partial<Omit<OutcomeRecord, 'reviewVerdicts' | 'tokens'>> & {
   reviewVerdicts: OutcomeRecord['reviewVerdicts'];

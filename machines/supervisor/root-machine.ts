@@ -1,5 +1,5 @@
 // The root of the actor system: the five agent actors, spawned at start and living as long as
-// the supervisor. Task actors are owned by the task book (task-book.ts): as root children every
+// the supervisor. Task actors are owned by the task book (tasks/task-book.ts): as root children every
 // spawn would copy all of them.
 import { setup, spawnChild } from 'xstate';
 import { AGENT_KINDS } from '../../agents/client/types.js';

@@ -1,7 +1,7 @@
 // The invariants of a chaos run, as pure functions of what the run observed: the journal history
 // after the last kill, the fake API's billing, the kill times and the files after a clean stop.
 // Each check returns the offending items (empty = holds), so a failure names them.
-import type { JournalRecord } from '../../machines/supervisor/records.js';
+import type { JournalRecord } from '../../machines/supervisor/durable/records.js';
 import { fateOf, OUTCOME_OF, UNIT_MICROS } from './chaos-model.js';
 import { micros } from './chaos-store.js';
 

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dayOf } from '../../core/clock.js';
-import type { JournalRecord } from '../../machines/supervisor/records.js';
+import type { JournalRecord } from '../../machines/supervisor/durable/records.js';
 import { ARCHIVE_DIR, readArchive } from '../../memory/archive.js';
 import { JOURNAL_FILE } from '../../memory/journal.js';
 import { scanJournal } from '../../memory/journal-format.js';
@@ -58,7 +58,7 @@ export const micros = (usd: number): number => Math.round(usd * 1_000_000);
 export function journalSpendMicros(records: readonly JournalRecord[], day: string): number {
   let usd = 0;
   // A call superseded by a later call of the same key was cut by a kill: the restart after that
-  // kill charged its worst-case estimate (machines/supervisor/recovery.ts).
+  // kill charged its worst-case estimate (machines/supervisor/durable/recovery.ts).
   const lastCall = new Map<string, Extract<JournalRecord, { t: 'call' }>>();
   for (const r of records) {
     if (r.t === 'result' && r.costUsd > 0 && dayOf(r.at) === day) usd += r.costUsd;

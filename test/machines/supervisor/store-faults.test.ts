@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../../agents/offline/index.js';
 import { resolveConfig } from '../../../config/load.js';
-import { MAX_TIMER_MS, Schedules } from '../../../machines/supervisor/schedules.js';
+import { MAX_TIMER_MS, Schedules } from '../../../machines/supervisor/policy/schedules.js';
 import { Supervisor } from '../../../machines/supervisor/supervisor.js';
 import { nodeFsOps } from '../../../memory/fs-ops.js';
 import type { FsOps } from '../../../memory/fs-ops.js';

@@ -2,8 +2,8 @@
 // work, the result after it. On replay a recorded result is returned without running again; an
 // intent without a result means the work may have happened already, so it runs again labelled
 // as a re-run (the spend ledger reports re-runs apart).
-import { AgentryError, SystemError } from '../../core/errors.js';
-import type { ErrorCode } from '../../core/errors.js';
+import { AgentryError, SystemError } from '../../../core/errors.js';
+import type { ErrorCode } from '../../../core/errors.js';
 import type { JournalRecord, JournalSink } from './records.js';
 
 /** Failures caused by our own shutdown are not outcomes: the work runs again after a restart. */
@@ -44,7 +44,7 @@ export interface RunContext {
   data: unknown;
 }
 
-export class ActivityMemo {
+export class ActivityJournal {
   private readonly entries = new Map<string, Entry>();
   /** Keys by task id, so forgetting or snapshotting one task does not scan every task's keys. */
   private readonly keysByTask = new Map<string, Set<string>>();

@@ -1,6 +1,6 @@
 // The day's figures a manager asks for, folded from events as they are recorded (and replayed).
-import { dayOf } from '../../core/clock.js';
-import type { SupervisorEvent } from '../events.js';
+import { dayOf } from '../../../core/clock.js';
+import type { SupervisorEvent } from '../../events.js';
 
 interface Day {
   day: string;

@@ -1,15 +1,15 @@
 // Business and system events (competitor rank drop, keyword spike, GitHub push…) mapped to
 // workflows by config rules with thresholds. Under threshold: recorded and ignored. P0/P1 start
 // at once; P2/P3 wait for the batch window and start together.
-import type { Clock } from '../../core/clock.js';
-import { SchemaValidationError } from '../../core/errors.js';
-import type { Priority } from '../../schemas/generated/types.js';
-import type { EmitEventResult } from '../contract.js';
-import type { ResolvedConfig } from '../../config/load.js';
-import { createEvent } from '../events.js';
-import { eventDataFor, missingFields, referenceTemplate } from '../../config/event-template.js';
-import type { EventLog } from './event-log.js';
-import type { JournalSink } from './records.js';
+import type { Clock } from '../../../core/clock.js';
+import { SchemaValidationError } from '../../../core/errors.js';
+import type { Priority } from '../../../schemas/generated/types.js';
+import type { EmitEventResult } from '../../contract.js';
+import type { ResolvedConfig } from '../../../config/load.js';
+import { createEvent } from '../../events.js';
+import { eventDataFor, missingFields, referenceTemplate } from '../../../config/event-template.js';
+import type { EventLog } from '../read-models/event-log.js';
+import type { JournalSink } from '../durable/records.js';
 
 export interface Routed {
   eventId: string;

@@ -2,9 +2,9 @@
 // person's decision or the deadline. After a restart the same deadline is re-armed.
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type { ApprovalInput, ApprovalOutput } from '../task/activities.js';
-import type { ApprovalView } from '../contract.js';
-import { createEvent } from '../events.js';
+import type { ApprovalInput, ApprovalOutput } from '../../task/activities.js';
+import type { ApprovalView } from '../../contract.js';
+import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
 

@@ -1,14 +1,14 @@
 // The heal activity: a failed step becomes an incident for the healer, whose remedy is applied
 // only within policy (severity threshold; manual mode asks first; bounded restart intensity).
 import { fromPromise } from 'xstate';
-import type { AgentKind } from '../../agents/client/types.js';
-import { sleep } from '../../core/clock.js';
-import type { HealerOutput, IncidentKind } from '../../schemas/generated/types.js';
-import type { AgentStepInput, AgentStepOutput, HealInput, HealOutput } from '../task/activities.js';
-import { createEvent } from '../events.js';
+import type { AgentKind } from '../../../agents/client/types.js';
+import { sleep } from '../../../core/clock.js';
+import type { HealerOutput, IncidentKind } from '../../../schemas/generated/types.js';
+import type { AgentStepInput, AgentStepOutput, HealInput, HealOutput } from '../../task/activities.js';
+import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 import { agentStepLogic } from './agent-step.js';
-import { allowedModel, allowedModels } from './model-choice.js';
+import { allowedModel, allowedModels } from '../policy/model-choice.js';
 import { runActivity } from './run-activity.js';
 
 const KIND_BY_CODE: Record<string, IncidentKind> = {

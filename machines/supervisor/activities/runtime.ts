@@ -1,18 +1,18 @@
 // The services the task activities use, gathered in one place so each activity file stays small.
-import type { AgentKind, StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
-import type { Clock } from '../../core/clock.js';
-import type { Logger } from '../../core/logger.js';
-import type { Priority } from '../../schemas/generated/types.js';
-import type { ResolvedConfig } from '../../config/load.js';
-import type { Deliveries } from '../deliveries/deliveries.js';
-import type { BudgetLedger } from '../ledger.js';
-import type { TaskRecord } from '../task/context.js';
-import type { Approvals } from './approvals.js';
-import type { EventLog } from './event-log.js';
-import type { JournalSink } from './records.js';
-import type { ActivityMemo } from './memo.js';
-import type { SlaWatcher } from './sla.js';
-import type { TaskViews } from './task-views.js';
+import type { AgentKind, StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../../agents/client/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Priority } from '../../../schemas/generated/types.js';
+import type { ResolvedConfig } from '../../../config/load.js';
+import type { Deliveries } from '../../deliveries/deliveries.js';
+import type { BudgetLedger } from '../../ledger.js';
+import type { TaskRecord } from '../../task/context.js';
+import type { Approvals } from '../policy/approvals.js';
+import type { EventLog } from '../read-models/event-log.js';
+import type { JournalSink } from '../durable/records.js';
+import type { ActivityJournal } from '../durable/activity-journal.js';
+import type { SlaWatcher } from '../policy/sla.js';
+import type { TaskViews } from '../tasks/views.js';
 
 /** Values the learning store tuned; undefined means "use the config". */
 export interface Learned {
@@ -32,7 +32,7 @@ export interface Runtime {
   clock: Clock;
   logger: Logger;
   config(): ResolvedConfig;
-  memo: ActivityMemo;
+  memo: ActivityJournal;
   journal: JournalSink;
   ledger: BudgetLedger;
   model: StructuredModel;

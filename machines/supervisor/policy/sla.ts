@@ -1,6 +1,6 @@
 // SLA deadlines as absolute timestamps on the injected clock. A breach escalates in three tiers
 // spaced by `escalationMinutes`: the coordinator, then a person, then the domain is paused.
-import type { Clock } from '../../core/clock.js';
+import type { Clock } from '../../../core/clock.js';
 
 type SlaScope = 'canon' | 'cultural' | 'coordinator' | 'approval' | 'task';
 export type EscalationTier = 1 | 2 | 3;

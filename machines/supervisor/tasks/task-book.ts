@@ -2,20 +2,20 @@
 // acknowledged), spawning when dependencies allow, flows of child tasks, and completion.
 import { randomBytes } from 'node:crypto';
 import type { AnyActorRef, Subscription } from 'xstate';
-import { definitionOf } from '../../agents/definitions.js';
-import { UserError } from '../../core/errors.js';
-import { validate } from '../../schemas/registry.js';
-import type { ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
-import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../contract.js';
-import { createEvent } from '../events.js';
-import type { SupervisorEvent } from '../events.js';
-import { initialContext } from '../task/context.js';
-import type { RetrySeed, TaskContext, TaskRecord } from '../task/context.js';
-import { authorInput, text } from '../task/inputs.js';
-import { checkTaskInput } from '../../config/task-input.js';
-import type { TaskOutcome } from '../task/task-machine.js';
-import type { Runtime } from './runtime.js';
-import { isTerminal, newView, statusOf } from './task-views.js';
+import { definitionOf } from '../../../agents/definitions.js';
+import { UserError } from '../../../core/errors.js';
+import { validate } from '../../../schemas/registry.js';
+import type { ReviewTier, WorkflowConfig } from '../../../schemas/generated/types.js';
+import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../../contract.js';
+import { createEvent } from '../../events.js';
+import type { SupervisorEvent } from '../../events.js';
+import { initialContext } from '../../task/context.js';
+import type { RetrySeed, TaskContext, TaskRecord } from '../../task/context.js';
+import { authorInput, text } from '../../task/inputs.js';
+import { checkTaskInput } from '../../../config/task-input.js';
+import type { TaskOutcome } from '../../task/task-machine.js';
+import type { Runtime } from '../activities/runtime.js';
+import { isTerminal, newView, statusOf } from './views.js';
 
 type Source = TaskRecord['source'];
 type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];

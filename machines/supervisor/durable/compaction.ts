@@ -1,17 +1,17 @@
 // What a compaction keeps: the smallest set of records that rebuilds the live state. Finished
 // tasks leave the journal for the archive (their final view, outputs included).
-import type { TaskView } from '../contract.js';
-import type { SupervisorEvent } from '../events.js';
-import type { Deliveries } from '../deliveries/deliveries.js';
-import type { BudgetLedger } from '../ledger.js';
-import type { Intake } from './intake.js';
-import type { ActivityMemo } from './memo.js';
+import type { TaskView } from '../../contract.js';
+import type { SupervisorEvent } from '../../events.js';
+import type { Deliveries } from '../../deliveries/deliveries.js';
+import type { BudgetLedger } from '../../ledger.js';
+import type { Intake } from '../policy/intake.js';
+import type { ActivityJournal } from './activity-journal.js';
 import type { JournalRecord } from './records.js';
-import type { TaskBook } from './task-book.js';
+import type { TaskBook } from '../tasks/task-book.js';
 
 export interface LiveState {
   book: TaskBook;
-  memo: ActivityMemo;
+  memo: ActivityJournal;
   ledger: BudgetLedger;
   intake: Intake;
   deliveries: Deliveries;

@@ -1,9 +1,9 @@
 // Opening the history index and applying the retention setting. Both are derived-state chores:
 // a failure is logged and the supervisor goes on (the archive itself is never touched by a
 // failed index; retention only ever deletes whole archive days past the setting).
-import { dayOf } from '../../core/clock.js';
-import type { Logger } from '../../core/logger.js';
-import type { HistoryIndex } from '../../memory/history-index.js';
+import { dayOf } from '../../../core/clock.js';
+import type { Logger } from '../../../core/logger.js';
+import type { HistoryIndex } from '../../../memory/history-index.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 

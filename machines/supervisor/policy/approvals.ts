@@ -1,10 +1,10 @@
 // Pending approvals: requested by a task's gate, decided by a person (CLI/HTTP) or by the
 // fallback when the absolute deadline passes. Deadlines come from the journal after a restart,
 // so a pending approval keeps its original deadline.
-import { UserError } from '../../core/errors.js';
-import type { Clock } from '../../core/clock.js';
-import type { ApprovalView } from '../contract.js';
-import type { ApprovalOutput } from '../task/activities.js';
+import { UserError } from '../../../core/errors.js';
+import type { Clock } from '../../../core/clock.js';
+import type { ApprovalView } from '../../contract.js';
+import type { ApprovalOutput } from '../../task/activities.js';
 
 interface Pending {
   view: ApprovalView;

@@ -1,9 +1,9 @@
 // What the supervisor writes to its journal. Replaying these records rebuilds every active task,
 // pending approval, settled spend and recent event after a restart.
-import type { SupervisorEvent } from '../events.js';
-import type { Deliverable } from '../deliveries/content.js';
-import type { FinalStatus, TaskView } from '../contract.js';
-import type { TaskRecord } from '../task/context.js';
+import type { SupervisorEvent } from '../../events.js';
+import type { Deliverable } from '../../deliveries/content.js';
+import type { FinalStatus, TaskView } from '../../contract.js';
+import type { TaskRecord } from '../../task/context.js';
 
 export type JournalRecord =
   /** A task was accepted. */

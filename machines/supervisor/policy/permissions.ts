@@ -4,14 +4,14 @@
 // hand it back to Claude Code's own prompt). Identical requests granted `offerRuleAfter` times
 // are offered to the person as a Claude Code permission rule; it is added only when they say so.
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../../core/errors.js';
-import type { Clock } from '../../core/clock.js';
-import type { PermissionAsk, PermissionVerdict } from '../../hooks/permission-request.js';
-import { describeUpdate } from '../../hooks/permission-request.js';
-import type { OpenedPermission, PermissionApprovalView } from '../contract.js';
-import type { PermissionConfig } from '../../schemas/generated/types.js';
-import { createEvent } from '../events.js';
-import type { EventLog } from './event-log.js';
+import { UserError } from '../../../core/errors.js';
+import type { Clock } from '../../../core/clock.js';
+import type { PermissionAsk, PermissionVerdict } from '../../../hooks/permission-request.js';
+import { describeUpdate } from '../../../hooks/permission-request.js';
+import type { OpenedPermission, PermissionApprovalView } from '../../contract.js';
+import type { PermissionConfig } from '../../../schemas/generated/types.js';
+import { createEvent } from '../../events.js';
+import type { EventLog } from '../read-models/event-log.js';
 
 type Settings = Required<PermissionConfig>;
 type JsonObject = PermissionAsk['suggestions'][number];

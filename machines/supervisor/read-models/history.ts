@@ -2,10 +2,10 @@
 // ones from the archive through its index (memory/history-index.ts). Lists are newest task first
 // and paged with an opaque cursor (the sort key of the last item), so a page costs a scan of the
 // small index entries plus one positioned read per archived item on it.
-import { UserError } from '../../core/errors.js';
-import type { HistoryEntry, HistoryFields, HistoryIndex } from '../../memory/history-index.js';
-import type { ApprovalQuery, ApprovalView, Page, TaskQuery, TaskView } from '../contract.js';
-import type { TaskViews } from './task-views.js';
+import { UserError } from '../../../core/errors.js';
+import type { HistoryEntry, HistoryFields, HistoryIndex } from '../../../memory/history-index.js';
+import type { ApprovalQuery, ApprovalView, Page, TaskQuery, TaskView } from '../../contract.js';
+import type { TaskViews } from '../tasks/views.js';
 
 const DEFAULT_PAGE = 50;
 /** How much of a task's text `--search` looks at (id, workflow, input, then the output). */

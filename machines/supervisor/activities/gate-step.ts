@@ -1,9 +1,9 @@
 // The gate activity: one pure decision (machines/gate.ts), journaled so replay never re-decides
 // under a config or spend that changed since.
 import { fromPromise } from 'xstate';
-import { decideGate, sampleFor } from '../gate.js';
-import type { GateInput as TaskGateInput, GateOutput } from '../task/activities.js';
-import { createEvent } from '../events.js';
+import { decideGate, sampleFor } from '../../gate.js';
+import type { GateInput as TaskGateInput, GateOutput } from '../../task/activities.js';
+import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 
 function firstAgent(rt: Runtime, taskId: string) {

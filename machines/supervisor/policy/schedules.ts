@@ -1,8 +1,8 @@
 // Workflows on a cron schedule (a health check every 5 minutes, a daily report), timed on the
 // injected clock so tests run in milliseconds.
 import { Cron } from 'croner';
-import type { Clock } from '../../core/clock.js';
-import type { ScheduleConfig } from '../../schemas/generated/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { ScheduleConfig } from '../../../schemas/generated/types.js';
 
 /** The longest delay Node's setTimeout honours. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,8 +1,8 @@
 // The view of every known task (active and recently finished), kept in step with the task
 // actors' snapshots. Views are what status, `tasks` and `task show` read.
-import type { TaskStatus, TaskView } from '../contract.js';
-import { TERMINAL_STATUSES } from '../contract.js';
-import type { TaskRecord } from '../task/context.js';
+import type { TaskStatus, TaskView } from '../../contract.js';
+import { TERMINAL_STATUSES } from '../../contract.js';
+import type { TaskRecord } from '../../task/context.js';
 
 const STATE_STATUS: Record<string, TaskStatus> = {
   authoring: 'running',

@@ -1,7 +1,7 @@
 // Every supervisor event, journaled in order with a sequence number, kept in a bounded ring for
 // `agentry events`, and pushed to subscribers (events --follow, the notifier, day figures).
-import type { SupervisorEvent } from '../events.js';
-import type { JournalSink } from './records.js';
+import type { SupervisorEvent } from '../../events.js';
+import type { JournalSink } from '../durable/records.js';
 
 export type EventListener = (seq: number, event: SupervisorEvent) => void;
 

@@ -1,18 +1,18 @@
 // The agentStep activity: reserve the worst case, journal the intent, run the agent, settle the
 // actual cost, journal the result. Review steps also carry an SLA deadline.
 import { fromPromise } from 'xstate';
-import { definitionOf } from '../../agents/definitions.js';
-import type { StructuredCallRequest, Usage } from '../../agents/client/types.js';
-import { AgentryError, PolicyError } from '../../core/errors.js';
-import type { AgentStepInput, AgentStepOutput } from '../task/activities.js';
-import type { ReviewKind } from '../task/context.js';
-import { toReview } from '../task/reviews.js';
-import type { TaskReview } from '../task/reviews.js';
-import { createEvent } from '../events.js';
+import { definitionOf } from '../../../agents/definitions.js';
+import type { StructuredCallRequest, Usage } from '../../../agents/client/types.js';
+import { AgentryError, PolicyError } from '../../../core/errors.js';
+import type { AgentStepInput, AgentStepOutput } from '../../task/activities.js';
+import type { ReviewKind } from '../../task/context.js';
+import { toReview } from '../../task/reviews.js';
+import type { TaskReview } from '../../task/reviews.js';
+import { createEvent } from '../../events.js';
 import { recordFallbackDecision } from './approval-step.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
-import type { StepView } from '../contract.js';
+import type { StepView } from '../../contract.js';
 
 function reviewMinutes(rt: Runtime, kind: ReviewKind, tier: number): number {
   const m = rt.config().sla.reviewMinutes;

@@ -1,8 +1,8 @@
 // Which models the healer's switch_model may pick for an agent: one of the configured tiers, or
 // the agent's own configured model. A model id the healer names outside them (the most
 // expensive priced model, say) is not taken.
-import type { AgentKind } from '../../agents/client/types.js';
-import type { ResolvedConfig } from '../../config/load.js';
+import type { AgentKind } from '../../../agents/client/types.js';
+import type { ResolvedConfig } from '../../../config/load.js';
 
 export function allowedModels(cfg: ResolvedConfig, agent: AgentKind | null): ReadonlySet<string> {
   const own = agent === null ? undefined : cfg.models.byAgent[agent];

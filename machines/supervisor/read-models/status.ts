@@ -1,14 +1,14 @@
 // The `agentry status` dashboard as data: mode, health, agents, queue, approvals, SLA breaches,
 // spend against the limit, the last actions and the day's figures.
-import { AGENT_KINDS } from '../../agents/client/types.js';
-import type { AgentView, ConfigState, StatusView } from '../contract.js';
-import { busyMs, utilization } from '../agent/stats.js';
-import type { AgentHandles } from './agents.js';
+import { AGENT_KINDS } from '../../../agents/client/types.js';
+import type { AgentView, ConfigState, StatusView } from '../../contract.js';
+import { busyMs, utilization } from '../../agent/stats.js';
+import type { AgentHandles } from '../agents.js';
 import type { DayStats } from './day-stats.js';
-import type { DamagedFile } from '../../memory/damaged-file.js';
-import type { Runtime } from './runtime.js';
-import { iso } from './runtime.js';
-import { droppedLogLines } from '../../core/logger.js';
+import type { DamagedFile } from '../../../memory/damaged-file.js';
+import type { Runtime } from '../activities/runtime.js';
+import { iso } from '../activities/runtime.js';
+import { droppedLogLines } from '../../../core/logger.js';
 
 function logDropped(): { logDropped?: number } {
   const n = droppedLogLines();

@@ -2,10 +2,10 @@
 // retry. It starts at the phase that failed, with what the first run had produced: a failed
 // review re-runs the review, a blocked gate the gate, a rejected draft is written again with the
 // rejection's issues (and the person's note) as feedback.
-import { UserError } from '../../core/errors.js';
-import type { TaskView } from '../contract.js';
-import type { RetrySeed, TaskPhase } from '../task/context.js';
-import { approvalsOf } from './history.js';
+import { UserError } from '../../../core/errors.js';
+import type { TaskView } from '../../contract.js';
+import type { RetrySeed, TaskPhase } from '../../task/context.js';
+import { approvalsOf } from '../read-models/history.js';
 
 const RETRYABLE = new Set(['failed', 'rejected', 'cancelled']);
 const PHASES = new Set<TaskPhase>(['authoring', 'reviewing', 'gating', 'approval', 'executing']);

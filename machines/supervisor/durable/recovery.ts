@@ -1,19 +1,19 @@
 // Replays the journal into the supervisor's parts: tasks, memoized activities, events, approval
 // decisions, idempotency keys, domain pauses, queued events and today's settled spend.
-import { dayOf } from '../../core/clock.js';
-import type { Deliveries } from '../deliveries/deliveries.js';
-import type { BudgetLedger } from '../ledger.js';
-import type { Approvals } from './approvals.js';
-import type { DayStats } from './day-stats.js';
-import type { EventLog } from './event-log.js';
-import type { Intake, Routed } from './intake.js';
-import type { ActivityMemo } from './memo.js';
+import { dayOf } from '../../../core/clock.js';
+import type { Deliveries } from '../../deliveries/deliveries.js';
+import type { BudgetLedger } from '../../ledger.js';
+import type { Approvals } from '../policy/approvals.js';
+import type { DayStats } from '../read-models/day-stats.js';
+import type { EventLog } from '../read-models/event-log.js';
+import type { Intake, Routed } from '../policy/intake.js';
+import type { ActivityJournal } from './activity-journal.js';
 import type { JournalRecord } from './records.js';
-import type { TaskBook } from './task-book.js';
+import type { TaskBook } from '../tasks/task-book.js';
 
 export interface ReplayTargets {
   book: TaskBook;
-  memo: ActivityMemo;
+  memo: ActivityJournal;
   events: EventLog;
   day: DayStats;
   approvals: Approvals;

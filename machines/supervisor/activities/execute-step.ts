@@ -3,10 +3,10 @@
 // applied to the agent it names. A failed delivery does not fail the task: it shows in task show
 // and status and is retried with `task retry ID --delivery`.
 import { fromPromise } from 'xstate';
-import type { HealerInput, HealerOutput } from '../../schemas/generated/types.js';
-import type { ExecuteInput } from '../task/activities.js';
-import { createEvent } from '../events.js';
-import { allowedModel } from './model-choice.js';
+import type { HealerInput, HealerOutput } from '../../../schemas/generated/types.js';
+import type { ExecuteInput } from '../../task/activities.js';
+import { createEvent } from '../../events.js';
+import { allowedModel } from '../policy/model-choice.js';
 import type { Runtime } from './runtime.js';
 
 export function executeLogic(rt: Runtime) {
