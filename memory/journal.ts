@@ -13,6 +13,7 @@ import type { FileOps, FsOps } from './fs-ops.js';
 import { scanJournal } from './journal-format.js';
 import type { BadLine, JournalEntry } from './journal-format.js';
 import { Journal } from './journal-writer.js';
+import type { JournalInit, SyncTimer } from './journal-writer.js';
 import { readSnapshot } from './snapshot.js';
 import type { Snapshot } from './snapshot.js';
 import type { StoreLogger } from './warn.js';
@@ -34,7 +35,19 @@ export interface OpenJournalOptions {
   fs?: FsOps;
   /** Clock for archive file names. */
   now?: () => Date;
+  /** Timer of the deferred fsync (default: the system's, not keeping the process alive). */
+  timer?: SyncTimer;
+  /** Records written without an acknowledgement are fsync'd at the latest this long after (default 100 ms). */
+  syncWithinMs?: number;
 }
+
+/** The bound on what a power loss can take: records written this long ago are on the disk. */
+const SYNC_WITHIN_MS = 100;
+
+const systemTimer: SyncTimer = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
 
 export interface OpenedJournal {
   journal: Journal;
@@ -94,10 +107,18 @@ export async function openJournal(dir: string, options: OpenJournalOptions = {})
     file,
     offset: scan.goodLength,
     nextSeq,
-    now: options.now ?? (() => new Date()),
-    logger: options.logger,
+    ...writerOptions(options),
   });
   return { journal, snapshot, records, nextSeq };
+}
+
+function writerOptions(options: OpenJournalOptions): Pick<JournalInit, 'now' | 'logger' | 'timer' | 'syncWithinMs'> {
+  return {
+    now: options.now ?? (() => new Date()),
+    logger: options.logger,
+    timer: options.timer ?? systemTimer,
+    syncWithinMs: options.syncWithinMs ?? SYNC_WITHIN_MS,
+  };
 }
 
 function warner(options: OpenJournalOptions): (w: JournalWarning) => void {

@@ -122,9 +122,9 @@ export class Supervisor implements SupervisorApi {
   static async start(opts: SupervisorOptions): Promise<Supervisor> {
     const clock = opts.clock ?? systemClock;
     const logger = opts.logger ?? createRootLogger({ level: 'silent' });
-    const opened = await openJournal(opts.stateDir, { logger, ...(opts.fs ? { fs: opts.fs } : {}) });
+    const opened = await openJournal(opts.stateDir, { logger, timer: clock, ...(opts.fs ? { fs: opts.fs } : {}) });
     const journal = opened.journal;
-    const sink: JournalSink = { append: (r: JournalRecord) => journal.append(r) };
+    const sink: JournalSink = { append: (r: JournalRecord) => journal.append(r), write: (r: JournalRecord) => journal.write(r) };
     const configBox = { current: opts.config };
     const config = (): ResolvedConfig => configBox.current;
     const onError = (err: unknown): void => logger.error({ err }, 'supervisor error');
@@ -152,14 +152,15 @@ export class Supervisor implements SupervisorApi {
     });
     const pausedDomains = new Set<string>();
     const inFlight = createInFlightLimit(config().limits.globalInFlight);
-    // Every model request is journaled (and durable) before it is sent: a crash after this
-    // point may have been billed, so the step re-runs labelled as such.
+    // Every model request is journaled before it is sent: a crash after this point may have been
+    // billed, so the step re-runs labelled as such. In the kernel is enough (a kill -9 keeps it);
+    // a power loss can lose the label of a request sent since the last fsync (README).
     const journaled: StructuredModel = {
       offline: opts.model.offline,
       worstCaseCost: (req) => opts.model.worstCaseCost(req),
       async call(req) {
         const estimateUsd = opts.model.worstCaseCost(req);
-        await sink.append({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model, estimateUsd });
+        await sink.write({ t: 'call', key: req.stepKey, taskId: req.stepKey.split(':')[0] ?? '', at: clock.now(), model: req.model, estimateUsd });
         memo.noteCall(req.stepKey, estimateUsd);
         return opts.model.call(req);
       },

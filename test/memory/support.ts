@@ -43,9 +43,9 @@ export function faultyFs(faults: Faults): FsOps {
     async open(path) {
       const file = await nodeFsOps.open(path);
       return {
-        async write(data, position) {
+        write(data, position) {
           if (faults.write === null) return file.write(data, position);
-          if (faults.partial) await file.write(data.subarray(0, Math.ceil(data.length / 2)), position);
+          if (faults.partial) file.write(data.subarray(0, Math.ceil(data.length / 2)), position);
           throw errnoError(faults.write);
         },
         async sync() {

@@ -29,7 +29,13 @@ function fullableDisk(): { fs: FsOps; logWrite: LogWrite; disk: { full: boolean 
   const fs: FsOps = {
     async open(path) {
       const file = await nodeFsOps.open(path);
-      return { ...file, write: (data, position) => (disk.full ? Promise.reject(enospc()) : file.write(data, position)) };
+      return {
+        ...file,
+        write: (data, position) => {
+          if (disk.full) throw enospc();
+          return file.write(data, position);
+        },
+      };
     },
   };
   const logWrite: LogWrite = (fd, data, done) => {

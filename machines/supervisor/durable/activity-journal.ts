@@ -57,12 +57,12 @@ export class ActivityJournal {
 
   /**
    * Intents and results need order, not their own fsync: the journal writes in call order, and
-   * every acknowledgment (a task accepted, a model request about to go out, a final outcome) waits
-   * for a group commit that covers all records before it. A failed write puts the journal in its
-   * failed state, so the next acknowledged append fails too and nothing is acknowledged.
+   * every acknowledgment (a task accepted, a final outcome) waits for an fsync that covers all
+   * records before it. A failed write puts the journal in its failed state, so the next
+   * acknowledged append fails too and nothing is acknowledged.
    */
   private write(record: JournalRecord): void {
-    this.journal.append(record).catch(this.onWriteError);
+    this.journal.write(record).catch(this.onWriteError);
   }
 
   /** Feeds one replayed journal record. */

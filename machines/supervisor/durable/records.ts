@@ -35,6 +35,11 @@ export type JournalRecord =
 
 /** The journal as the supervisor uses it (memory/journal.ts implements it). */
 export interface JournalSink {
-  /** Resolves once the record is durable (fsync'd, group-committed). */
+  /** Resolves once the record is durable (fsync'd, group-committed): for acknowledgements. */
   append(record: JournalRecord): Promise<void>;
+  /**
+   * Resolves once the record is in the kernel, in order with every other record: a process crash
+   * cannot lose it, a power loss before the next `append`'s fsync can (README, "What a crash costs").
+   */
+  write(record: JournalRecord): Promise<void>;
 }

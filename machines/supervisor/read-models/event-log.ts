@@ -26,22 +26,23 @@ export class EventLog {
 
   /** Records `event`; with a `key`, an event already recorded under it is not recorded again. */
   emit(event: SupervisorEvent, key?: string): void {
-    this.write(event, key)?.catch(this.onError);
+    this.write(event, key, false)?.catch(this.onError);
   }
 
   /** As emit, resolving once the event is durable (rejecting when the journal refused it). */
   emitDurable(event: SupervisorEvent, key?: string): Promise<void> {
-    return this.write(event, key) ?? Promise.resolve();
+    return this.write(event, key, true) ?? Promise.resolve();
   }
 
-  private write(event: SupervisorEvent, key: string | undefined): Promise<void> | undefined {
+  /** `durable`: fsync'd before it resolves; otherwise in the kernel, made durable by the next acknowledgement. */
+  private write(event: SupervisorEvent, key: string | undefined, durable: boolean): Promise<void> | undefined {
     if (key !== undefined) {
       if (this.keys.has(key)) return undefined;
       this.keys.add(key);
     }
     const seq = ++this.seq;
     const record = key === undefined ? { t: 'event' as const, seq, event } : { t: 'event' as const, seq, key, event };
-    const durable = this.journal.append(record);
+    const written = durable ? this.journal.append(record) : this.journal.write(record);
     this.push(seq, event, key);
     for (const listener of this.listeners) {
       try {
@@ -50,7 +51,7 @@ export class EventLog {
         this.onError(err);
       }
     }
-    return durable;
+    return written;
   }
 
   recent(opts: { after?: number; limit?: number } = {}): { seq: number; event: SupervisorEvent }[] {

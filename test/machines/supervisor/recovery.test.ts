@@ -91,7 +91,10 @@ describe('recovery', () => {
         const file = await nodeFsOps.open(path);
         return {
           ...file,
-          write: (data, position) => (full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : file.write(data, position)),
+          write: (data, position) => {
+          if (full) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          return file.write(data, position);
+        },
         };
       },
     };

@@ -30,7 +30,10 @@ function fullableDisk(): { fs: FsOps; disk: { full: boolean } } {
       const file = await nodeFsOps.open(path);
       return {
         ...file,
-        write: (data, position) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : file.write(data, position)),
+        write: (data, position) => {
+          if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          return file.write(data, position);
+        },
       };
     },
   };
