@@ -18,7 +18,7 @@ import type {
 } from '../../../machines/task/activities.js';
 import type { TaskRecord } from '../../../machines/task/context.js';
 import { taskMachine } from '../../../machines/task/task-machine.js';
-import { statusOf } from '../../../machines/supervisor/task-views.js';
+import { statusOf } from '../../../machines/supervisor/tasks/views.js';
 import { TestClock } from '../supervisor/test-clock.js';
 
 type Activity = 'agentStep' | 'gate' | 'approval' | 'heal' | 'execute';
