@@ -5,9 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type HookAnswer, context, silent } from './answers.js';
 import { isObject, own } from './own.js';
-import { modeValues } from '../schemas/generated/enums.js';
-import type { Mode } from '../schemas/generated/types.js';
-import { answerPreToolUse, evaluatePreToolUse } from './policy/pre-tool-use.js';
+import { type Mode, answerPreToolUse, evaluatePreToolUse } from './policy/pre-tool-use.js';
 import type { HookInput } from './protocol.js';
 
 export interface LocalMode {
@@ -22,6 +20,7 @@ export interface LocalAnswer {
   readonly decision?: string;
 }
 
+const MODES: readonly Mode[] = ['manual', 'semi', 'full'];
 /** The config schema's default. */
 const DEFAULT_MODE: Mode = 'semi';
 
@@ -46,8 +45,7 @@ export function readMode(configFile: string): LocalMode {
   }
   const mode = isObject(parsed) ? own(parsed, 'mode') : undefined;
   if (mode === undefined && isObject(parsed)) return { mode: DEFAULT_MODE };
-  const known = modeValues.find((m) => m === mode);
-  if (known !== undefined) return { mode: known };
+  if (MODES.includes(mode as Mode)) return { mode: mode as Mode };
   return { mode: 'manual', note: `${configFile} has no valid mode, so the local policy uses manual mode` };
 }
 

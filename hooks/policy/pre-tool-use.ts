@@ -3,7 +3,6 @@
 // Deny beats ask beats none; `none` means "no opinion" (silence is not approval).
 
 import { homedir } from 'node:os';
-import type { Mode } from '../../schemas/generated/types.js';
 import { type HookAnswer, ask, deny, silent, allow } from '../answers.js';
 import type { HookInput } from '../protocol.js';
 import { checkWritePath, displayPath } from './paths.js';
@@ -13,7 +12,7 @@ import { type ShellWrite, analyseCommand } from './shell/analyse.js';
 import { type BashParser, bashParser } from './shell/parser.js';
 import { type ToolWrites, isGuardedTool, toolWrites } from './tool-input.js';
 
-export type { Mode };
+export type Mode = 'manual' | 'semi' | 'full';
 
 export interface PreToolUseOptions {
   readonly mode: Mode;
