@@ -339,7 +339,11 @@ export class Supervisor implements SupervisorApi {
   }
 
   approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
-    if (this.permissions.has(id)) return this.permissions.decide(id, { status: 'granted', ...(req.note === undefined ? {} : { note: req.note }), ...(req.always === undefined ? {} : { always: req.always }) });
+    if (this.permissions.has(id)) {
+      // An edited output replaces a task's draft; a permission prompt has none (refused here, so every client hears it).
+      if (req.output !== undefined) return Promise.reject(new UserError('INVALID_INPUT', `approval ${id} is a permission prompt: it has no output to edit`));
+      return this.permissions.decide(id, { status: 'granted', ...(req.note === undefined ? {} : { note: req.note }), ...(req.always === undefined ? {} : { always: req.always }) });
+    }
     if (req.always === true) return Promise.reject(new UserError('INVALID_INPUT', `always: approval ${id} is not a Claude Code permission request`));
     return this.decide(id, 'granted', req);
   }

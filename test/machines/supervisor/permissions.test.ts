@@ -42,6 +42,14 @@ describe('permission approvals', () => {
     await expect(h.sup.approve(opened.approval.id, {})).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('an edited output is refused on a permission prompt, whichever client sends it, and the prompt stays pending', async () => {
+    const h = await start({ config: { permissions: { timeoutSeconds: 60 } } });
+    const opened = await h.sup.requestPermission(ask('npm publish'));
+    await expect(h.sup.approve(opened.approval.id, { output: { title: 'x' } })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('no output to edit') });
+    expect(h.sup.listApprovals({ status: 'pending' }).map((a) => a.id)).toEqual([opened.approval.id]);
+    expect(h.events('permission.granted')).toHaveLength(0);
+  });
+
   it('a rejection reaches the model as a deny that says what to do instead', async () => {
     const h = await start();
     const opened = await h.sup.requestPermission(ask('rm -rf build'));
