@@ -91,8 +91,6 @@ export class Journal {
   private busy: Promise<void> | null = null;
   /** Appends written and waiting for an fsync that starts after their write. */
   private waiters: RecordJob[] = [];
-  /** Records and bytes written and not covered by an fsync yet. */
-  private unsynced = { records: 0, bytes: 0 };
   private syncing: Promise<void> | null = null;
   private deferred: unknown = null;
   private archiving: Promise<unknown> = Promise.resolve();
@@ -229,8 +227,6 @@ export class Journal {
     this.dirty = false;
     this.written += data.length;
     this.seq += batch.length;
-    this.unsynced.records += batch.length;
-    this.unsynced.bytes += data.length;
     let acks = false;
     for (const job of batch) {
       if (job.durable) {
@@ -258,20 +254,18 @@ export class Journal {
       const upTo = this.written;
       const upToSeq = this.seq;
       const covered = this.waiters.splice(0);
-      const { records, bytes } = this.unsynced;
-      this.unsynced = { records: 0, bytes: 0 };
       try {
         await this.sync();
         if (this.dirUnsynced) await this.syncDir();
       } catch (err) {
-        this.failSync(covered, records, err);
+        this.failSync(covered, err);
         return;
       }
+      this.counters.appends += upToSeq - this.syncedSeq;
+      this.counters.bytes += upTo - this.synced;
       this.synced = upTo;
       this.syncedSeq = upToSeq;
       this.failed = false;
-      this.counters.appends += records;
-      this.counters.bytes += bytes;
       for (const job of covered) job.resolve();
     } while (this.waiters.length > 0);
   }
@@ -295,10 +289,9 @@ export class Journal {
    * An fsync failed: nothing since the last good one can be trusted to reach the disk, so it is cut
    * off (before the next write) and every append waiting on it rejects.
    */
-  private failSync(covered: RecordJob[], records: number, err: unknown): void {
+  private failSync(covered: RecordJob[], err: unknown): void {
     const rejected = [...covered, ...this.waiters.splice(0)];
-    const lost = records + this.unsynced.records;
-    this.unsynced = { records: 0, bytes: 0 };
+    const lost = this.seq - this.syncedSeq; // every record written since the last good fsync
     this.written = this.synced;
     this.seq = this.syncedSeq;
     this.dirty = true;
