@@ -25,14 +25,14 @@ export type TaskSnapshot = SnapshotFrom<typeof taskMachine>;
 export type TaskResult = { outcome: TaskOutcome; reason?: string; code?: string };
 
 /** Each activity's input and output, by the name the machine invokes it under. */
-export interface ActivityTypes {
+interface ActivityTypes {
   agentStep: { input: AgentStepInput; output: AgentStepOutput };
   gate: { input: GateInput; output: GateOutput };
   approval: { input: ApprovalInput; output: ApprovalOutput };
   heal: { input: HealInput; output: HealOutput };
   execute: { input: ExecuteInput; output: null };
 }
-export type ActivityName = keyof ActivityTypes;
+type ActivityName = keyof ActivityTypes;
 const ACTIVITY_NAMES: readonly ActivityName[] = ['agentStep', 'gate', 'approval', 'heal', 'execute'];
 
 /** One activity the machine started: its invocation id (for the done event), logic name and input. */
