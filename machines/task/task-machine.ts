@@ -2,9 +2,9 @@
 // every side effect is a keyed activity (activities.ts), so replaying a task after a crash walks
 // the same path with recorded results. Failures are states: a failed step goes to healing.
 import { assign, setup } from 'xstate';
-import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
+import type { DoneActorEvent, ErrorActorEvent, EventObject } from 'xstate';
 import type { AgentKind } from '../../agents/client/types.js';
-import type { ReviewView } from '../contract.js';
+import type { ReviewView, TaskStatus } from '../contract.js';
 import { taskActivities } from './activities.js';
 import type { AgentStepOutput, ApprovalOutput, GateOutput, HealOutput } from './activities.js';
 import { activityKey, currentStep, reviewPlan, startContext } from './context.js';
@@ -40,21 +40,64 @@ function withModel(ctx: Ctx, agent: AgentKind): { model?: string } {
   return model ? { model } : {};
 }
 
+/** The output of the activity whose done event this is (the named guards and actions read it). */
+const doneOutput = <O>(event: EventObject): O => (event as DoneActorEvent<O>).output;
+
+/**
+ * The canon or the cultural review of a tier-1 round, one region of the parallel state. After a
+ * healed failure the round is retried: a review the round already has is kept.
+ */
+function reviewRegion(kind: 'canon' | 'cultural') {
+  return {
+    initial: 'check',
+    states: {
+      check: { always: [{ guard: { type: 'reviewedThisRound', params: { kind } }, target: 'done' }, { target: 'running' }] },
+      running: {
+        invoke: {
+          src: 'agentStep',
+          input: ({ context }: { context: Ctx }) => reviewCall(context, kind),
+          onDone: { target: 'done', actions: { type: 'recordReview', params: kind } },
+          onError: { target: '#task.healing', actions: { type: 'recordFailure', params: { phase: 'reviewing' } } },
+        },
+      },
+      done: { type: 'final' },
+    },
+  } as const;
+}
+
+const failedIn = (phase: TaskPhase) => ({ target: '#task.healing', actions: { type: 'recordFailure' as const, params: { phase } } });
+
 export const taskMachine = setup({
   types: {
     context: {} as Ctx,
     input: {} as TaskRecord,
     output: {} as { outcome: TaskOutcome; reason?: string; code?: string },
+    /** Every state carries the task status it shows as (read with snapshot.hasTag). */
+    tags: {} as TaskStatus,
   },
   actors: taskActivities,
   guards: {
+    /** A re-run of a failed task (task retry) starts at the phase that failed. */
+    retryAt: ({ context }, params: { phase: TaskPhase }) => context.record.retry?.phase === params.phase,
     moreSteps: ({ context }) => context.stepIndex + 1 < context.record.definition.steps.length,
     hasParallel: ({ context }) => reviewPlan(context).parallel.length > 0,
+    reviewedThisRound: ({ context }, params: { kind: ReviewKind }) => thisRound(context, params.kind) !== undefined,
     anyReject: ({ context }) => roundVerdicts(context).includes('reject'),
     anyRevise: ({ context }) => roundVerdicts(context).includes('revise'),
     sequenceDone: ({ context }) => nextSequential(context) === undefined,
     // Checked on entering `revising`, after `round` moved on: round N is revision N - 1.
     roundsLeft: ({ context }) => context.round - 1 <= context.record.maxRounds,
+    gatePasses: ({ event }) => doneOutput<GateOutput>(event).decision === 'auto',
+    gateAsks: ({ event }) => doneOutput<GateOutput>(event).decision === 'approval',
+    approvalGranted: ({ event }) => doneOutput<ApprovalOutput>(event).status === 'granted',
+    approvalRejected: ({ event }) => doneOutput<ApprovalOutput>(event).status === 'rejected',
+    /** A timed-out approval whose fallback is `fallback`; an escalated one has no further fallback. */
+    timedOutTo: ({ context, event }, params: { fallback: ApprovalOutput['fallback'] }) => {
+      const o = doneOutput<ApprovalOutput>(event);
+      return o.status === 'timed_out' && o.fallback === params.fallback && !context.escalated;
+    },
+    coordinatorApproves: ({ event }) => (doneOutput<AgentStepOutput>(event).output as { decision?: string }).decision === 'approve',
+    healerRetries: ({ event }) => doneOutput<HealOutput>(event).action === 'retry',
   },
   actions: {
     recordFailure: assign(({ event }, params: { phase: TaskPhase }) => {
@@ -62,7 +105,7 @@ export const taskMachine = setup({
       return { failedPhase: params.phase, error: { code: err.code ?? 'INTERNAL', message: err.message ?? 'unknown error' } };
     }),
     storeOutput: assign(({ context, event }) => {
-      const out = (event as DoneActorEvent<AgentStepOutput>).output;
+      const out = doneOutput<AgentStepOutput>(event);
       const step = currentStep(context);
       const moreSteps = context.stepIndex + 1 < context.record.definition.steps.length;
       return {
@@ -72,194 +115,182 @@ export const taskMachine = setup({
       };
     }),
     recordReview: assign(({ context, event }, kind: ReviewKind) => {
-      const out = (event as DoneActorEvent<AgentStepOutput>).output;
-      const review = toReview(kind, out.output, context.round);
+      const review = toReview(kind, doneOutput<AgentStepOutput>(event).output, context.round);
       return {
         reviews: [...context.reviews, review],
         forceApproval: context.forceApproval || review.escalate === true,
       };
     }),
+    endWith: assign((_, params: { reason: string }) => ({ endReason: params.reason })),
+    startRevision: assign(({ context }) => ({
+      round: context.round + 1,
+      feedback: context.reviews.filter((r) => r.round === context.round).flatMap((r) => r.issues),
+      stepIndex: context.record.definition.steps.length - 1,
+    })),
+    applyRemedy: assign(({ context, event }) => retryContext(context, doneOutput<HealOutput>(event))),
+    giveUp: assign(({ context, event }) => ({ endReason: doneOutput<HealOutput>(event).reason, endCode: context.error?.code ?? 'INTERNAL' })),
   },
 }).createMachine({
   id: 'task',
   context: ({ input }) => ({ ...startContext(input), forceApproval: false, escalated: false, decidedBy: 'auto', gateReasons: [] }),
-  initial: 'start',
+  initial: 'working',
   states: {
-    // A retry (task retry) starts at the phase that failed, with what the first run had produced.
-    start: {
-      always: [
-        { guard: ({ context }) => context.record.retry?.phase === 'reviewing', target: 'reviewing' },
-        { guard: ({ context }) => context.record.retry?.phase === 'gating', target: 'gating' },
-        { guard: ({ context }) => context.record.retry?.phase === 'approval', target: 'gating' },
-        { guard: ({ context }) => context.record.retry?.phase === 'executing', target: 'executing' },
-        { target: 'authoring' },
-      ],
-    },
-    authoring: {
-      invoke: {
-        src: 'agentStep',
-        input: ({ context }) => {
-          const call = authorInput(context);
-          const step = currentStep(context);
-          return { taskId: context.record.id, key: activityKey(context, 'authoring', step.id), phase: 'authoring' as const, part: step.id, ...withModel(context, call.agent), ...call };
-        },
-        onDone: [
-          { guard: 'moreSteps', target: 'authoring', reenter: true, actions: 'storeOutput' },
-          { target: 'reviewing', actions: 'storeOutput' },
-        ],
-        onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'authoring' as const } } },
-      },
-    },
-    reviewing: {
-      initial: 'route',
+    // Every phase that can fail, so that a healed failure resumes where it was: leaving `working`
+    // for `healing` records the phase in the history state `resume`, and a retry re-enters it.
+    working: {
+      initial: 'start',
       states: {
-        route: { always: [{ guard: 'hasParallel', target: 'parallel' }, { target: 'sequential' }] },
-        parallel: {
-          type: 'parallel',
-          states: {
-            canon: {
-              initial: 'check',
-              states: {
-                // After a healed failure the round is retried: a review it already has is kept.
-                check: { always: [{ guard: ({ context }) => thisRound(context, 'canon') !== undefined, target: 'done' }, { target: 'running' }] },
-                running: {
-                  invoke: {
-                    src: 'agentStep',
-                    input: ({ context }) => reviewCall(context, 'canon'),
-                    onDone: { target: 'done', actions: { type: 'recordReview', params: 'canon' } },
-                    onError: { target: '#task.healing', actions: { type: 'recordFailure', params: { phase: 'reviewing' } } },
-                  },
-                },
-                done: { type: 'final' },
-              },
-            },
-            cultural: {
-              initial: 'check',
-              states: {
-                // After a healed failure the round is retried: a review it already has is kept.
-                check: { always: [{ guard: ({ context }) => thisRound(context, 'cultural') !== undefined, target: 'done' }, { target: 'running' }] },
-                running: {
-                  invoke: {
-                    src: 'agentStep',
-                    input: ({ context }) => reviewCall(context, 'cultural'),
-                    onDone: { target: 'done', actions: { type: 'recordReview', params: 'cultural' } },
-                    onError: { target: '#task.healing', actions: { type: 'recordFailure', params: { phase: 'reviewing' } } },
-                  },
-                },
-                done: { type: 'final' },
-              },
-            },
-          },
-          onDone: [
-            { guard: 'anyReject', target: '#task.rejected', actions: assign({ endReason: 'a reviewer rejected it' }) },
-            { guard: 'anyRevise', target: '#task.revising' },
-            { target: 'sequential' },
+        start: {
+          tags: 'pending',
+          always: [
+            { guard: { type: 'retryAt', params: { phase: 'reviewing' } }, target: 'reviewing' },
+            { guard: { type: 'retryAt', params: { phase: 'gating' } }, target: 'gating' },
+            { guard: { type: 'retryAt', params: { phase: 'approval' } }, target: 'gating' },
+            { guard: { type: 'retryAt', params: { phase: 'executing' } }, target: 'executing' },
+            { target: 'authoring' },
           ],
         },
-        sequential: { always: [{ guard: 'sequenceDone', target: '#task.gating' }, { target: 'one' }] },
-        one: {
+        // Shallow: the phase is re-entered from its start (a review round re-checks what it has).
+        resume: { type: 'history', history: 'shallow', target: 'authoring' },
+        authoring: {
+          tags: 'running',
           invoke: {
             src: 'agentStep',
-            input: ({ context }) => reviewCall(context, nextSequential(context) ?? 'coordinator'),
-            onDone: {
-              target: 'verdict',
-              actions: assign(({ context, event }) => {
-                const kind = nextSequential(context) ?? 'coordinator';
-                const review = toReview(kind, event.output.output, context.round);
-                return { reviews: [...context.reviews, review], forceApproval: context.forceApproval || review.escalate === true };
-              }),
+            input: ({ context }) => {
+              const call = authorInput(context);
+              const step = currentStep(context);
+              return { taskId: context.record.id, key: activityKey(context, 'authoring', step.id), phase: 'authoring' as const, part: step.id, ...withModel(context, call.agent), ...call };
             },
-            onError: { target: '#task.healing', actions: { type: 'recordFailure' as const, params: { phase: 'reviewing' as const } } },
+            onDone: [
+              { guard: 'moreSteps', target: 'authoring', reenter: true, actions: 'storeOutput' },
+              { target: 'reviewing', actions: 'storeOutput' },
+            ],
+            onError: failedIn('authoring'),
           },
         },
-        verdict: {
+        reviewing: {
+          tags: 'reviewing',
+          initial: 'route',
+          states: {
+            route: { always: [{ guard: 'hasParallel', target: 'parallel' }, { target: 'sequential' }] },
+            parallel: {
+              type: 'parallel',
+              states: { canon: reviewRegion('canon'), cultural: reviewRegion('cultural') },
+              onDone: [
+                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it' } } },
+                { guard: 'anyRevise', target: '#task.working.revising' },
+                { target: 'sequential' },
+              ],
+            },
+            sequential: { always: [{ guard: 'sequenceDone', target: '#task.working.gating' }, { target: 'one' }] },
+            one: {
+              invoke: {
+                src: 'agentStep',
+                input: ({ context }) => reviewCall(context, nextSequential(context) ?? 'coordinator'),
+                onDone: { target: 'verdict', actions: { type: 'recordReview', params: ({ context }) => nextSequential(context) ?? 'coordinator' } },
+                onError: failedIn('reviewing'),
+              },
+            },
+            verdict: {
+              always: [
+                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it' } } },
+                { guard: 'anyRevise', target: '#task.working.revising' },
+                { target: 'sequential' },
+              ],
+            },
+          },
+        },
+        revising: {
+          tags: 'running',
+          entry: 'startRevision',
           always: [
-            { guard: 'anyReject', target: '#task.rejected', actions: assign({ endReason: 'a reviewer rejected it' }) },
-            { guard: 'anyRevise', target: '#task.revising' },
-            { target: 'sequential' },
+            { guard: 'roundsLeft', target: 'authoring' },
+            { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'revision rounds exhausted' } } },
           ],
         },
-      },
-    },
-    revising: {
-      entry: assign(({ context }) => ({
-        round: context.round + 1,
-        feedback: context.reviews.filter((r) => r.round === context.round).flatMap((r) => r.issues),
-        stepIndex: context.record.definition.steps.length - 1,
-      })),
-      always: [
-        { guard: 'roundsLeft', target: 'authoring' },
-        { target: 'rejected', actions: assign({ endReason: 'revision rounds exhausted' }) },
-      ],
-    },
-    gating: {
-      invoke: {
-        src: 'gate',
-        input: ({ context }) => ({
-          taskId: context.record.id,
-          key: activityKey(context, 'gating', 'gate'),
-          action: context.record.definition.gate.action,
-          domain: context.record.definition.domain,
-          confidence: context.confidence,
-          forceApproval: context.forceApproval,
-        }),
-        onDone: [
-          { guard: ({ event }) => event.output.decision === 'auto', target: 'executing', actions: assign(({ event }) => ({ gate: event.output })) },
-          { guard: ({ event }) => event.output.decision === 'approval', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons, gate: event.output })) },
-          { target: 'rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}`, gate: event.output })) },
-        ],
-        onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'gating' as const } } },
-      },
-    },
-    awaitingApproval: {
-      invoke: {
-        src: 'approval',
-        input: ({ context }) => ({
-          taskId: context.record.id,
-          key: activityKey(context, 'approval', context.escalated ? 'escalated' : 'request'),
-          action: context.record.definition.gate.action,
-          reasons: context.gateReasons,
-          escalated: context.escalated,
-        }),
-        onDone: [
-          { guard: ({ event }) => event.output.status === 'granted', target: 'executing', actions: assign(({ context, event }) => ({ decidedBy: 'person' as const, outputs: withEdit(context, event.output) })) },
-          { guard: ({ event }) => event.output.status === 'rejected', target: 'rejected', actions: assign({ endReason: 'a person rejected it' }) },
-          { guard: ({ event, context }) => fallbackIs(event.output, 'coordinator') && !context.escalated, target: 'fallback' },
-          { guard: ({ event, context }) => fallbackIs(event.output, 'escalate') && !context.escalated, target: 'awaitingApproval', reenter: true, actions: assign({ escalated: true }) },
-          { target: 'rejected', actions: assign({ endReason: 'the approval timed out' }) },
-        ],
-        onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'approval' as const } } },
-      },
-    },
-    fallback: {
-      invoke: {
-        src: 'agentStep',
-        input: ({ context }) => {
-          const call = coordinatorInput(context, 'approval_fallback', { reason: 'the approval request timed out' });
-          return { taskId: context.record.id, key: activityKey(context, 'approval', 'fallback'), phase: 'approval' as const, part: 'fallback', ...withModel(context, 'coordinator'), ...call };
+        gating: {
+          tags: 'running',
+          invoke: {
+            src: 'gate',
+            input: ({ context }) => ({
+              taskId: context.record.id,
+              key: activityKey(context, 'gating', 'gate'),
+              action: context.record.definition.gate.action,
+              domain: context.record.definition.domain,
+              confidence: context.confidence,
+              forceApproval: context.forceApproval,
+            }),
+            onDone: [
+              { guard: 'gatePasses', target: 'executing', actions: assign(({ event }) => ({ gate: event.output })) },
+              { guard: 'gateAsks', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons, gate: event.output })) },
+              { target: '#task.rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}`, gate: event.output })) },
+            ],
+            onError: failedIn('gating'),
+          },
         },
-        onDone: [
-          { guard: ({ event }) => (event.output.output as { decision?: string }).decision === 'approve', target: 'executing', actions: assign({ decidedBy: 'coordinator' }) },
-          { target: 'rejected', actions: assign({ endReason: 'the coordinator declined on fallback' }) },
-        ],
-        onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'approval' as const } } },
+        // The approval phase: a person's answer, or on a timeout the coordinator's. A failure in
+        // either resumes by asking again.
+        awaitingApproval: {
+          tags: 'awaiting_approval',
+          initial: 'asking',
+          states: {
+            asking: {
+              invoke: {
+                src: 'approval',
+                input: ({ context }) => ({
+                  taskId: context.record.id,
+                  key: activityKey(context, 'approval', context.escalated ? 'escalated' : 'request'),
+                  action: context.record.definition.gate.action,
+                  reasons: context.gateReasons,
+                  escalated: context.escalated,
+                }),
+                onDone: [
+                  { guard: 'approvalGranted', target: '#task.working.executing', actions: assign(({ context, event }) => ({ decidedBy: 'person' as const, outputs: withEdit(context, event.output) })) },
+                  { guard: 'approvalRejected', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a person rejected it' } } },
+                  { guard: { type: 'timedOutTo', params: { fallback: 'coordinator' } }, target: 'fallback' },
+                  { guard: { type: 'timedOutTo', params: { fallback: 'escalate' } }, target: 'asking', reenter: true, actions: assign({ escalated: true }) },
+                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the approval timed out' } } },
+                ],
+                onError: failedIn('approval'),
+              },
+            },
+            fallback: {
+              invoke: {
+                src: 'agentStep',
+                input: ({ context }) => {
+                  const call = coordinatorInput(context, 'approval_fallback', { reason: 'the approval request timed out' });
+                  return { taskId: context.record.id, key: activityKey(context, 'approval', 'fallback'), phase: 'approval' as const, part: 'fallback', ...withModel(context, 'coordinator'), ...call };
+                },
+                onDone: [
+                  { guard: 'coordinatorApproves', target: '#task.working.executing', actions: assign({ decidedBy: 'coordinator' }) },
+                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the coordinator declined on fallback' } } },
+                ],
+                onError: failedIn('approval'),
+              },
+            },
+          },
+        },
+        executing: {
+          tags: 'running',
+          invoke: {
+            src: 'execute',
+            input: ({ context }) => ({
+              taskId: context.record.id,
+              key: activityKey(context, 'executing', context.record.definition.gate.action),
+              action: context.record.definition.gate.action,
+              outputs: context.outputs,
+              by: context.decidedBy,
+            }),
+            onDone: '#task.completed',
+            onError: failedIn('executing'),
+          },
+        },
       },
     },
-    executing: {
-      invoke: {
-        src: 'execute',
-        input: ({ context }) => ({
-          taskId: context.record.id,
-          key: activityKey(context, 'executing', context.record.definition.gate.action),
-          action: context.record.definition.gate.action,
-          outputs: context.outputs,
-          by: context.decidedBy,
-        }),
-        onDone: 'completed',
-        onError: { target: 'healing', actions: { type: 'recordFailure' as const, params: { phase: 'executing' as const } } },
-      },
-    },
+    // A failed step: the healer diagnoses it, and its diagnosis says where the task goes next —
+    // back into the phase that failed (the history state remembers which), or to `failed`.
     healing: {
+      tags: 'running',
       invoke: {
         src: 'heal',
         input: ({ context }) => ({
@@ -271,28 +302,15 @@ export const taskMachine = setup({
           restarts: context.restarts,
         }),
         onDone: [
-          {
-            guard: ({ event }) => event.output.action === 'retry',
-            target: 'resume',
-            actions: assign(({ context, event }) => retryContext(context, event.output)),
-          },
-          { target: 'failed', actions: assign(({ context, event }) => ({ endReason: event.output.reason, endCode: context.error?.code ?? 'INTERNAL' })) },
+          { guard: 'healerRetries', target: '#task.working.resume', actions: 'applyRemedy' },
+          { target: 'failed', actions: 'giveUp' },
         ],
         onError: { target: 'failed', actions: assign({ endReason: 'healing failed', endCode: 'INTERNAL' }) },
       },
     },
-    resume: {
-      always: [
-        { guard: ({ context }) => context.failedPhase === 'reviewing', target: 'reviewing' },
-        { guard: ({ context }) => context.failedPhase === 'gating', target: 'gating' },
-        { guard: ({ context }) => context.failedPhase === 'approval', target: 'awaitingApproval' },
-        { guard: ({ context }) => context.failedPhase === 'executing', target: 'executing' },
-        { target: 'authoring' },
-      ],
-    },
-    completed: { type: 'final', entry: assign({ outcome: 'completed' as const }) },
-    rejected: { type: 'final', entry: assign({ outcome: 'rejected' as const }) },
-    failed: { type: 'final', entry: assign({ outcome: 'failed' as const }) },
+    completed: { type: 'final', tags: 'completed', entry: assign({ outcome: 'completed' as const }) },
+    rejected: { type: 'final', tags: 'rejected', entry: assign({ outcome: 'rejected' as const }) },
+    failed: { type: 'final', tags: 'failed', entry: assign({ outcome: 'failed' as const }) },
   },
   output: ({ context }) => {
     const outcome = context.outcome ?? 'failed';
@@ -306,11 +324,6 @@ function withEdit(ctx: Ctx, out: ApprovalOutput): Record<string, unknown> {
   const last = ctx.record.definition.steps.at(-1)?.id;
   if (!out.output || last === undefined) return ctx.outputs;
   return { ...ctx.outputs, [last]: out.output };
-}
-
-function fallbackIs(output: unknown, fallback: ApprovalOutput['fallback']): boolean {
-  const o = output as ApprovalOutput;
-  return o.status === 'timed_out' && o.fallback === fallback;
 }
 
 function failedAgent(ctx: Ctx): AgentKind | null {

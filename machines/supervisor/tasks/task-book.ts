@@ -262,7 +262,7 @@ export class TaskBook {
     const child = this.deps.createActor(record);
     this.actors.set(record.id, child);
     const sub = child.subscribe({
-      next: (snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }) => this.onSnapshot(record, snap),
+      next: (snap: { status: string; hasTag(tag: TaskStatus): boolean; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }) => this.onSnapshot(record, snap),
       error: (err: unknown) => void this.finish(record, 'failed', `task actor crashed: ${String(err)}`),
     });
     this.subscriptions.set(record.id, sub);
@@ -279,10 +279,10 @@ export class TaskBook {
     this.actors.clear();
   }
 
-  private onSnapshot(record: TaskRecord, snap: { status: string; value: unknown; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }): void {
+  private onSnapshot(record: TaskRecord, snap: { status: string; hasTag(tag: TaskStatus): boolean; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }): void {
     const { rt } = this.deps;
     const ctx = snap.context;
-    const status = statusOf(snap.value);
+    const status = statusOf(snap);
     // A terminal status shows only once finish() has made the `final` record durable: a kill
     // in between would otherwise take back an outcome the API already reported.
     const patch: Partial<TaskView> = { ...(isTerminal(status) ? {} : { status }), round: ctx.round, outputs: ctx.outputs, reviews: ctx.reviews };

@@ -4,26 +4,17 @@ import type { TaskStatus, TaskView } from '../../contract.js';
 import { TERMINAL_STATUSES } from '../../contract.js';
 import type { TaskRecord } from '../../task/context.js';
 
-const STATE_STATUS: Record<string, TaskStatus> = {
-  authoring: 'running',
-  healing: 'running',
-  resume: 'running',
-  revising: 'running',
-  gating: 'running',
-  executing: 'running',
-  reviewing: 'reviewing',
-  awaitingApproval: 'awaiting_approval',
-  fallback: 'awaiting_approval',
-  completed: 'completed',
-  rejected: 'rejected',
-  failed: 'failed',
-  start: 'pending',
-};
+/** What a task actor's snapshot offers to read its status: its states' tags. */
+export interface TaggedSnapshot {
+  hasTag(tag: TaskStatus): boolean;
+}
 
-/** The status of a task machine state value ('reviewing' may be nested). */
-export function statusOf(value: unknown): TaskStatus {
-  const top = typeof value === 'string' ? value : Object.keys(value as object)[0] ?? 'authoring';
-  return STATE_STATUS[top] ?? 'running';
+/** The status order tags are read in; every state of the task machine carries exactly one. */
+const BY_TAG: readonly TaskStatus[] = ['completed', 'rejected', 'failed', 'awaiting_approval', 'reviewing', 'pending', 'running'];
+
+/** The status a task machine snapshot shows, from its state tags (a state without one counts as running). */
+export function statusOf(snapshot: TaggedSnapshot): TaskStatus {
+  return BY_TAG.find((tag) => snapshot.hasTag(tag)) ?? 'running';
 }
 
 export function isTerminal(status: TaskStatus): boolean {

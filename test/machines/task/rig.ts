@@ -137,7 +137,7 @@ export function rig(
     /** Resolves with the actor's output once the task has ended. */
     done: async () => (await waitFor(actor, (s) => s.status !== 'active')).output,
     /** The task's status as the supervisor's views read it. */
-    status: () => statusOf(actor.getSnapshot().value),
+    status: () => statusOf(actor.getSnapshot()),
     until: (pred: (s: TaskSnapshot) => boolean) => waitFor(actor, pred),
   };
 }

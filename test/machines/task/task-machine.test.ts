@@ -2,7 +2,9 @@
 // activities it starts (their keys, in order), what it hands them, and how it ends. Time is the
 // SimulatedClock's; nothing waits for real time.
 import { describe, expect, it } from 'vitest';
-import type { AgentStepInput, AgentStepOutput } from '../../../machines/task/activities.js';
+import type { AnyStateNode } from 'xstate';
+import type { AgentStepInput, AgentStepOutput, HealOutput } from '../../../machines/task/activities.js';
+import { taskMachine } from '../../../machines/task/task-machine.js';
 import { approveAll, failure, record, rig, unanswered } from './rig.js';
 
 const MINUTE = 60_000;
@@ -477,5 +479,67 @@ describe('a retried task starts at the phase that failed', () => {
     expect(await t.done()).toEqual({ outcome: 'completed' });
     expect(t.keys()[0]).toBe(first);
     expect(t.calls.at(-1)?.input).toMatchObject({ outputs: { draft: { title: 'kept', content: 'x' } } });
+  });
+});
+
+describe('the chart', () => {
+  it('every state shows exactly one task status, as a tag on it or on the phase it is in', () => {
+    const tagsOf = (node: AnyStateNode): string[] => [...node.tags, ...(node.parent ? tagsOf(node.parent) : [])];
+    const leaves = (node: AnyStateNode): AnyStateNode[] => {
+      const children = Object.values(node.states);
+      return children.length === 0 ? [node] : children.flatMap(leaves);
+    };
+    const shown = leaves(taskMachine.root)
+      .filter((n) => n.type !== 'history')
+      .map((n) => [n.id, tagsOf(n)] as const);
+
+    expect(shown.filter(([, tags]) => tags.length !== 1)).toEqual([]);
+    expect(Object.fromEntries(shown.map(([id, tags]) => [id, tags[0]]))).toMatchObject({
+      'task.working.start': 'pending',
+      'task.working.authoring': 'running',
+      'task.working.reviewing.parallel.canon.running': 'reviewing',
+      'task.working.reviewing.one': 'reviewing',
+      'task.working.awaitingApproval.asking': 'awaiting_approval',
+      'task.working.awaitingApproval.fallback': 'awaiting_approval',
+      'task.healing': 'running',
+      'task.completed': 'completed',
+      'task.rejected': 'rejected',
+      'task.failed': 'failed',
+    });
+  });
+
+  it('while the healer diagnoses, the task is in healing and shows as running', async () => {
+    const diagnosis = deferred<HealOutput>();
+    const t = rig(record(), { gate: (_i) => (t.keys('gate').length === 1 ? Promise.reject(failure('MODEL_TIMEOUT')) : { decision: 'approval', reasons: [] }), heal: () => diagnosis.promise });
+    await t.until(() => t.keys('heal').length === 1);
+
+    expect(t.actor.getSnapshot().value).toBe('healing');
+    expect(t.status()).toBe('running');
+    diagnosis.resolve({ action: 'retry', at: 0, reason: 'again' });
+    await t.until((s) => s.matches({ working: { awaitingApproval: 'asking' } }));
+    expect(t.status()).toBe('awaiting_approval');
+    t.actor.stop();
+  });
+
+  it('a retry resumes through the history state: the phase that failed, entered from its start', async () => {
+    const t = rig(record(), { gate: (_i) => (t.keys('gate').length === 1 ? Promise.reject(failure('MODEL_TIMEOUT')) : { decision: 'auto', reasons: [] }) });
+    const seen: unknown[] = [];
+    t.actor.subscribe((s) => seen.push(s.value));
+
+    expect(await t.done()).toEqual({ outcome: 'completed' });
+    expect(seen.slice(seen.findIndex((v) => v === 'healing'))).toEqual(['healing', { working: 'gating' }, { working: 'executing' }, 'completed']);
+    expect(t.keys().slice(-3)).toEqual(['t1:r1:gating:heal:a0', 't1:r1:gating:gate:a1', 't1:r1:executing:publish:a0']);
+  });
+
+  it('a snapshot persisted while healing keeps the history: restored, the retry resumes the phase that failed', async () => {
+    const first = rig(record(), { gate: () => Promise.reject(failure('MODEL_TIMEOUT')), heal: () => new Promise<HealOutput>(() => {}) });
+    await first.until(() => first.keys('heal').length === 1);
+    const saved = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot())) as never;
+    first.actor.stop();
+
+    const again = rig(record(), {}, { snapshot: saved });
+
+    expect(await again.done()).toEqual({ outcome: 'completed' });
+    expect(again.keys()).toEqual(['t1:r1:gating:heal:a0', 't1:r1:gating:gate:a1', 't1:r1:executing:publish:a0']);
   });
 });
