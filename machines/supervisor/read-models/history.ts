@@ -2,17 +2,15 @@
 // ones from the archive through its index (memory/history-index.ts). Lists are newest task first
 // and paged with an opaque cursor (the sort key of the last item), so a page costs a scan of the
 // small index entries plus one positioned read per archived item on it.
-import { UserError } from '../../../core/errors.js';
 import type { HistoryEntry, HistoryFields, HistoryIndex } from '../../../memory/history-index.js';
+import { compareKeys, decodeCursor, encodeCursor, isAfter, parseSince } from '../../../memory/history-query.js';
+import type { HistoryKey as Key } from '../../../memory/history-query.js';
 import type { ApprovalQuery, ApprovalView, Page, TaskQuery, TaskView } from '../../contract.js';
 import type { TaskViews } from '../tasks/views.js';
 
 const DEFAULT_PAGE = 50;
 /** How much of a task's text `--search` looks at (id, workflow, input, then the output). */
 const SEARCH_CHARS = 400;
-
-/** Sort key, compared newest first: [createdAt, task id, approval index]. */
-type Key = [number, string, number];
 
 /** The index fields of an archived task view. */
 export function summarizeView(record: unknown): HistoryFields | undefined {
@@ -160,36 +158,4 @@ export class TaskHistory {
     }
     return n;
   }
-}
-
-/** Newest first: negative when `a` comes before `b`. */
-function compareKeys(a: Key, b: Key): number {
-  if (a[0] !== b[0]) return b[0] - a[0];
-  if (a[1] !== b[1]) return a[1] < b[1] ? 1 : -1;
-  return b[2] - a[2];
-}
-
-function isAfter(key: Key, cursor: Key | undefined): boolean {
-  return cursor === undefined || compareKeys(key, cursor) > 0;
-}
-
-function encodeCursor(key: Key): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Key {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === 3 && typeof key[0] === 'number' && typeof key[1] === 'string' && typeof key[2] === 'number') return key as Key;
-  } catch {
-    // fall through to the error
-  }
-  throw new UserError('INVALID_INPUT', `after: expected the nextCursor of a previous page, got ${JSON.stringify(cursor.slice(0, 60))}`);
-}
-
-/** An ISO date (2026-01-31) or date-time; a bad one is an INVALID_INPUT naming the parameter. */
-function parseSince(since: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) ? Date.parse(since) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UserError('INVALID_INPUT', `since: expected an ISO date such as 2026-01-31 or 2026-01-31T09:00:00Z, got ${JSON.stringify(since.slice(0, 60))}`);
-  return ms;
 }

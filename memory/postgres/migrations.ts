@@ -1,0 +1,15 @@
+// The versioned schema: numbered migrations, applied in order, each once. A new one goes at the
+// end with the next number; a landed one is never edited (a database may already have run it).
+// DBOS keeps its own tables in its own `dbos` schema and migrates them itself: none are here.
+import { TABLES_SQL } from './sql/0001-tables.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'tables', sql: TABLES_SQL }];
+
+/** The schema version this build writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
