@@ -215,6 +215,27 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [0, 0],
     run: async (a, ctx) => (await import('./repair.js')).repair({ ...ctx, truncateAt: reqInt(a, 'truncate-at', 1) }),
   },
+  'db init': {
+    usage: 'db init',
+    summary: 'create the Postgres schema (store.url or AGENTRY_DATABASE_URL), or bring it to this version; idempotent',
+    options: {},
+    positionals: [0, 0],
+    run: async (_a, ctx) => (await import('./db.js')).dbInit(ctx),
+  },
+  'db migrate': {
+    usage: 'db migrate',
+    summary: 'apply the pending schema migrations to an initialized Postgres (safe while supervisors run)',
+    options: {},
+    positionals: [0, 0],
+    run: async (_a, ctx) => (await import('./db.js')).dbMigrate(ctx),
+  },
+  'db status': {
+    usage: 'db status',
+    summary: "the Postgres schema version, this agentry's, and the pending migrations (the database as host/db only)",
+    options: {},
+    positionals: [0, 0],
+    run: async (_a, ctx) => (await import('./db.js')).dbStatus(ctx),
+  },
   doctor: {
     usage: 'doctor',
     summary: 'check the set-up: config, state folder, supervisor, API key, hooks',
@@ -231,7 +252,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
 };
 
-/** Group words that need a subcommand: task, event, hooks, config, domain. */
+/** Group words that need a subcommand: task, event, hooks, config, domain, db. */
 export function subcommandsOf(group: string): string[] {
   return Object.keys(COMMANDS).filter((name) => name.startsWith(`${group} `));
 }
