@@ -5,7 +5,7 @@
 import type { HistoryKey } from '../history-query.js';
 import { encodeCursor } from '../history-query.js';
 import { wholeKey } from './history.js';
-import type { HistoryPage } from './history.js';
+import type { StorePage } from '../store.js';
 import type { PgStore } from './pool.js';
 
 const DEFAULT_PAGE = 50;
@@ -60,7 +60,7 @@ export class PgApprovals<V = unknown> {
   }
 
   /** One page, newest first, optionally of one status. */
-  async query(q: { status?: string; limit?: number; after?: string }): Promise<HistoryPage<V>> {
+  async query(q: { status?: string; limit?: number; after?: string }): Promise<StorePage<V>> {
     const limit = q.limit ?? DEFAULT_PAGE;
     const args: unknown[] = [];
     const arg = (v: unknown): string => {

@@ -8,15 +8,12 @@ import type { ApiTaskQuery } from '../../schemas/generated/types.js';
 import type { HistoryFields } from '../history-index.js';
 import { decodeCursor, encodeCursor, parseSince } from '../history-query.js';
 import type { HistoryKey } from '../history-query.js';
+import type { HistoryStore, StorePage } from '../store.js';
 import type { PgStore } from './pool.js';
 
 const DEFAULT_PAGE = 50;
 const EXPORT_BATCH = 500;
 
-export interface HistoryPage<V> {
-  items: V[];
-  nextCursor: string | null;
-}
 
 interface TaskRow<V> {
   id: string;
@@ -24,7 +21,7 @@ interface TaskRow<V> {
   view: V;
 }
 
-export class PgHistory<V = unknown> {
+export class PgHistory<V = unknown> implements HistoryStore<V> {
   constructor(private readonly store: PgStore) {}
 
   /** Records (or replaces: the latest write of an id wins) a task's view with its index fields. */
@@ -58,7 +55,7 @@ export class PgHistory<V = unknown> {
   }
 
   /** One page of the query, newest first; `nextCursor` is null on the last page. */
-  async query(q: ApiTaskQuery): Promise<HistoryPage<V>> {
+  async query(q: ApiTaskQuery): Promise<StorePage<V>> {
     const limit = q.limit ?? DEFAULT_PAGE;
     const after = q.after === undefined ? undefined : wholeKey(q.after);
     const since = q.since === undefined ? undefined : parseSince(q.since);

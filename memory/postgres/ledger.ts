@@ -9,44 +9,21 @@
 import { dayOf } from '../../core/clock.js';
 import { SystemError } from '../../core/errors.js';
 import type { PoolClient } from 'pg';
+import type { LedgerLimitsMicros, LedgerStore, StoreLedgerDay, StoreReserveRequest, StoreSettleResult } from '../store.js';
 import type { PgStore } from './pool.js';
 
-export interface LedgerLimitsMicros {
-  dailyMicros: number;
-  perTaskMicros: number;
-}
-
-export interface PgReserveRequest {
-  reservationId: string;
-  taskId: string;
-  agent: string;
-  estimateMicros: number;
-}
 
 /** A refusal carries the figures it was decided on (the same the embedded ledger's sentence shows). */
 export type PgReserveResult =
   | { ok: true }
   | { ok: false; limit: 'daily' | 'task'; spentMicros: number; reservedMicros: number; estimateMicros: number; limitMicros: number };
 
-export interface PgSettleResult {
-  overrunMicros: number;
-  /** Already settled or released: nothing was charged. */
-  duplicate: boolean;
-  /** Today's settled spend after this settle (for the 50/80/100 % thresholds). */
-  spentMicros: number;
-}
-
-export interface PgLedgerDay {
-  day: string;
-  spentMicros: number;
-  /** Every open reservation, whatever day it was made. */
-  reservedMicros: number;
-  reruns: { count: number; micros: number };
-  overruns: { count: number; micros: number };
+export interface PgLedgerDay extends StoreLedgerDay {
+  /** Thresholds (percent) announced today, by any supervisor. */
   thresholds: number[];
 }
 
-export class PgLedger {
+export class PgLedger implements LedgerStore {
   constructor(
     private readonly store: PgStore,
     /** Injected time, ms: the UTC day of the budget window. */
@@ -54,7 +31,7 @@ export class PgLedger {
   ) {}
 
   /** Holds `estimateMicros` for a call, or refuses. Idempotent per id with the same terms. */
-  async reserve(request: PgReserveRequest, limits: LedgerLimitsMicros): Promise<PgReserveResult> {
+  async reserve(request: StoreReserveRequest, limits: LedgerLimitsMicros): Promise<PgReserveResult> {
     assertMicros(request.estimateMicros, 'estimateMicros');
     assertMicros(limits.dailyMicros, 'dailyMicros');
     assertMicros(limits.perTaskMicros, 'perTaskMicros');
@@ -98,7 +75,7 @@ export class PgLedger {
   }
 
   /** Charges the actual cost (which may exceed the estimate) to today and frees the hold. */
-  async settle(reservationId: string, actualMicros: number, options: { rerun?: boolean } = {}): Promise<PgSettleResult> {
+  async settle(reservationId: string, actualMicros: number, options: { rerun?: boolean } = {}): Promise<StoreSettleResult> {
     assertMicros(actualMicros, 'actualMicros');
     return this.inDay('settle', async (client, day) => {
       const held = await client.query<{ estimate_micros: string; state: string }>('SELECT estimate_micros, state FROM agentry_budget_reservations WHERE id = $1 FOR UPDATE', [reservationId]);

@@ -32,6 +32,14 @@ function fields(i: number, extra: Partial<HistoryFields> = {}): HistoryFields {
   return { id: `task-${String(i).padStart(3, '0')}`, createdAt: T0 + Math.floor(i / 2) * 60_000, status: i % 3 === 0 ? 'failed' : 'completed', workflow: i % 2 === 0 ? 'content' : 'lead', approvals: [], text: `task-${i} brief number ${i}`, ...extra };
 }
 
+function approvalView(status: string): View {
+  return { id: `ap-1:${status}`, n: 0 };
+}
+
+function outcome(id: string, at: number): { id: string; at: number; taskId: string; agent: string; workflow: string; record: { id: string } } {
+  return { id, at, taskId: 't', agent: 'marketing', workflow: 'content', record: { id } };
+}
+
 describe('PgHistory', () => {
   it('pages a filtered query newest first with a cursor, the way the embedded history does', async () => {
     for (let i = 0; i < 30; i++) await pg.history.put({ id: fields(i).id, n: i }, fields(i, i >= 20 ? { parentId: 'flow-1' } : {}));
@@ -74,13 +82,12 @@ describe('PgHistory', () => {
 
 describe('PgApprovals', () => {
   it('decides a pending approval once when two decisions race', async () => {
-    const view = (status: string): View => ({ id: `ap-1:${status}`, n: 0 });
-    await pg.approvals.put({ id: 'ap-1', kind: 'action', taskId: 't', status: 'pending', key: [T0, 't', 0], view: view('pending') });
-    const [a, b] = await Promise.all([pg.approvals.decide('ap-1', 'granted', view('granted')), pg.approvals.decide('ap-1', 'rejected', view('rejected'))]);
+    await pg.approvals.put({ id: 'ap-1', kind: 'action', taskId: 't', status: 'pending', key: [T0, 't', 0], view: approvalView('pending') });
+    const [a, b] = await Promise.all([pg.approvals.decide('ap-1', 'granted', approvalView('granted')), pg.approvals.decide('ap-1', 'rejected', approvalView('rejected'))]);
     expect([a, b].filter((x) => x !== undefined)).toHaveLength(1);
     const stored = await pg.approvals.get('ap-1');
     expect(stored?.view).toEqual(a ?? b);
-    expect(await pg.approvals.decide('nope', 'granted', view('x'))).toBeUndefined();
+    expect(await pg.approvals.decide('nope', 'granted', approvalView('x'))).toBeUndefined();
   });
 
   it('lists newest task first, then request order within a task, paged and by status', async () => {
@@ -114,10 +121,9 @@ describe('PgEvents, PgOutcomes, PgDeliveries', () => {
   });
 
   it('records an outcome once and reads outcomes oldest first', async () => {
-    const o = (id: string, at: number) => ({ id, at, taskId: 't', agent: 'marketing', workflow: 'content', record: { id } });
-    expect(await pg.outcomes.record(o('o2', T0 + 5))).toBe(true);
-    expect(await pg.outcomes.record(o('o1', T0))).toBe(true);
-    expect(await pg.outcomes.record(o('o1', T0))).toBe(false);
+    expect(await pg.outcomes.record(outcome('o2', T0 + 5))).toBe(true);
+    expect(await pg.outcomes.record(outcome('o1', T0))).toBe(true);
+    expect(await pg.outcomes.record(outcome('o1', T0))).toBe(false);
     expect(await pg.outcomes.list()).toEqual([{ id: 'o1' }, { id: 'o2' }]);
     expect(await pg.outcomes.list({ since: T0 + 1 })).toEqual([{ id: 'o2' }]);
   });
