@@ -67,21 +67,28 @@ export function resultOf(snapshot: TaskSnapshot): TaskResult | undefined {
   return snapshot.status === 'done' ? snapshot.output : undefined;
 }
 
-export type RunActivity = (invocation: Invocation) => Promise<Settled>;
+/** Runs one batch of activities the machine started together; their ends, in the same order. */
+export type RunBatch = (batch: readonly Invocation[]) => Promise<Settled[]>;
+
+/** A batch runner that starts every activity of a batch at once (what an actor does). */
+export function concurrently(run: (invocation: Invocation) => Promise<Settled>): RunBatch {
+  return (batch) => Promise.all(batch.map((inv) => run(inv)));
+}
 
 /**
- * Drives a task to its final state. The activities started together (the parallel reviews) are
- * all started before any is awaited, and their ends are fed back in the order they were started,
- * not the order they finished: a replay sees the same sequence whatever the timing was.
+ * Drives a task to its final state. The activities started together (the parallel reviews) go to
+ * `run` as one batch, and their ends are fed back in the order they were started, not the order
+ * they finished: a replay sees the same sequence whatever the timing was.
  */
-export async function driveTask(record: TaskRecord, run: RunActivity): Promise<{ result: TaskResult; snapshot: TaskSnapshot }> {
+export async function driveTask(record: TaskRecord, run: RunBatch): Promise<{ result: TaskResult; snapshot: TaskSnapshot }> {
   let { snapshot, invocations } = begin(record);
   for (;;) {
     const result = resultOf(snapshot);
     if (result) return { result, snapshot };
     if (invocations.length === 0) throw new SystemError('INTERNAL', `task ${record.id}: the machine waits in ${JSON.stringify(snapshot.value)} with no activity running`);
     const batch = invocations;
-    const ends = await Promise.all(batch.map((inv) => run(inv)));
+    const ends = await run(batch);
+    if (ends.length !== batch.length) throw new SystemError('INTERNAL', `task ${record.id}: ${batch.length} activities ran, ${ends.length} ends came back`);
     invocations = [];
     for (const [i, inv] of batch.entries()) {
       const next = advance(snapshot, inv, ends[i] as Settled);

@@ -4,7 +4,7 @@
 // must end the same way, start the same activities with the same inputs in the same order, and
 // leave the same context. No Postgres, no clock: the fakes answer at once.
 import { describe, expect, it } from 'vitest';
-import { advance, begin, driveTask, resultOf } from '../../machines/cluster/drive.js';
+import { advance, begin, concurrently, driveTask, resultOf } from '../../machines/cluster/drive.js';
 import type { Invocation, Settled } from '../../machines/cluster/drive.js';
 import type { AgentStepInput, AgentStepOutput } from '../../machines/task/activities.js';
 import type { TaskRecord } from '../../machines/task/context.js';
@@ -101,7 +101,7 @@ async function viaActor(task: TaskRecord, scripts: Partial<Scripts>): Promise<Tr
 async function viaDriver(task: TaskRecord, scripts: Partial<Scripts>): Promise<Trace> {
   const calls: Trace['calls'] = [];
   const all = { ...defaultScripts(), ...scripts } as Record<string, (input: unknown, ctx: unknown) => unknown>;
-  const { result, snapshot } = await driveTask(task, async (inv) => {
+  const { result, snapshot } = await driveTask(task, concurrently(async (inv) => {
     calls.push({ src: inv.src, key: inv.input.key, input: inv.input });
     try {
       return { ok: true, output: await (all[inv.src] as (i: unknown, c: unknown) => unknown)(inv.input, undefined) };
@@ -109,7 +109,7 @@ async function viaDriver(task: TaskRecord, scripts: Partial<Scripts>): Promise<T
       const e = err as { code: string; message: string };
       return { ok: false, error: { code: e.code, message: e.message } };
     }
-  });
+  }));
   return { result, calls, context: snapshot.context };
 }
 
@@ -171,8 +171,8 @@ describe('one decision at a time', () => {
   });
 
   it('the same ends give the same snapshot: a replay is exact', async () => {
-    const a = await driveTask(record(), answerAtOnce);
-    const b = await driveTask(record(), answerAtOnce);
+    const a = await driveTask(record(), concurrently(answerAtOnce));
+    const b = await driveTask(record(), concurrently(answerAtOnce));
     expect(JSON.stringify(b.snapshot.context)).toBe(JSON.stringify(a.snapshot.context));
     expect(b.snapshot.value).toEqual(a.snapshot.value);
   });

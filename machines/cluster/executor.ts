@@ -1,0 +1,98 @@
+// One supervisor's DBOS executor: launched with an explicit executor id and application version
+// (DBOS recovers only the workflows of its own id and version), the task and model-call
+// workflows registered before launch and the queues after it (DBOS takes them in that order).
+// Recovery is DBOS's: a restart with the same executor id resumes that executor's unfinished
+// workflows at launch; a live peer adopts a dead one's through `adopt`, which lists its PENDING
+// workflows and resumes them onto the queues, where any live supervisor picks them up.
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import pg from 'pg';
+import { SystemError } from '../../core/errors.js';
+import type { TaskRecord } from '../task/context.js';
+import type { TaskResult } from './drive.js';
+import { ModelCallJournal } from './model-calls.js';
+import type { ModelCallRow } from './model-calls.js';
+import { MODEL_QUEUE, TASK_QUEUE, registerQueues } from './queues.js';
+import type { QueueLimits } from './queues.js';
+import type { ClusterServices } from './steps.js';
+import { decideApproval, registerTaskWorkflows, taskWorkflowId } from './task-workflow.js';
+import type { ApprovalDecision } from './task-workflow.js';
+
+export interface ClusterOptions {
+  /** The Postgres the cluster shares (DBOS's system tables live in its `dbos` schema). */
+  url: string;
+  /** Stable per supervisor: a restart with the same id resumes that supervisor's workflows. */
+  executorId: string;
+  /** Every supervisor of a cluster runs one version; DBOS recovers no workflow of another. */
+  applicationVersion: string;
+  limits: QueueLimits;
+  /** DBOS's own log level (its logs mask the connection string's password). */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export interface Cluster {
+  readonly executorId: string;
+  /** Puts a task on the task queue, where a supervisor with room takes it. Idempotent by task id. */
+  submit(record: TaskRecord): Promise<string>;
+  /** Starts a task on this supervisor at once, off the queue. Idempotent by task id. */
+  start(record: TaskRecord): Promise<string>;
+  /** Waits for a task's result, wherever it runs. */
+  result(taskId: string): Promise<TaskResult>;
+  /** Sends a person's decision to the task waiting on that approval, once. */
+  decide(taskId: string, approvalId: string, decision: ApprovalDecision): Promise<void>;
+  /** Takes over a dead supervisor's unfinished workflows; returns their ids. */
+  adopt(deadExecutorId: string): Promise<string[]>;
+  /** The model-call journal (intents, sends, re-runs), for inspection. */
+  modelCalls(workflowIdPrefix?: string): Promise<ModelCallRow[]>;
+  shutdown(): Promise<void>;
+}
+
+const MODEL_CALL_WORKFLOW = 'agentry.modelCall';
+
+export async function launchCluster(opts: ClusterOptions, services: ClusterServices): Promise<Cluster> {
+  if (DBOS.isInitialized()) throw new SystemError('INTERNAL', 'DBOS is launched already in this process: one cluster executor a process');
+  const pool = new pg.Pool({ connectionString: opts.url, max: 4 });
+  const journal = new ModelCallJournal(pool);
+  try {
+    await journal.migrate();
+    DBOS.setConfig({ name: 'agentry', systemDatabaseUrl: opts.url, executorID: opts.executorId, applicationVersion: opts.applicationVersion, logLevel: opts.logLevel ?? 'warn' });
+    const workflows = registerTaskWorkflows(services, journal, { pollingIntervalMs: opts.limits.pollingIntervalMs });
+    await DBOS.launch();
+    await registerQueues(opts.limits);
+    const polling = { pollingIntervalMs: opts.limits.pollingIntervalMs };
+
+    const begin = async (record: TaskRecord, queueName?: string): Promise<string> => {
+      const handle = await DBOS.startWorkflow(workflows.task, { workflowID: taskWorkflowId(record.id), ...(queueName ? { queueName } : {}) })(record);
+      return handle.workflowID;
+    };
+    return {
+      executorId: opts.executorId,
+      submit: (record) => begin(record, TASK_QUEUE),
+      start: (record) => begin(record),
+      async result(taskId) {
+        const out = await DBOS.retrieveWorkflow<TaskResult>(taskWorkflowId(taskId)).getResult(polling);
+        if (out === null) throw new SystemError('INTERNAL', `task ${taskId}: no result`);
+        return out;
+      },
+      decide: (taskId, approvalId, decision) => decideApproval(DBOS, taskId, approvalId, decision),
+      async adopt(deadExecutorId) {
+        if (deadExecutorId === opts.executorId) throw new SystemError('INTERNAL', 'a supervisor does not adopt its own workflows: it recovers them at launch');
+        const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: deadExecutorId, applicationVersion: opts.applicationVersion });
+        const calls = pending.filter((w) => w.workflowName === MODEL_CALL_WORKFLOW).map((w) => w.workflowID);
+        const tasks = pending.filter((w) => w.workflowName !== MODEL_CALL_WORKFLOW).map((w) => w.workflowID);
+        // Back on their queues, so the cluster's limits hold for adopted work too.
+        if (calls.length > 0) await DBOS.resumeWorkflows(calls, { queueName: MODEL_QUEUE });
+        if (tasks.length > 0) await DBOS.resumeWorkflows(tasks, { queueName: TASK_QUEUE });
+        return [...tasks, ...calls];
+      },
+      modelCalls: (prefix) => journal.list(prefix),
+      async shutdown() {
+        await DBOS.shutdown({ deregister: true });
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    if (DBOS.isInitialized()) await DBOS.shutdown({ deregister: true });
+    await pool.end();
+    throw err;
+  }
+}

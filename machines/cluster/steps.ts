@@ -1,0 +1,169 @@
+// The task's activities as DBOS steps: each runs once and DBOS records its output, so a workflow
+// replayed after a crash gets the recorded output back instead of running it again. A failure is
+// recorded as a value (Settled), not thrown: the task machine heals it, DBOS does not retry it.
+// The model call is the one activity that is not a step of the task: it is a workflow of its own
+// on the model queue (task-workflow.ts), whose steps are defined here.
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { definitionOf } from '../../agents/definitions.js';
+import type { StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
+import type { ResolvedConfig } from '../../config/load.js';
+import type { StepView } from '../contract.js';
+import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, ExecuteInput, GateInput, GateOutput, HealInput, HealOutput } from '../task/activities.js';
+import type { Settled } from './drive.js';
+import type { ModelCallJournal } from './model-calls.js';
+
+/** An approval as the engine asks for it: stored and shown by the caller's services. */
+export interface ApprovalRequest {
+  id: string;
+  taskId: string;
+  /** The task workflow a decision is sent to (decideApproval). */
+  workflowId: string;
+  action: string;
+  reasons: string[];
+  escalated: boolean;
+  requestedAt: number;
+  deadline: number;
+  fallback: ApprovalOutput['fallback'];
+}
+
+/**
+ * What the engine needs of the supervisor around it: config, the model, and the policy of each
+ * activity (gate decision, delivery, healing, where an approval is shown). The engine makes them
+ * durable; it decides none of them.
+ */
+export interface ClusterServices {
+  config(): ResolvedConfig;
+  model: StructuredModel;
+  gate(input: GateInput): Promise<GateOutput>;
+  execute(input: ExecuteInput): Promise<void>;
+  heal(input: HealInput): Promise<HealOutput>;
+  approvalRequested(request: ApprovalRequest): Promise<void>;
+}
+
+/** A model call as the model queue's workflow makes it: the task's step and its request. */
+interface ModelCall {
+  taskId: string;
+  key: string;
+  part: string;
+  request: Omit<StructuredCallRequest, 'signal'>;
+}
+
+/** The request of an agent step: the agent's contract and prompt, the model by step, agent, default. */
+function modelCallOf(config: ResolvedConfig, input: AgentStepInput): ModelCall {
+  const def = definitionOf(input.agent);
+  const model = input.model ?? config.models.byAgent[input.agent] ?? config.models.default;
+  return {
+    taskId: input.taskId,
+    key: input.key,
+    part: input.part,
+    request: {
+      agent: input.agent,
+      stepKey: input.key,
+      model,
+      system: def.rolePrompt,
+      inputSchema: def.inputSchema,
+      outputSchema: def.outputSchema,
+      input: input.input,
+      maxTokens: Math.min(config.models.maxTokens, def.defaults.maxTokens),
+      timeoutMs: config.models.timeoutMs,
+    },
+  };
+}
+
+type Sent = { ok: true; rerun: boolean; result: StructuredCallResult; at: number } | { ok: false; rerun: boolean; error: { code: string; message: string } };
+
+/**
+ * The model call's three steps: the intent is journaled, the request sent (a send after an
+ * earlier one that has no result is a re-run, and says so), the result journaled.
+ */
+export async function modelCallSteps(services: ClusterServices, journal: ModelCallJournal, input: AgentStepInput, workflowId: string): Promise<Settled<AgentStepOutput>> {
+  // The request is built inside the step: a replay sends what the first run sent, whatever the config says now.
+  const call = await DBOS.runStep(
+    async () => {
+      const made = modelCallOf(services.config(), input);
+      await journal.intent(made.key, workflowId, made.request.agent);
+      return made;
+    },
+    { name: 'model.intent' },
+  );
+  const model = services.model;
+  const sent = await DBOS.runStep(
+    async (): Promise<Sent> => {
+      const { rerun } = await journal.sending(call.key);
+      try {
+        const result = await model.call(call.request);
+        return { ok: true, rerun, result, at: Date.now() };
+      } catch (err) {
+        return { ok: false, rerun, error: failureOf(err) };
+      }
+    },
+    { name: 'model.call' },
+  );
+  await DBOS.runStep(() => journal.result(call.key, { rerun: sent.rerun, costUsd: sent.ok ? sent.result.costUsd : 0 }), { name: 'model.result' });
+  if (!sent.ok) return { ok: false, error: sent.error };
+  return { ok: true, output: stepOutput(call, sent.result, sent.rerun, sent.at) };
+}
+
+function stepOutput(call: ModelCall, result: StructuredCallResult, rerun: boolean, at: number): AgentStepOutput {
+  const confidence = (result.output as { confidence?: number }).confidence ?? 0;
+  const timeline: StepView = {
+    key: call.key,
+    step: call.part,
+    agent: call.request.agent,
+    model: result.model,
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    costUsd: result.costUsd,
+    latencyMs: result.latencyMs,
+    at: new Date(at).toISOString(),
+    rerun,
+  };
+  return { output: result.output, confidence, costUsd: result.costUsd, timeline };
+}
+
+/** One policy activity as a recorded step; what it throws is recorded as its failure. */
+export function activityStep<I, O>(name: string, fn: (input: I) => Promise<O>, input: I): Promise<Settled<O>> {
+  return DBOS.runStep(
+    async (): Promise<Settled<O>> => {
+      try {
+        return { ok: true, output: await fn(input) };
+      } catch (err) {
+        return { ok: false, error: failureOf(err) };
+      }
+    },
+    { name },
+  );
+}
+
+/** The approval's request, recorded with its absolute deadline: a replay waits for the same one. */
+export function approvalRequestStep(services: ClusterServices, input: ApprovalInput, ids: { approvalId: string; workflowId: string }): Promise<ApprovalRequest> {
+  return DBOS.runStep(
+    async () => {
+      const cfg = services.config().approvals;
+      const requestedAt = Date.now();
+      const request: ApprovalRequest = {
+        id: ids.approvalId,
+        taskId: input.taskId,
+        workflowId: ids.workflowId,
+        action: input.action,
+        reasons: input.escalated ? [...input.reasons, 'escalated: the first request timed out'] : input.reasons,
+        escalated: input.escalated,
+        requestedAt,
+        deadline: requestedAt + cfg.timeoutMinutes * 60_000,
+        fallback: input.escalated ? 'reject' : cfg.fallback,
+      };
+      await services.approvalRequested(request);
+      return request;
+    },
+    { name: 'approval.request' },
+  );
+}
+
+/** What a failed activity leaves: its registry code and message (a bug is INTERNAL). */
+function failureOf(err: unknown): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : 'INTERNAL';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return { code, message };
+}
+

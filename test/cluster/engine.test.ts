@@ -1,0 +1,118 @@
+// The cluster engine in one process against a real Postgres: tasks run as DBOS workflows whose
+// activities are recorded steps, model calls go through the model queue and its journal, and an
+// approval is a DBOS message sent from another DBOS client. Nothing waits for real time but DBOS's
+// own polling (set to 20 ms here).
+import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../config/load.js';
+import type { ResolvedConfig } from '../../config/load.js';
+import { launchCluster } from '../../machines/cluster/executor.js';
+import type { Cluster } from '../../machines/cluster/executor.js';
+import { queueLimits } from '../../machines/cluster/queues.js';
+import { decideApproval, taskWorkflowId } from '../../machines/cluster/task-workflow.js';
+import type { ApprovalRequest } from '../../machines/cluster/steps.js';
+import { startPostgres } from '../support/postgres.js';
+import type { TestPostgres } from '../support/postgres.js';
+import { contentTask, testServices } from './fixtures.js';
+
+let pg: TestPostgres;
+let url: string;
+let cluster: Cluster;
+let config: ResolvedConfig = resolveConfig({ version: 1 });
+const approvalWaiters = new Map<string, (r: ApprovalRequest) => void>();
+const services = testServices({ config: () => config, onApproval: (r) => approvalWaiters.get(r.taskId)?.(r) });
+
+/** Resolves when the task asks for an approval. */
+function approvalOf(taskId: string): Promise<ApprovalRequest> {
+  const seen = services.watched.approvals.find((a) => a.taskId === taskId);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve) => approvalWaiters.set(taskId, resolve));
+}
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  url = await pg.createDatabase('cluster_engine');
+  cluster = await launchCluster({ url, executorId: 'solo', applicationVersion: 'test', limits: queueLimits(config, { pollingIntervalMs: 20 }), logLevel: 'error' }, services);
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.shutdown();
+  await pg?.stop();
+});
+
+describe('a task as a DBOS workflow', () => {
+  it('completes: author, both reviews, the coordinator, the gate and the action, each call journaled once', async () => {
+    await cluster.submit(contentTask('c1'));
+
+    expect(await cluster.result('c1')).toEqual({ outcome: 'completed' });
+    expect(services.watched.executed.filter((e) => e.taskId === 'c1')).toMatchObject([{ key: 'c1:r1:executing:publish:a0', action: 'publish', by: 'auto' }]);
+    const calls = await cluster.modelCalls('model:c1:');
+    // in intent order; the two parallel reviews race for theirs
+    const byKey = [...calls].sort((a, b) => a.stepKey.localeCompare(b.stepKey));
+    expect(byKey.map((c) => [c.stepKey, c.agent, c.sends, c.rerun, c.done])).toEqual([
+      ['c1:r1:authoring:draft:a0', 'marketing', 1, false, true],
+      ['c1:r1:reviewing:canon:a0', 'reviewer', 1, false, true],
+      ['c1:r1:reviewing:coordinator:a0', 'coordinator', 1, false, true],
+      ['c1:r1:reviewing:cultural:a0', 'reviewer', 1, false, true],
+    ]);
+    expect(calls[0]?.stepKey).toBe('c1:r1:authoring:draft:a0');
+    expect(calls[3]?.stepKey).toBe('c1:r1:reviewing:coordinator:a0');
+    // The task's own steps, as DBOS recorded them: the model calls are child workflows.
+    const steps = (await DBOS.listWorkflowSteps(taskWorkflowId('c1'))) ?? [];
+    expect(steps.filter((s) => s.childWorkflowID === null).map((s) => s.name)).toEqual(['gate', 'execute']);
+    expect(steps.flatMap((s) => (s.childWorkflowID ? [s.childWorkflowID] : []))).toEqual(expect.arrayContaining(['model:c1:r1:authoring:draft:a0', 'model:c1:r1:reviewing:canon:a0']));
+  });
+
+  it('a task submitted twice runs once', async () => {
+    const [a, b] = await Promise.all([cluster.submit(contentTask('twice')), cluster.submit(contentTask('twice'))]);
+
+    expect(a).toBe(b);
+    expect(await cluster.result('twice')).toEqual({ outcome: 'completed' });
+    expect(services.watched.executed.filter((e) => e.taskId === 'twice')).toHaveLength(1);
+  });
+
+  it('an approval awaited with recv is decided by DBOS.send from another DBOS client', async () => {
+    await cluster.submit(contentTask('ask1'));
+    const request = await approvalOf('ask1');
+    expect(request).toMatchObject({ taskId: 'ask1', workflowId: taskWorkflowId('ask1'), action: 'publish', reasons: ['a person decides'], fallback: 'coordinator', escalated: false });
+    expect(request.deadline - request.requestedAt).toBe(240 * 60_000);
+
+    const client = await DBOSClient.create({ systemDatabaseUrl: url });
+    try {
+      await decideApproval(client, 'ask1', request.id, { status: 'granted', note: 'fine by me' });
+      // a second decision is not a second message: the first one sent counts
+      await decideApproval(client, 'ask1', request.id, { status: 'rejected' });
+    } finally {
+      await client.destroy();
+    }
+
+    expect(await cluster.result('ask1')).toEqual({ outcome: 'completed' });
+    expect(services.watched.executed.find((e) => e.taskId === 'ask1')).toMatchObject({ by: 'person' });
+  });
+
+  it('a rejection sent through the cluster rejects the task', async () => {
+    await cluster.submit(contentTask('ask2'));
+    const request = await approvalOf('ask2');
+    await cluster.decide('ask2', request.id, { status: 'rejected', note: 'off brand' });
+
+    expect(await cluster.result('ask2')).toEqual({ outcome: 'rejected', reason: 'a person rejected it' });
+  });
+
+  it('an approval past its deadline follows the fallback: reject, then the task is rejected', async () => {
+    config = resolveConfig({ version: 1, approvals: { timeoutMinutes: 0, fallback: 'reject' } });
+    try {
+      await cluster.submit(contentTask('ask3'));
+      expect(await cluster.result('ask3')).toEqual({ outcome: 'rejected', reason: 'the approval timed out' });
+      expect((await approvalOf('ask3')).fallback).toBe('reject');
+    } finally {
+      config = resolveConfig({ version: 1 });
+    }
+  });
+
+  it('a failing activity goes to the healer; the healer gives up and the task fails with the code', async () => {
+    await cluster.submit(contentTask('gatefail1'));
+
+    expect(await cluster.result('gatefail1')).toEqual({ outcome: 'failed', reason: 'healer: cannot fix STORE_UNAVAILABLE', code: 'STORE_UNAVAILABLE' });
+    expect(services.watched.heals.find((h) => h.taskId === 'gatefail1')).toMatchObject({ phase: 'gating', error: { code: 'STORE_UNAVAILABLE' } });
+  });
+});
