@@ -43,12 +43,10 @@ export interface Runtime {
   views: TaskViews;
   deliveries: Deliveries;
   learned: Learned;
-  pausedDomains: Set<string>;
+  pausedDomains: ReadonlySet<string>;
   record(taskId: string): TaskRecord;
   /** Journals a domain pause so it survives a restart. */
   pauseDomain(domain: string, reason: string): void;
-  /** Starts an incident task for the healer (breaker openings, SLA breaches, predictions). */
-  openIncident(incident: { kind: string; agent: AgentKind | null; message: string; key: string }): void;
   /** Feeds the learning store. */
   recordOutcome(taskId: string, event: 'step' | 'gate' | 'final' | 'heal', data: Record<string, unknown>): void;
 }

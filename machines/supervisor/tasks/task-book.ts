@@ -15,6 +15,7 @@ import { authorInput, text } from '../../task/inputs.js';
 import { checkTaskInput } from '../../../config/task-input.js';
 import type { TaskOutcome } from '../../task/task-machine.js';
 import type { Runtime } from '../activities/runtime.js';
+import type { TaskRegistry } from './registry.js';
 import { isTerminal, newView, statusOf } from './views.js';
 
 type Source = TaskRecord['source'];
@@ -22,10 +23,10 @@ type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];
 
 export interface TaskBookDeps {
   rt: Runtime;
+  registry: TaskRegistry;
   /** A new, not yet started task actor for `record`. */
   createActor(record: TaskRecord): AnyActorRef;
   learnedTier(contentType: string): ReviewTier | undefined;
-  onFinished(record: TaskRecord, outcome: FinalStatus): void;
   /** A task is being cancelled: its queued and running model calls are cut off, its approval withdrawn. */
   onCancel(taskId: string): void;
 }
@@ -40,9 +41,12 @@ function newTaskId(now: number): string {
   return `t_${now.toString(36)}${counter.toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
 }
 
+export type FinishedListener = (record: TaskRecord, outcome: FinalStatus) => void;
+
 export class TaskBook {
-  readonly records = new Map<string, TaskRecord>();
-  readonly outcomes = new Map<string, FinalStatus>();
+  readonly records: Map<string, TaskRecord>;
+  readonly outcomes: Map<string, FinalStatus>;
+  private readonly finishedListeners = new Set<FinishedListener>();
   /** Flows being cancelled: their end is the cancel's, not their children's. */
   private readonly cancelling = new Set<string>();
   private readonly subscriptions = new Map<string, Subscription>();
@@ -59,12 +63,23 @@ export class TaskBook {
   /** Timers of final outcomes waiting for the journal to accept them again. */
   private readonly finalRetries = new Set<unknown>();
 
-  constructor(private readonly deps: TaskBookDeps) {}
+  constructor(private readonly deps: TaskBookDeps) {
+    this.records = deps.registry.records;
+    this.outcomes = deps.registry.outcomes;
+  }
 
   record(id: string): TaskRecord {
-    const r = this.records.get(id);
-    if (!r) throw new UserError('NOT_FOUND', `no task ${id}`);
-    return r;
+    return this.deps.registry.record(id);
+  }
+
+  /** Calls `listener` each time a task's final outcome is durable (before its dependents move on). */
+  onFinished(listener: FinishedListener): void {
+    this.finishedListeners.add(listener);
+  }
+
+  /** Whether new tasks are taken (false once a shutdown began). */
+  get accepting(): boolean {
+    return !this.draining;
   }
 
   /** Validates, journals (durably) and starts or blocks a new task; flows create their children. */
@@ -343,7 +358,7 @@ export class TaskBook {
     this.actors.get(record.id)?.stop();
     this.actors.delete(record.id);
     this.active.delete(record.id);
-    this.deps.onFinished(record, outcome);
+    for (const listener of this.finishedListeners) listener(record, outcome);
     this.unblockDependents(record.id);
     const parent = record.parentId ? this.records.get(record.parentId) : undefined;
     if (parent) this.checkFlow(parent);
