@@ -1,4 +1,4 @@
-// The services the task activities use, gathered in one place so each activity file stays small.
+// The services the task activities may use. Each activity's logic factory takes only the Pick<Runtime, …> it uses (its *Deps type), so what a step touches is in its signature.
 import type { AgentKind, StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../../agents/client/types.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/logger.js';
