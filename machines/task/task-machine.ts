@@ -5,6 +5,7 @@ import { assign, setup } from 'xstate';
 import type { DoneActorEvent, ErrorActorEvent, EventObject } from 'xstate';
 import type { AgentKind } from '../../agents/client/types.js';
 import type { ReviewView, TaskStatus } from '../contract.js';
+import type { EventOf } from '../events.js';
 import { taskActivities } from './activities.js';
 import type { AgentStepOutput, ApprovalOutput, GateOutput, HealOutput } from './activities.js';
 import { activityKey, currentStep, reviewPlan, startContext } from './context.js';
@@ -13,12 +14,15 @@ import { authorInput, coordinatorInput, reviewerInput } from './inputs.js';
 import { toReview } from './reviews.js';
 
 export type TaskOutcome = 'completed' | 'rejected' | 'failed';
+/** Who turned a rejected task down, set by the transition that rejects it. */
+export type RejectedBy = EventOf<'task.rejected'>['by'];
 
 type Ctx = TaskContext & {
   forceApproval: boolean;
   escalated: boolean;
   decidedBy: 'auto' | 'person' | 'coordinator';
   outcome?: TaskOutcome;
+  rejectedBy?: RejectedBy;
   /** Why the gate asked a person: shown with the approval request. */
   gateReasons: string[];
   /** The gate's decision with its reasons (shown by task show). */
@@ -121,7 +125,7 @@ export const taskMachine = setup({
         forceApproval: context.forceApproval || review.escalate === true,
       };
     }),
-    endWith: assign((_, params: { reason: string }) => ({ endReason: params.reason })),
+    endWith: assign((_, params: { reason: string; by: RejectedBy }) => ({ endReason: params.reason, rejectedBy: params.by })),
     startRevision: assign(({ context }) => ({
       round: context.round + 1,
       feedback: context.reviews.filter((r) => r.round === context.round).flatMap((r) => r.issues),
@@ -177,7 +181,7 @@ export const taskMachine = setup({
               type: 'parallel',
               states: { canon: reviewRegion('canon'), cultural: reviewRegion('cultural') },
               onDone: [
-                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it' } } },
+                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it', by: 'reviewer' } } },
                 { guard: 'anyRevise', target: '#task.working.revising' },
                 { target: 'sequential' },
               ],
@@ -193,7 +197,7 @@ export const taskMachine = setup({
             },
             verdict: {
               always: [
-                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it' } } },
+                { guard: 'anyReject', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a reviewer rejected it', by: 'reviewer' } } },
                 { guard: 'anyRevise', target: '#task.working.revising' },
                 { target: 'sequential' },
               ],
@@ -205,7 +209,7 @@ export const taskMachine = setup({
           entry: 'startRevision',
           always: [
             { guard: 'roundsLeft', target: 'authoring' },
-            { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'revision rounds exhausted' } } },
+            { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'revision rounds exhausted', by: 'reviewer' } } },
           ],
         },
         gating: {
@@ -223,7 +227,7 @@ export const taskMachine = setup({
             onDone: [
               { guard: 'gatePasses', target: 'executing', actions: assign(({ event }) => ({ gate: event.output })) },
               { guard: 'gateAsks', target: 'awaitingApproval', actions: assign(({ event }) => ({ gateReasons: event.output.reasons, gate: event.output })) },
-              { target: '#task.rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}`, gate: event.output })) },
+              { target: '#task.rejected', actions: assign(({ event }) => ({ endReason: `blocked: ${event.output.reasons.join('; ')}`, rejectedBy: 'policy' as const, gate: event.output })) },
             ],
             onError: failedIn('gating'),
           },
@@ -246,10 +250,10 @@ export const taskMachine = setup({
                 }),
                 onDone: [
                   { guard: 'approvalGranted', target: '#task.working.executing', actions: assign(({ context, event }) => ({ decidedBy: 'person' as const, outputs: withEdit(context, event.output) })) },
-                  { guard: 'approvalRejected', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a person rejected it' } } },
+                  { guard: 'approvalRejected', target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'a person rejected it', by: 'person' } } },
                   { guard: { type: 'timedOutTo', params: { fallback: 'coordinator' } }, target: 'fallback' },
                   { guard: { type: 'timedOutTo', params: { fallback: 'escalate' } }, target: 'asking', reenter: true, actions: assign({ escalated: true }) },
-                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the approval timed out' } } },
+                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the approval timed out', by: 'policy' } } },
                 ],
                 onError: failedIn('approval'),
               },
@@ -263,7 +267,7 @@ export const taskMachine = setup({
                 },
                 onDone: [
                   { guard: 'coordinatorApproves', target: '#task.working.executing', actions: assign({ decidedBy: 'coordinator' }) },
-                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the coordinator declined on fallback' } } },
+                  { target: '#task.rejected', actions: { type: 'endWith', params: { reason: 'the coordinator declined on fallback', by: 'coordinator' } } },
                 ],
                 onError: failedIn('approval'),
               },

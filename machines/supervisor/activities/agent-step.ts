@@ -10,23 +10,27 @@ import { toReview } from '../../task/reviews.js';
 import type { TaskReview } from '../../task/reviews.js';
 import { createEvent } from '../../events.js';
 import { recordFallbackDecision } from './approval-step.js';
+import type { FallbackDeps } from './approval-step.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
+
+/** What an agent step uses of the runtime. */
+export type AgentStepDeps = FallbackDeps & Pick<Runtime, 'agents' | 'config' | 'learned' | 'ledger' | 'memo' | 'model' | 'pauseDomain' | 'record' | 'recordOutcome' | 'sla' | 'views'>;
 import type { StepView } from '../../contract.js';
 
-function reviewMinutes(rt: Runtime, kind: ReviewKind, tier: number): number {
+function reviewMinutes(rt: Pick<Runtime, 'config'>, kind: ReviewKind, tier: number): number {
   const m = rt.config().sla.reviewMinutes;
   if (kind === 'canon') return m.canon;
   if (kind === 'cultural') return tier === 1 ? m.culturalTier1 : m.culturalTier2;
   return m.coordinator;
 }
 
-function modelFor(rt: Runtime, input: AgentStepInput): string {
+function modelFor(rt: Pick<Runtime, 'config' | 'learned'>, input: AgentStepInput): string {
   const cfg = rt.config();
   return input.model ?? rt.learned.model(input.agent) ?? cfg.models.byAgent[input.agent] ?? cfg.models.default;
 }
 
-export function agentStepLogic(rt: Runtime) {
+export function agentStepLogic(rt: AgentStepDeps) {
   return fromPromise<AgentStepOutput, AgentStepInput>(async ({ input }) => {
     const record = rt.record(input.taskId);
     const def = definitionOf(input.agent);
@@ -108,7 +112,7 @@ export function agentStepLogic(rt: Runtime) {
 }
 
 /** Records a finished review (event, SLA minutes, a coordinator's domain pause); returns its verdict. */
-function reviewDone(rt: Runtime, input: AgentStepInput, output: unknown, requestedAt: number): TaskReview['verdict'] {
+function reviewDone(rt: Pick<Runtime, 'clock' | 'events' | 'pauseDomain' | 'record'>, input: AgentStepInput, output: unknown, requestedAt: number): TaskReview['verdict'] {
   const kind = input.review as ReviewKind;
   const review = toReview(kind, output, 0);
   const minutes = Math.max(0, (rt.clock.now() - requestedAt) / 60_000);

@@ -8,12 +8,17 @@ import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 import { iso } from './runtime.js';
 
+/** What an approval step uses of the runtime. */
+type ApprovalDeps = Pick<Runtime, 'approvals' | 'clock' | 'config' | 'events' | 'memo' | 'record'>;
+/** What recording the coordinator's fallback decision uses. */
+export type FallbackDeps = Pick<Runtime, 'approvals' | 'clock' | 'config' | 'events'>;
+
 /** A short, stable approval id derived from the activity key. */
 function approvalIdOf(key: string): string {
   return `ap_${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }
 
-export function approvalLogic(rt: Runtime) {
+export function approvalLogic(rt: ApprovalDeps) {
   return fromPromise<ApprovalOutput, ApprovalInput>(async ({ input }) => {
     const run = await rt.memo.run<ApprovalOutput>(
       input.key,
@@ -59,7 +64,7 @@ export function approvalLogic(rt: Runtime) {
   });
 }
 
-function fallbackPolicy(rt: Runtime, fallback: ApprovalOutput['fallback']): string {
+function fallbackPolicy(rt: Pick<Runtime, 'config'>, fallback: ApprovalOutput['fallback']): string {
   const cfg = rt.config();
   return `${cfg.mode} mode; unanswered after ${cfg.approvals.timeoutMinutes} min, so the ${fallback} fallback decided`;
 }
@@ -68,7 +73,7 @@ function fallbackPolicy(rt: Runtime, fallback: ApprovalOutput['fallback']): stri
  * The coordinator's answer on the `coordinator` fallback (the task's fallback step) is the
  * approval's decision: recorded as granted or rejected by the coordinator, under that policy.
  */
-export function recordFallbackDecision(rt: Runtime, taskId: string, key: string, output: unknown): void {
+export function recordFallbackDecision(rt: FallbackDeps, taskId: string, key: string, output: unknown): void {
   const approval = rt.approvals.list('timed_out').findLast((a) => a.taskId === taskId);
   if (!approval) return;
   const granted = (output as { decision?: string }).decision === 'approve';

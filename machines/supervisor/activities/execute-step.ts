@@ -9,7 +9,10 @@ import { createEvent } from '../../events.js';
 import { allowedModel } from '../policy/model-choice.js';
 import type { Runtime } from './runtime.js';
 
-export function executeLogic(rt: Runtime) {
+/** What an execute step uses of the runtime. */
+type ExecuteDeps = Pick<Runtime, 'agents' | 'approvals' | 'clock' | 'config' | 'deliveries' | 'events' | 'memo' | 'record' | 'views'>;
+
+export function executeLogic(rt: ExecuteDeps) {
   return fromPromise<null, ExecuteInput>(async ({ input }) => {
     await rt.memo.run(input.key, input.taskId, async () => {
       if (input.action === 'apply_remedy') applyIncidentRemedy(rt, input);
@@ -21,7 +24,7 @@ export function executeLogic(rt: Runtime) {
   });
 }
 
-async function deliver(rt: Runtime, input: ExecuteInput): Promise<void> {
+async function deliver(rt: Pick<Runtime, 'approvals' | 'clock' | 'deliveries' | 'record' | 'views'>, input: ExecuteInput): Promise<void> {
   const record = rt.record(input.taskId);
   const last = record.definition.steps.at(-1)?.id ?? '';
   const note = input.by === 'person' ? rt.approvals.latestFor(input.taskId)?.note : undefined;
@@ -30,7 +33,7 @@ async function deliver(rt: Runtime, input: ExecuteInput): Promise<void> {
   if (views.length > 0) rt.views.update(input.taskId, { deliveries: views }, rt.clock.now());
 }
 
-function applyIncidentRemedy(rt: Runtime, input: ExecuteInput): void {
+function applyIncidentRemedy(rt: Pick<Runtime, 'agents' | 'config' | 'record'>, input: ExecuteInput): void {
   const advice = Object.values(input.outputs)[0] as HealerOutput | undefined;
   const incident = (rt.record(input.taskId).input as unknown as HealerInput).incident;
   const agent = incident.agent;

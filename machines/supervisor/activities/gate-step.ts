@@ -6,11 +6,14 @@ import type { GateInput as TaskGateInput, GateOutput } from '../../task/activiti
 import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 
-function firstAgent(rt: Runtime, taskId: string) {
+/** What a gate step uses of the runtime. */
+type GateDeps = Pick<Runtime, 'agents' | 'clock' | 'config' | 'events' | 'learned' | 'ledger' | 'memo' | 'pausedDomains' | 'record' | 'recordOutcome' | 'views'>;
+
+function firstAgent(rt: Pick<Runtime, 'record'>, taskId: string) {
   return rt.record(taskId).definition.steps[0]?.agent ?? 'marketing';
 }
 
-export function gateLogic(rt: Runtime) {
+export function gateLogic(rt: GateDeps) {
   return fromPromise<GateOutput, TaskGateInput>(async ({ input }) => {
     const run = await rt.memo.run<GateOutput>(input.key, input.taskId, () => {
       const cfg = rt.config();

@@ -8,6 +8,7 @@ import type { AgentStepInput, AgentStepOutput, HealInput, HealOutput } from '../
 import { createEvent } from '../../events.js';
 import type { Runtime } from './runtime.js';
 import { agentStepLogic } from './agent-step.js';
+import type { AgentStepDeps } from './agent-step.js';
 import { allowedModel, allowedModels } from '../policy/model-choice.js';
 import { runActivity } from './run-activity.js';
 
@@ -24,7 +25,10 @@ const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MOD
 const MAX_BACKOFF_MS = 5 * 60_000;
 const DISK_RETRY_MS = 5_000;
 
-export function healLogic(rt: Runtime) {
+/** What a heal step uses of the runtime: the healer's call is an agent step. */
+type HealDeps = AgentStepDeps & Pick<Runtime, 'logger'>;
+
+export function healLogic(rt: HealDeps) {
   const agentStep = agentStepLogic(rt);
   return fromPromise<HealOutput, HealInput>(async ({ input }) => {
     const run = await rt.memo.run<HealOutput>(input.key, input.taskId, async () => {
@@ -91,7 +95,7 @@ export function healLogic(rt: Runtime) {
   });
 }
 
-async function applyRemedy(rt: Runtime, input: HealInput, advice: HealerOutput, now: number): Promise<HealOutput> {
+async function applyRemedy(rt: Pick<Runtime, 'agents' | 'clock' | 'config' | 'events' | 'learned' | 'logger' | 'record'>, input: HealInput, advice: HealerOutput, now: number): Promise<HealOutput> {
   const retry = (reason: string, model?: string): HealOutput => (model ? { action: 'retry', at: now, reason, model } : { action: 'retry', at: now, reason });
   const agent = input.agent;
   switch (advice.remedy) {
@@ -123,7 +127,7 @@ async function applyRemedy(rt: Runtime, input: HealInput, advice: HealerOutput, 
 }
 
 /** The next stronger model in the configured tiers, for a model switch without a named model. */
-function nextModel(rt: Runtime, agent: AgentKind | null): string | undefined {
+function nextModel(rt: Pick<Runtime, 'config' | 'learned'>, agent: AgentKind | null): string | undefined {
   const cfg = rt.config();
   const current = (agent && (rt.learned.model(agent) ?? cfg.models.byAgent[agent])) ?? cfg.models.default;
   const tiers = cfg.models.tiers;

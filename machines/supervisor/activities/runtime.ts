@@ -1,4 +1,4 @@
-// The services the task activities use, gathered in one place so each activity file stays small.
+// The services the task activities may use. Each activity's logic factory takes only the Pick<Runtime, …> it uses (its *Deps type), so what a step touches is in its signature.
 import type { AgentKind, StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../../agents/client/types.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/logger.js';
@@ -43,12 +43,10 @@ export interface Runtime {
   views: TaskViews;
   deliveries: Deliveries;
   learned: Learned;
-  pausedDomains: Set<string>;
+  pausedDomains: ReadonlySet<string>;
   record(taskId: string): TaskRecord;
   /** Journals a domain pause so it survives a restart. */
   pauseDomain(domain: string, reason: string): void;
-  /** Starts an incident task for the healer (breaker openings, SLA breaches, predictions). */
-  openIncident(incident: { kind: string; agent: AgentKind | null; message: string; key: string }): void;
   /** Feeds the learning store. */
   recordOutcome(taskId: string, event: 'step' | 'gate' | 'final' | 'heal', data: Record<string, unknown>): void;
 }

@@ -16,13 +16,13 @@ export interface LiveState {
   intake: Intake;
   deliveries: Deliveries;
   events: { seq: number; event: SupervisorEvent; key?: string }[];
-  seen: ReadonlyMap<string, number>;
+  /** The idempotency keys still within their TTL (durable/idempotency.ts). */
+  seen: readonly JournalRecord[];
   /** Finished tasks not archived yet (they finished during this compaction): kept in the snapshot. */
   unarchived: ReadonlySet<string>;
-  pausedDomains: ReadonlySet<string>;
+  /** The paused domains (policy/escalation.ts). */
+  domains: readonly JournalRecord[];
   now: number;
-  /** Idempotency keys older than this are dropped (GitHub redelivers for 3 days). */
-  seenTtlMs: number;
   /** A task's current view (a kept final record carries it). */
   view(id: string): TaskView | undefined;
 }
@@ -42,8 +42,7 @@ export function compactionRecords(s: LiveState): JournalRecord[] {
   for (const id of needed) out.push(...keptFinished(s, id));
   for (const r of active) out.push({ t: 'task', record: r }, ...s.memo.records(r.id));
   for (const e of s.events) out.push(e.key === undefined ? { t: 'event', seq: e.seq, event: e.event } : { t: 'event', seq: e.seq, key: e.key, event: e.event });
-  for (const [id, at] of s.seen) if (s.now - at < s.seenTtlMs) out.push({ t: 'seen', id, at });
-  for (const domain of s.pausedDomains) out.push({ t: 'domain', domain, paused: true, at: s.now });
+  out.push(...s.seen, ...s.domains);
   out.push(...s.deliveries.records());
   for (const q of s.intake.queued()) out.push({ t: 'queued', ...q, at: s.now });
   const spend = s.ledger.view();

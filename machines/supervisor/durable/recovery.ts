@@ -7,7 +7,9 @@ import type { Approvals } from '../policy/approvals.js';
 import type { DayStats } from '../read-models/day-stats.js';
 import type { EventLog } from '../read-models/event-log.js';
 import type { Intake, Routed } from '../policy/intake.js';
+import type { Escalation } from '../policy/escalation.js';
 import type { ActivityJournal } from './activity-journal.js';
+import type { Idempotency } from './idempotency.js';
 import type { JournalRecord } from './records.js';
 import type { TaskBook } from '../tasks/task-book.js';
 
@@ -17,8 +19,8 @@ export interface ReplayTargets {
   events: EventLog;
   day: DayStats;
   approvals: Approvals;
-  seen: Map<string, number>;
-  pausedDomains: Set<string>;
+  idempotency: Idempotency;
+  escalation: Escalation;
   intake: Intake;
   ledger: BudgetLedger;
   deliveries: Deliveries;
@@ -101,8 +103,8 @@ const REPLAY: { [K in JournalRecord['t']]: Handler<K> } = {
     t.approvals.replayDecision(approvalId, decision);
   },
   final: (r, _t, acc) => void acc.finals.push(r),
-  seen: (r, t) => void t.seen.set(r.id, r.at),
-  domain: (r, t) => void (r.paused ? t.pausedDomains.add(r.domain) : t.pausedDomains.delete(r.domain)),
+  seen: (r, t) => t.idempotency.replay(r.id, r.at),
+  domain: (r, t) => t.escalation.replay(r.domain, r.paused),
   queued: (r, _t, acc) => void acc.queued.set(r.eventId, { eventId: r.eventId, workflow: r.workflow, input: r.input, priority: r.priority }),
   delivery: (r, t) => t.deliveries.replay(r),
   delivered: (r, t) => t.deliveries.replay(r),
@@ -119,18 +121,18 @@ function replayOne(r: JournalRecord, t: ReplayTargets, acc: Replay): void {
  * A routed task's origin, or a queued event, is `<eventId>#<rule>`: that event was accepted even
  * if a kill came before its `seen` record (emitEvent journals it after routing).
  */
-function markRoutedEvents(records: readonly JournalRecord[], seen: Map<string, number>): void {
+function markRoutedEvents(records: readonly JournalRecord[], seen: Idempotency): void {
   for (const r of records) {
     const routed = r.t === 'task' ? { id: r.record.origin, at: r.record.createdAt } : r.t === 'queued' ? { id: r.eventId, at: r.at } : undefined;
     const eventId = routed?.id === undefined ? undefined : /^(.+)#\d+$/.exec(routed.id)?.[1];
-    if (routed && eventId !== undefined && !seen.has(eventId)) seen.set(eventId, routed.at);
+    if (routed && eventId !== undefined && !seen.has(eventId)) seen.replay(eventId, routed.at);
   }
 }
 
 export function replayJournal(records: readonly JournalRecord[], t: ReplayTargets): ReplaySummary {
   const acc: Replay = { finals: [], queued: new Map(), origins: new Set(), spentByTask: {}, spent: 0, tasks: 0, open: new Set(), calls: new Map() };
   for (const r of records) replayOne(r, t, acc);
-  markRoutedEvents(records, t.seen);
+  markRoutedEvents(records, t.idempotency);
   for (const f of acc.finals) {
     t.book.restoreFinal(f.taskId, f.outcome, f.reason, f.view, f.code);
     t.memo.forget(f.taskId);

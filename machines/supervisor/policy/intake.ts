@@ -2,14 +2,18 @@
 // workflows by config rules with thresholds. Under threshold: recorded and ignored. P0/P1 start
 // at once; P2/P3 wait for the batch window and start together.
 import type { Clock } from '../../../core/clock.js';
-import { SchemaValidationError } from '../../../core/errors.js';
+import { SchemaValidationError, UserError } from '../../../core/errors.js';
 import type { Priority } from '../../../schemas/generated/types.js';
-import type { EmitEventResult } from '../../contract.js';
+import type { EmitEventRequest, EmitEventResult } from '../../contract.js';
 import type { ResolvedConfig } from '../../../config/load.js';
 import { createEvent } from '../../events.js';
 import { eventDataFor, missingFields, referenceTemplate } from '../../../config/event-template.js';
 import type { EventLog } from '../read-models/event-log.js';
 import type { JournalSink } from '../durable/records.js';
+import type { Idempotency } from '../durable/idempotency.js';
+
+/** Names of the supervisor's own events: outside callers may not emit them. */
+const RESERVED_EVENT_PREFIXES = ['task.', 'step.', 'review.', 'approval.', 'gate.', 'sla.', 'budget.', 'agent.', 'heal.', 'config.', 'mode.', 'supervisor.', 'hook.', 'schedule.', 'dependency.', 'escalation.', 'domain.', 'action.', 'event.', 'delivery.', 'permission.'];
 
 export interface Routed {
   eventId: string;
@@ -23,6 +27,7 @@ export interface IntakeDeps {
   config(): ResolvedConfig;
   events: EventLog;
   journal: JournalSink;
+  idempotency: Idempotency;
   start(routed: Routed): Promise<string>;
   onError(err: unknown): void;
 }
@@ -48,8 +53,23 @@ export class Intake {
 
   constructor(private readonly deps: IntakeDeps) {}
 
-  /** Routes one accepted event (the caller made it durable and de-duplicated it). */
-  async route(eventId: string, type: string, data: Record<string, unknown>): Promise<EmitEventResult> {
+  /**
+   * An outside event, once per id. Its id becomes durable only after the routing it acknowledges:
+   * routed tasks and queued events carry `<eventId>#<rule>`, so recovery marks their event seen
+   * even when a kill came before the `seen` record; a routing that failed acknowledged nothing,
+   * so a retry of the same id is not answered "duplicate".
+   */
+  async accept(req: EmitEventRequest): Promise<EmitEventResult> {
+    if (RESERVED_EVENT_PREFIXES.some((p) => req.type.startsWith(p))) {
+      throw new UserError('INVALID_INPUT', `type: "${req.type}" is reserved for the supervisor's own events; name business events like competitor.rank_drop or keyword.spike`);
+    }
+    const eventId = req.id ?? `ev_${this.deps.clock.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    if (this.deps.idempotency.has(eventId)) return { eventId, duplicate: true, outcome: 'recorded', taskIds: [] };
+    return this.deps.idempotency.acceptAfter(eventId, () => this.route(eventId, req.type, req.data));
+  }
+
+  /** Routes one accepted event (de-duplicated, made durable after). */
+  private async route(eventId: string, type: string, data: Record<string, unknown>): Promise<EmitEventResult> {
     const { clock, events } = this.deps;
     const rules = this.deps.config().events.rules.filter((r) => r.event === type);
     // Refused before anything is recorded: a rule that would start a task with holes in its brief.

@@ -2,7 +2,12 @@
 // injected clock so tests run in milliseconds.
 import { Cron } from 'croner';
 import type { Clock } from '../../../core/clock.js';
+import type { Logger } from '../../../core/logger.js';
 import type { ScheduleConfig } from '../../../schemas/generated/types.js';
+import type { CreateTaskRequest, TaskView } from '../../contract.js';
+import { createEvent } from '../../events.js';
+import type { Idempotency } from '../durable/idempotency.js';
+import type { EventLog } from '../read-models/event-log.js';
 
 /** The longest delay Node's setTimeout honours. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -49,5 +54,34 @@ export class Schedules {
       else fn();
     }, hop);
     this.timers.push(timer);
+  }
+}
+
+export interface ScheduledTaskDeps {
+  clock: Clock;
+  logger: Logger;
+  events: EventLog;
+  idempotency: Idempotency;
+  /** Whether new tasks are taken (not during a shutdown). */
+  accepting(): boolean;
+  createTask(req: CreateTaskRequest, origin: string): Promise<TaskView>;
+}
+
+/** What a schedule firing does: one task per schedule and time (`schedule:<id>:<at>`), even across a restart. */
+export function scheduledTask(deps: ScheduledTaskDeps): (schedule: ScheduleConfig, at: number) => void {
+  return (s, at) => void fireSchedule(deps, s, at);
+}
+
+async function fireSchedule(deps: ScheduledTaskDeps, s: ScheduleConfig, at: number): Promise<void> {
+  const key = `schedule:${s.id}:${at}`;
+  if (!deps.accepting() || deps.idempotency.has(key)) return;
+  // Called fire-and-forget from a timer: nothing may reject out of here (a full disk would
+  // otherwise be an unhandled rejection that kills the supervisor).
+  try {
+    await deps.idempotency.remember(key);
+    deps.events.emit(createEvent('schedule.fired', { scheduleId: s.id, workflow: s.workflow }, deps.clock.now()), key);
+    await deps.createTask({ workflow: s.workflow, input: s.input ?? {}, priority: s.priority ?? 'P2' }, key);
+  } catch (err) {
+    deps.logger.error({ err, schedule: s.id }, 'scheduled task refused');
   }
 }

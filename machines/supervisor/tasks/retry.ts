@@ -2,16 +2,41 @@
 // retry. It starts at the phase that failed, with what the first run had produced: a failed
 // review re-runs the review, a blocked gate the gate, a rejected draft is written again with the
 // rejection's issues (and the person's note) as feedback.
+import type { Clock } from '../../../core/clock.js';
 import { UserError } from '../../../core/errors.js';
-import type { TaskView } from '../../contract.js';
+import type { ResolvedConfig } from '../../../config/load.js';
+import type { CreateTaskRequest, TaskView } from '../../contract.js';
+import { createEvent } from '../../events.js';
 import type { RetrySeed, TaskPhase } from '../../task/context.js';
+import type { EventLog } from '../read-models/event-log.js';
 import { approvalsOf } from '../read-models/history.js';
 
 const RETRYABLE = new Set(['failed', 'rejected', 'cancelled']);
 const PHASES = new Set<TaskPhase>(['authoring', 'reviewing', 'gating', 'approval', 'executing']);
 
+export interface RetryDeps {
+  clock: Clock;
+  config(): ResolvedConfig;
+  events: EventLog;
+  /** The task, live or from history. */
+  find(id: string): Promise<TaskView | undefined>;
+  create(req: CreateTaskRequest, seed: RetrySeed): Promise<TaskView>;
+}
+
+/** Runs task `id` again as a new task (`task.retried` names both). */
+export async function retryTask(id: string, deps: RetryDeps): Promise<TaskView> {
+  const task = await deps.find(id);
+  if (!task) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
+  const workflows = deps.config().workflows;
+  const steps = (Object.hasOwn(workflows, task.workflow) ? workflows[task.workflow]?.steps : undefined) ?? [];
+  const seed = retrySeed(task, steps.map((s) => s.id));
+  const view = await deps.create({ workflow: task.workflow, input: task.input as Record<string, unknown>, priority: task.priority }, seed);
+  deps.events.emit(createEvent('task.retried', { taskId: view.id, retryOf: id, fromPhase: seed.phase }, deps.clock.now()), `${view.id}:retried`);
+  return view;
+}
+
 /** Where a retry of `task` starts; `stepIds` are its workflow's author steps in order. */
-export function retrySeed(task: TaskView, stepIds: readonly string[]): RetrySeed {
+function retrySeed(task: TaskView, stepIds: readonly string[]): RetrySeed {
   if (!RETRYABLE.has(task.status)) {
     throw new UserError('CONFLICT', `task ${task.id} is ${task.status}; only failed, rejected or cancelled tasks can be retried`);
   }

@@ -13,19 +13,22 @@ import { initialContext } from '../../task/context.js';
 import type { RetrySeed, TaskContext, TaskRecord } from '../../task/context.js';
 import { authorInput, text } from '../../task/inputs.js';
 import { checkTaskInput } from '../../../config/task-input.js';
-import type { TaskOutcome } from '../../task/task-machine.js';
+import type { RejectedBy, TaskOutcome } from '../../task/task-machine.js';
 import type { Runtime } from '../activities/runtime.js';
+import type { TaskRegistry } from './registry.js';
 import { isTerminal, newView, statusOf } from './views.js';
 
 type Source = TaskRecord['source'];
 type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];
+/** A task actor's snapshot as the book reads it; `rejectedBy` is set by the transition that rejected the task. */
+type TaskSnapshot = { status: string; hasTag(tag: TaskStatus): boolean; context: TaskContext & { rejectedBy?: RejectedBy }; output?: { outcome: TaskOutcome; reason?: string; code?: string } };
 
 export interface TaskBookDeps {
   rt: Runtime;
+  registry: TaskRegistry;
   /** A new, not yet started task actor for `record`. */
   createActor(record: TaskRecord): AnyActorRef;
   learnedTier(contentType: string): ReviewTier | undefined;
-  onFinished(record: TaskRecord, outcome: FinalStatus): void;
   /** A task is being cancelled: its queued and running model calls are cut off, its approval withdrawn. */
   onCancel(taskId: string): void;
 }
@@ -40,9 +43,12 @@ function newTaskId(now: number): string {
   return `t_${now.toString(36)}${counter.toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
 }
 
+export type FinishedListener = (record: TaskRecord, outcome: FinalStatus) => void;
+
 export class TaskBook {
-  readonly records = new Map<string, TaskRecord>();
-  readonly outcomes = new Map<string, FinalStatus>();
+  readonly records: Map<string, TaskRecord>;
+  readonly outcomes: Map<string, FinalStatus>;
+  private readonly finishedListeners = new Set<FinishedListener>();
   /** Flows being cancelled: their end is the cancel's, not their children's. */
   private readonly cancelling = new Set<string>();
   private readonly subscriptions = new Map<string, Subscription>();
@@ -59,12 +65,23 @@ export class TaskBook {
   /** Timers of final outcomes waiting for the journal to accept them again. */
   private readonly finalRetries = new Set<unknown>();
 
-  constructor(private readonly deps: TaskBookDeps) {}
+  constructor(private readonly deps: TaskBookDeps) {
+    this.records = deps.registry.records;
+    this.outcomes = deps.registry.outcomes;
+  }
 
   record(id: string): TaskRecord {
-    const r = this.records.get(id);
-    if (!r) throw new UserError('NOT_FOUND', `no task ${id}`);
-    return r;
+    return this.deps.registry.record(id);
+  }
+
+  /** Calls `listener` each time a task's final outcome is durable (before its dependents move on). */
+  onFinished(listener: FinishedListener): void {
+    this.finishedListeners.add(listener);
+  }
+
+  /** Whether new tasks are taken (false once a shutdown began). */
+  get accepting(): boolean {
+    return !this.draining;
   }
 
   /** Validates, journals (durably) and starts or blocks a new task; flows create their children. */
@@ -262,7 +279,7 @@ export class TaskBook {
     const child = this.deps.createActor(record);
     this.actors.set(record.id, child);
     const sub = child.subscribe({
-      next: (snap: { status: string; hasTag(tag: TaskStatus): boolean; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }) => this.onSnapshot(record, snap),
+      next: (snap: TaskSnapshot) => this.onSnapshot(record, snap),
       error: (err: unknown) => void this.finish(record, 'failed', `task actor crashed: ${String(err)}`),
     });
     this.subscriptions.set(record.id, sub);
@@ -279,7 +296,7 @@ export class TaskBook {
     this.actors.clear();
   }
 
-  private onSnapshot(record: TaskRecord, snap: { status: string; hasTag(tag: TaskStatus): boolean; context: TaskContext; output?: { outcome: TaskOutcome; reason?: string; code?: string } }): void {
+  private onSnapshot(record: TaskRecord, snap: TaskSnapshot): void {
     const { rt } = this.deps;
     const ctx = snap.context;
     const status = statusOf(snap);
@@ -296,10 +313,11 @@ export class TaskBook {
       patch.approvals = rt.approvals.allFor(record.id);
     }
     rt.views.update(record.id, patch, rt.clock.now());
-    if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason, snap.output.code);
+    if (snap.status === 'done' && snap.output) void this.finish(record, snap.output.outcome, snap.output.reason, snap.output.code, ctx.rejectedBy);
   }
 
-  private async finish(record: TaskRecord, outcome: FinalStatus, reason?: string, code?: string): Promise<void> {
+  /** `rejectedBy`: who rejected it (a rejection without one, e.g. a flow's child's, is policy's). */
+  private async finish(record: TaskRecord, outcome: FinalStatus, reason?: string, code?: string, rejectedBy?: RejectedBy): Promise<void> {
     const { rt } = this.deps;
     // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
     if (this.outcomes.has(record.id) || this.draining) return;
@@ -331,19 +349,19 @@ export class TaskBook {
       rt.logger.error({ err, taskId: record.id }, 'final outcome not journaled; retrying');
       const timer = rt.clock.setTimeout(() => {
         this.finalRetries.delete(timer);
-        void this.finish(record, outcome, reason, code);
+        void this.finish(record, outcome, reason, code, rejectedBy);
       }, FINAL_RETRY_MS);
       this.finalRetries.add(timer);
       return;
     }
     this.finishing.delete(record.id);
     const view = rt.views.update(record.id, patch, now);
-    if (outcome !== 'cancelled') rt.events.emit(finalEvent(record, outcome, view, reason, now), `${record.id}:final`);
+    if (outcome !== 'cancelled') rt.events.emit(finalEvent(record, outcome, view, reason, rejectedBy, now), `${record.id}:final`);
     rt.sla.clearTask(record.id);
     this.actors.get(record.id)?.stop();
     this.actors.delete(record.id);
     this.active.delete(record.id);
-    this.deps.onFinished(record, outcome);
+    for (const listener of this.finishedListeners) listener(record, outcome);
     this.unblockDependents(record.id);
     const parent = record.parentId ? this.records.get(record.parentId) : undefined;
     if (parent) this.checkFlow(parent);
@@ -397,18 +415,10 @@ function errorCode(outcome: FinalStatus, code: string | undefined): string {
   return code ?? 'INTERNAL';
 }
 
-function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | undefined, reason: string | undefined, now: number): SupervisorEvent {
+function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | undefined, reason: string | undefined, rejectedBy: RejectedBy | undefined, now: number): SupervisorEvent {
   if (outcome === 'completed') return createEvent('task.completed', { taskId: record.id, workflow: record.workflow, costUsd: view?.costUsd ?? 0 }, now);
-  if (outcome === 'rejected') return createEvent('task.rejected', { taskId: record.id, by: rejectedBy(reason), reasons: [reason ?? 'rejected'] }, now);
+  if (outcome === 'rejected') return createEvent('task.rejected', { taskId: record.id, by: rejectedBy ?? 'policy', reasons: [reason ?? 'rejected'] }, now);
   return createEvent('task.failed', { taskId: record.id, code: view?.error?.code ?? 'failed', message: reason ?? 'failed' }, now);
-}
-
-function rejectedBy(reason: string | undefined): 'reviewer' | 'coordinator' | 'person' | 'policy' {
-  if (!reason) return 'policy';
-  if (reason.includes('person')) return 'person';
-  if (reason.includes('coordinator')) return 'coordinator';
-  if (reason.includes('reviewer') || reason.includes('revision')) return 'reviewer';
-  return 'policy';
 }
 
 /** The first author step's input must satisfy its schema before the task is accepted. */

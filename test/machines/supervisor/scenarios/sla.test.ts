@@ -62,6 +62,24 @@ describe('review SLA escalation', () => {
     expect(h.events('sla.exceeded')).toHaveLength(3);
   });
 
+  it('a person resumes the paused domain: domain.resumed, and its actions run again', async () => {
+    const { h, deadline } = await withCulturalReview(hang);
+    await h.advance(deadline - h.clock.now() + 60 * MINUTE);
+    expect(h.events('domain.paused')).toMatchObject([{ domain: 'content' }]);
+    expect(h.sup.status().pausedDomains).toEqual(['content']);
+
+    expect(await h.sup.resumeDomain('content')).toEqual({ domain: 'content', resumed: true });
+    expect(h.events('domain.resumed')).toMatchObject([{ domain: 'content' }]);
+    expect(h.sup.status().pausedDomains).toEqual([]);
+    expect(await h.sup.resumeDomain('content')).toEqual({ domain: 'content', resumed: false });
+    await expect(h.sup.resumeDomain('nowhere')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const next = await h.sup.createTask({ workflow: 'content', input: brief({ contentType: 'quick' }) }, 'cli');
+    const view = await h.final(next.id);
+    expect(view.status).toBe('completed');
+    expect(h.events('gate.decided', next.id)).toMatchObject([{ decision: 'auto' }]);
+  });
+
   it('stops escalating once the late review arrives', async () => {
     const late = deferred<FakeReply>();
     const { h, task, deadline } = await withCulturalReview(() => late.promise);
