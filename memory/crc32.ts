@@ -16,7 +16,8 @@ function makeTable(): Uint32Array {
 /** CRC-32 of `data`; pass a previous result as `seed` to continue over several chunks. */
 export function crc32(data: Uint8Array, seed = 0): number {
   let c = (seed ^ 0xffffffff) >>> 0;
-  for (const byte of data) c = (TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+  // An indexed loop: the array iterator costs several times the table lookup on the journal's hot path.
+  for (let i = 0; i < data.length; i++) c = (TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

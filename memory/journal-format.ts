@@ -30,7 +30,7 @@ function head(seq: string, crc: string): string {
 }
 
 function checksum(seq: string, record: Uint8Array): string {
-  return toHex32(crc32(record, crc32(Buffer.from(`${seq}:`))));
+  return toHex32(crc32(record, crc32(Buffer.from(`${seq}:`, 'latin1'))));
 }
 
 /** JSON text of a record; a record that has none (undefined, a function, a cycle, a BigInt) is a caller bug. */
@@ -47,9 +47,27 @@ export function recordJson(record: unknown): string {
 
 /** `json` must be the JSON.stringify output of the record. */
 export function encodeLine(seq: number, json: string): Buffer {
-  const s = String(seq);
-  const record = Buffer.from(json);
-  return Buffer.concat([Buffer.from(head(s, checksum(s, record))), record, Buffer.from('}\n')]);
+  return encodeLines(seq, [json]);
+}
+
+/** Lines for consecutive seqs from `firstSeq`, in one buffer (one allocation for the record bytes, one for the lines). */
+export function encodeLines(firstSeq: number, jsons: readonly string[]): Buffer {
+  const records = jsons.map((json) => Buffer.from(json));
+  const heads = records.map((record, i) => {
+    const s = String(firstSeq + i);
+    return head(s, checksum(s, record));
+  });
+  let size = 0;
+  for (let i = 0; i < records.length; i++) size += (heads[i] as string).length + (records[i] as Buffer).length + 2;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < records.length; i++) {
+    at += out.write(heads[i] as string, at, 'latin1'); // ASCII: digits, hex and punctuation
+    at += (records[i] as Buffer).copy(out, at);
+    out[at++] = 0x7d; // }
+    out[at++] = NEWLINE;
+  }
+  return out;
 }
 
 /** Decodes one line without its '\n'; a string is the reason it is not intact. */

@@ -7,7 +7,7 @@ import { fsyncDir, tempPathFor } from '../core/atomic-file.js';
 import { errnoOf, storeUnavailable } from './errno.js';
 import { writeFully } from './fs-ops.js';
 import type { FileOps, FsOps } from './fs-ops.js';
-import { encodeLine, recordJson } from './journal-format.js';
+import { encodeLines, recordJson } from './journal-format.js';
 import { writeSnapshot } from './snapshot.js';
 import type { StoreLogger } from './warn.js';
 
@@ -215,7 +215,7 @@ export class Journal {
   }
 
   private writeBatch(batch: RecordJob[]): void {
-    const data = Buffer.concat(batch.map((job, i) => encodeLine(this.seq + i, job.json)));
+    const data = encodeLines(this.seq, batch.map((job) => job.json));
     this.dirty = true;
     try {
       writeFully(this.file, data, this.written);

@@ -26,8 +26,23 @@ export function canonRules(canon: string): CanonRule[] {
   return rules;
 }
 
+/** Compiled term patterns: the same few terms are looked for in every draft and review. */
+const TERM_PATTERNS = new Map<string, RegExp>();
+const MAX_PATTERNS = 512;
+
+function termPattern(term: string): RegExp {
+  let pattern = TERM_PATTERNS.get(term);
+  if (!pattern) {
+    const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu');
+    if (TERM_PATTERNS.size >= MAX_PATTERNS) TERM_PATTERNS.clear();
+    TERM_PATTERNS.set(term, pattern);
+  }
+  return pattern;
+}
+
 /** Every occurrence of `term` in `text` (case-insensitive, whole words), as the exact text found. */
 export function findTerm(text: string, term: string): string[] {
-  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'))].map((m) => m[0]);
+  // matchAll clones the pattern, so the cached one's lastIndex is never shared.
+  return [...text.matchAll(termPattern(term))].map((m) => m[0]);
 }
