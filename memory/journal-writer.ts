@@ -99,6 +99,8 @@ export class Journal {
   /** A journal swap's rename is not yet fsync'd into the folder: do it before the next ack. */
   private dirUnsynced = false;
   private failed = false;
+  /** Where the file ended when a write or fsync last failed: only an fsync past it proves the disk good again. */
+  private failedAt = 0;
   private closed = false;
   private readonly counters: JournalStats = { appends: 0, fsyncs: 0, bytes: 0 };
 
@@ -265,7 +267,7 @@ export class Journal {
       this.counters.bytes += upTo - this.synced;
       this.synced = upTo;
       this.syncedSeq = upToSeq;
-      this.failed = false;
+      if (upTo > this.failedAt) this.failed = false;
       for (const job of covered) job.resolve();
     } while (this.waiters.length > 0);
   }
@@ -306,6 +308,7 @@ export class Journal {
   /** Never acknowledge what could not be persisted: every append in the batch rejects. */
   private fail(batch: RecordJob[], err: unknown, records = batch.length): void {
     this.failed = true;
+    this.failedAt = this.written;
     const errno = errnoOf(err) ?? 'unknown';
     const error = new StoreError(
       'STORE_UNAVAILABLE',

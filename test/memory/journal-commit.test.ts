@@ -133,6 +133,31 @@ describe('disk full and I/O errors', () => {
     });
   }
 
+  it('stays failed when an fsync begun before a failed write ends well (it covers only older records)', async () => {
+    const dir = await tempDir();
+    const faults = noFaults();
+    const gate: { release?: () => void } = {};
+    const syncStarted = new Promise<void>((started) => {
+      faults.holdSync = (resume) => {
+        gate.release = resume;
+        started();
+      };
+    });
+    const { journal } = await openJournal(dir, { fs: faultyFs(faults) });
+    const first = journal.append({ n: 1 });
+    await syncStarted;
+    faults.holdSync = null;
+    faults.write = 'ENOSPC';
+    await expect(journal.append({ n: 2 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    gate.release?.();
+    await first;
+    expect(journal.state).toBe('failed');
+    Object.assign(faults, noFaults());
+    await journal.append({ n: 3 });
+    expect(journal.state).toBe('ok');
+    await journal.close();
+  });
+
   it('logs the refusal through the injected logger', async () => {
     const dir = await tempDir();
     const faults = noFaults();
