@@ -10,6 +10,8 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { StepView } from '../contract.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, ExecuteInput, GateInput, GateOutput, HealInput, HealOutput } from '../task/activities.js';
 import type { Settled } from './drive.js';
+import type { LedgerStore } from '../../memory/store.js';
+import { toMicros } from '../ledger/money.js';
 import type { ModelCallJournal } from './model-calls.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
@@ -34,6 +36,8 @@ export interface ApprovalRequest {
 export interface ClusterServices {
   config(): ResolvedConfig;
   model: StructuredModel;
+  /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
+  ledger: LedgerStore;
   gate(input: GateInput): Promise<GateOutput>;
   execute(input: ExecuteInput): Promise<void>;
   heal(input: HealInput): Promise<HealOutput>;
@@ -46,60 +50,82 @@ interface ModelCall {
   key: string;
   part: string;
   request: Omit<StructuredCallRequest, 'signal'>;
+  /** The worst case the ledger holds for it, and the limits it is held against (as when it was first made). */
+  estimateMicros: number;
+  limits: { dailyMicros: number; perTaskMicros: number };
 }
 
 /** The request of an agent step: the agent's contract and prompt, the model by step, agent, default. */
-function modelCallOf(config: ResolvedConfig, input: AgentStepInput): ModelCall {
+function modelCallOf(config: ResolvedConfig, model: StructuredModel, input: AgentStepInput): ModelCall {
   const def = definitionOf(input.agent);
-  const model = input.model ?? config.models.byAgent[input.agent] ?? config.models.default;
-  return {
-    taskId: input.taskId,
-    key: input.key,
-    part: input.part,
-    request: {
+  const request: Omit<StructuredCallRequest, 'signal'> = {
       agent: input.agent,
       stepKey: input.key,
-      model,
+      model: input.model ?? config.models.byAgent[input.agent] ?? config.models.default,
       system: def.rolePrompt,
       inputSchema: def.inputSchema,
       outputSchema: def.outputSchema,
       input: input.input,
       maxTokens: Math.min(config.models.maxTokens, def.defaults.maxTokens),
       timeoutMs: config.models.timeoutMs,
-    },
+  };
+  return {
+    taskId: input.taskId,
+    key: input.key,
+    part: input.part,
+    request,
+    estimateMicros: toMicros(model.worstCaseCost(request)),
+    limits: { dailyMicros: toMicros(config.risk.dailySpendLimitUsd), perTaskMicros: toMicros(config.risk.perTaskCapUsd) },
   };
 }
 
-type Sent = { ok: true; rerun: boolean; result: StructuredCallResult; at: number } | { ok: false; rerun: boolean; error: { code: string; message: string } };
+type Sent =
+  | { ok: true; rerun: boolean; result: StructuredCallResult; at: number }
+  | { ok: false; rerun: boolean; error: { code: string; message: string }; /** the ledger holds a reservation for it */ held: boolean; costUsd: number };
 
 /**
- * The model call's three steps: the intent is journaled, the request sent (a send after an
- * earlier one that has no result is a re-run, and says so), the result journaled.
+ * The model call's three steps: the intent is journaled with the call's worst case; the worst
+ * case is reserved in the shared ledger (or the call refused, BUDGET_EXCEEDED) and the request
+ * sent, a send after an earlier one that has no result being a re-run, and saying so; the actual
+ * cost is settled and the result journaled. The reservation is the step key's: a re-run after a
+ * crash finds its hold still there (same terms, so reserving again is a no-op) and settles it once.
  */
 export async function modelCallSteps(services: ClusterServices, journal: ModelCallJournal, input: AgentStepInput, workflowId: string): Promise<Settled<AgentStepOutput>> {
   // The request is built inside the step: a replay sends what the first run sent, whatever the config says now.
   const call = await DBOS.runStep(
     async () => {
-      const made = modelCallOf(services.config(), input);
+      const made = modelCallOf(services.config(), services.model, input);
       await journal.intent(made.key, workflowId, made.request.agent);
       return made;
     },
     { name: 'model.intent' },
   );
-  const model = services.model;
+  const { model, ledger } = services;
   const sent = await DBOS.runStep(
     async (): Promise<Sent> => {
+      const held = await ledger.reserve({ reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros }, call.limits);
+      if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
       const { rerun } = await journal.sending(call.key);
       try {
         const result = await model.call(call.request);
         return { ok: true, rerun, result, at: Date.now() };
       } catch (err) {
-        return { ok: false, rerun, error: failureOf(err) };
+        return { ok: false, rerun, held: true, costUsd: costOfFailure(err), error: failureOf(err) };
       }
     },
     { name: 'model.call' },
   );
-  await DBOS.runStep(() => journal.result(call.key, { rerun: sent.rerun, costUsd: sent.ok ? sent.result.costUsd : 0 }), { name: 'model.result' });
+  await DBOS.runStep(
+    async () => {
+      const costUsd = sent.ok ? sent.result.costUsd : sent.costUsd;
+      // A failed call that cost nothing never reached the API: its hold is freed, not charged.
+      const held = sent.ok || sent.held;
+      if (held && (sent.ok || costUsd > 0)) await ledger.settle(call.key, toMicros(costUsd), { rerun: sent.rerun });
+      else if (held) await ledger.release(call.key);
+      await journal.result(call.key, { rerun: sent.rerun, costUsd });
+    },
+    { name: 'model.result' },
+  );
   if (!sent.ok) return { ok: false, error: sent.error };
   return { ok: true, output: stepOutput(call, sent.result, sent.rerun, sent.at) };
 }
@@ -157,6 +183,16 @@ export function approvalRequestStep(services: ClusterServices, input: ApprovalIn
     },
     { name: 'approval.request' },
   );
+}
+
+function refusal(limit: 'daily' | 'task', taskId: string): string {
+  return limit === 'daily' ? 'the call could push spend over the daily spend limit' : `the call could push task "${taskId}" over its per-task cap`;
+}
+
+/** What a failed call cost anyway (a model error reports it in its details), in USD. */
+function costOfFailure(err: unknown): number {
+  const cost = (err as { details?: { costUsd?: unknown } } | null)?.details?.costUsd;
+  return typeof cost === 'number' && cost > 0 ? cost : 0;
 }
 
 /** What a failed activity leaves: its registry code and message (a bug is INTERNAL). */

@@ -5,6 +5,8 @@
 //   AGENTRY_CLUSTER_HANG      a step part (e.g. `cultural`) whose model call is sent and never answered
 //   AGENTRY_CLUSTER_START     task ids (comma-separated) to start here at once
 //   AGENTRY_CLUSTER_ADOPT     a dead executor's id whose workflows this one adopts
+//   AGENTRY_CLUSTER_DAILY_USD the daily spend limit (risk.dailySpendLimitUsd)
+//   AGENTRY_CLUSTER_CALL_USD  every model call's worst case and actual cost (instead of the offline model's)
 // It prints one line a fact: `ready`, `hung <step key>`, `adopted <n>`; it ends on SIGTERM.
 import pg from 'pg';
 import type { StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
@@ -12,6 +14,7 @@ import { createOfflineModel } from '../../agents/offline/index.js';
 import { resolveConfig } from '../../config/load.js';
 import { launchCluster } from '../../machines/cluster/executor.js';
 import { queueLimits } from '../../machines/cluster/queues.js';
+import { openPgStore, PgLedger } from '../../memory/postgres/index.js';
 import { contentTask, testServices } from './fixtures.js';
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
@@ -22,25 +25,32 @@ const hang = env('AGENTRY_CLUSTER_HANG');
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-/** The offline model, except that a call for the hung part is sent and never answered. */
-function hangingModel(inner: StructuredModel): StructuredModel {
+const callUsd = env('AGENTRY_CLUSTER_CALL_USD');
+
+/** The offline model, except that a call for the hung part is sent and never answered, and a fixed cost when one is set. */
+function testModel(inner: StructuredModel): StructuredModel {
   return {
     offline: inner.offline,
-    worstCaseCost: (req) => inner.worstCaseCost(req),
-    call<T>(req: StructuredCallRequest): Promise<StructuredCallResult<T>> {
+    worstCaseCost: (req) => (callUsd === undefined ? inner.worstCaseCost(req) : Number(callUsd)),
+    async call<T>(req: StructuredCallRequest): Promise<StructuredCallResult<T>> {
       if (hang !== undefined && req.stepKey.includes(`:${hang}:`)) {
         say(`hung ${req.stepKey}`);
         return new Promise(() => undefined);
       }
-      return inner.call<T>(req);
+      const out = await inner.call<T>(req);
+      return callUsd === undefined ? out : { ...out, costUsd: Number(callUsd) };
     },
   };
 }
 
 const db = new pg.Pool({ connectionString: url, max: 2 });
-const config = resolveConfig({ version: 1 });
+const daily = env('AGENTRY_CLUSTER_DAILY_USD');
+const config = resolveConfig({ version: 1, ...(daily === undefined ? {} : { risk: { dailySpendLimitUsd: Number(daily) } }) });
+const store = await openPgStore(url, { max: 4 });
 const services = testServices({
-  model: hangingModel(createOfflineModel({ simulateCost: false })),
+  config: () => config,
+  ledger: new PgLedger(store),
+  model: testModel(createOfflineModel({ simulateCost: false })),
   // each delivery counted in Postgres, so the test sees duplicates across processes
   onExecute: async (input) => {
     await db.query('INSERT INTO test_executions (task_id, executor) VALUES ($1, $2)', [input.taskId, executorId]);
@@ -56,5 +66,6 @@ process.once('SIGTERM', () => {
   void cluster
     .shutdown()
     .then(() => db.end())
+    .then(() => store.close())
     .then(() => process.exit(0));
 });

@@ -11,6 +11,8 @@ import type { Cluster } from '../../machines/cluster/executor.js';
 import { queueLimits } from '../../machines/cluster/queues.js';
 import { decideApproval, taskWorkflowId } from '../../machines/cluster/task-workflow.js';
 import type { ApprovalRequest } from '../../machines/cluster/steps.js';
+import { migrate, openPgStore, PgLedger } from '../../memory/postgres/index.js';
+import type { PgStore } from '../../memory/postgres/index.js';
 import { startPostgres } from '../support/postgres.js';
 import type { TestPostgres } from '../support/postgres.js';
 import { contentTask, testServices } from './fixtures.js';
@@ -20,7 +22,8 @@ let url: string;
 let cluster: Cluster;
 let config: ResolvedConfig = resolveConfig({ version: 1 });
 const approvalWaiters = new Map<string, (r: ApprovalRequest) => void>();
-const services = testServices({ config: () => config, onApproval: (r) => approvalWaiters.get(r.taskId)?.(r) });
+let store: PgStore;
+let services: ReturnType<typeof testServices>;
 
 /** Resolves when the task asks for an approval. */
 function approvalOf(taskId: string): Promise<ApprovalRequest> {
@@ -32,11 +35,15 @@ function approvalOf(taskId: string): Promise<ApprovalRequest> {
 beforeAll(async () => {
   pg = await startPostgres();
   url = await pg.createDatabase('cluster_engine');
+  store = await openPgStore(url);
+  await migrate(store);
+  services = testServices({ ledger: new PgLedger(store), config: () => config, onApproval: (r) => approvalWaiters.get(r.taskId)?.(r) });
   cluster = await launchCluster({ url, executorId: 'solo', applicationVersion: 'test', limits: queueLimits(config, { pollingIntervalMs: 20 }), logLevel: 'error' }, services);
 }, 120_000);
 
 afterAll(async () => {
   await cluster?.shutdown();
+  await store?.close();
   await pg?.stop();
 });
 

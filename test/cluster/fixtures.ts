@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { ApprovalRequest, ClusterServices } from '../../machines/cluster/steps.js';
 import type { ExecuteInput, GateInput, HealInput } from '../../machines/task/activities.js';
 import type { TaskRecord } from '../../machines/task/context.js';
+import type { LedgerStore } from '../../memory/store.js';
 
 export function contentTask(id: string, input: Record<string, unknown> = {}): TaskRecord {
   return {
@@ -36,13 +37,14 @@ export interface Watched {
  * Services whose gate asks a person for a task whose id has `ask` in it and fails for one with
  * `gatefail`; the healer gives up. `onExecute` sees each delivery (a worker counts them in Postgres).
  */
-export function testServices(opts: { model?: StructuredModel; config?: () => ResolvedConfig; onExecute?: (input: ExecuteInput) => Promise<void>; onApproval?: (r: ApprovalRequest) => void } = {}): ClusterServices & { watched: Watched } {
+export function testServices(opts: { ledger: LedgerStore; model?: StructuredModel; config?: () => ResolvedConfig; onExecute?: (input: ExecuteInput) => Promise<void>; onApproval?: (r: ApprovalRequest) => void }): ClusterServices & { watched: Watched } {
   const watched: Watched = { gates: [], executed: [], heals: [], approvals: [] };
   const config = resolveConfig({ version: 1 });
   return {
     watched,
     config: opts.config ?? (() => config),
     model: opts.model ?? createOfflineModel({ simulateCost: false }),
+    ledger: opts.ledger,
     gate(input) {
       watched.gates.push(input);
       const kind = input.taskId.includes('ask') ? 'approval' : input.taskId.includes('gatefail') ? 'fail' : 'auto';

@@ -15,6 +15,7 @@ import { taskWorkflowId } from '../../machines/cluster/task-workflow.js';
 import type { Settled, TaskResult } from '../../machines/cluster/drive.js';
 import type { StepView } from '../../machines/contract.js';
 import type { AgentStepOutput } from '../../machines/task/activities.js';
+import { migrate, openPgStore } from '../../memory/postgres/index.js';
 import { REPO } from '../support/daemon.js';
 import { startPostgres } from '../support/postgres.js';
 import type { TestPostgres } from '../support/postgres.js';
@@ -86,6 +87,9 @@ beforeAll(async () => {
   server = await startPostgres();
   url = await server.createDatabase('cluster_recovery');
   db = new pg.Pool({ connectionString: url, max: 2 });
+  const store = await openPgStore(url);
+  await migrate(store);
+  await store.close();
   await db.query('CREATE TABLE test_executions (task_id text NOT NULL, executor text NOT NULL)');
   // the first launch creates DBOS's schema: one worker does it alone, before the tests race
   const first = worker({ AGENTRY_CLUSTER_EXECUTOR: 'migrator' });
@@ -105,7 +109,7 @@ afterAll(async () => {
 });
 
 describe('a supervisor killed with a model call out', () => {
-  it('is resumed by its restart with the same executor id: the task completes, the re-sent call labelled', async () => {
+  it('is resumed by its restart with the same executor id: the task completes, the re-sent call labelled', { timeout: 90_000 }, async () => {
     const first = worker({ AGENTRY_CLUSTER_EXECUTOR: 'a', AGENTRY_CLUSTER_HANG: 'cultural', AGENTRY_CLUSTER_START: 'r1' });
     expect(await first.line('hung ')).toBe('hung r1:r1:reviewing:cultural:a0');
     await kill9(first);
@@ -125,7 +129,7 @@ describe('a supervisor killed with a model call out', () => {
     expect(await timelineOf('r1:r1:authoring:draft:a0')).toMatchObject({ step: 'draft', rerun: false });
   });
 
-  it('is adopted by a live peer through DBOS recovery: the task completes there, once', async () => {
+  it('is adopted by a live peer through DBOS recovery: the task completes there, once', { timeout: 90_000 }, async () => {
     const dead = worker({ AGENTRY_CLUSTER_EXECUTOR: 'b', AGENTRY_CLUSTER_HANG: 'cultural', AGENTRY_CLUSTER_START: 'r2' });
     expect(await dead.line('hung ')).toBe('hung r2:r1:reviewing:cultural:a0');
     await kill9(dead);
