@@ -1,17 +1,13 @@
 // Every task the supervisor knows: creation (validated, then journaled before it is
 // acknowledged), spawning when dependencies allow, flows of child tasks, and completion.
-import { randomBytes } from 'node:crypto';
 import type { AnyActorRef, Subscription } from 'xstate';
-import { definitionOf } from '../../../agents/definitions.js';
 import { UserError } from '../../../core/errors.js';
-import { validate } from '../../../schemas/registry.js';
 import type { ReviewTier, WorkflowConfig } from '../../../schemas/generated/types.js';
+import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../../task/new-record.js';
 import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../../contract.js';
 import { createEvent } from '../../events.js';
 import type { SupervisorEvent } from '../../events.js';
-import { initialContext } from '../../task/context.js';
 import type { RetrySeed, TaskContext, TaskRecord } from '../../task/context.js';
-import { authorInput, text } from '../../task/inputs.js';
 import { checkTaskInput } from '../../../config/task-input.js';
 import type { RejectedBy, TaskOutcome } from '../../task/task-machine.js';
 import type { Runtime } from '../activities/runtime.js';
@@ -35,13 +31,6 @@ export interface TaskBookDeps {
 
 /** Wait before a final outcome the journal refused is written again. */
 const FINAL_RETRY_MS = 5_000;
-
-let counter = 0;
-/** Time-ordered, unique across restarts. */
-function newTaskId(now: number): string {
-  counter = (counter + 1) % 0x10000;
-  return `t_${now.toString(36)}${counter.toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
-}
 
 export type FinishedListener = (record: TaskRecord, outcome: FinalStatus) => void;
 
@@ -101,33 +90,11 @@ export class TaskBook {
   }
 
   private workflow(name: string): WorkflowConfig {
-    const workflows = this.deps.rt.config().workflows;
-    const wf = Object.hasOwn(workflows, name) ? workflows[name] : undefined;
-    if (!wf) throw new UserError('INVALID_INPUT', `unknown workflow "${name}"; known: ${Object.keys(workflows).join(', ')}`);
-    return wf;
+    return workflowOf(this.deps.rt.config(), name);
   }
 
-  /** The record of a new task: its workflow frozen, its content type and review tier decided. */
   private recordFor(req: CreateTaskRequest, wf: WorkflowConfig, id: string, source: Source): TaskRecord {
-    const { rt } = this.deps;
-    const cfg = rt.config();
-    const contentType = text(req.input, 'contentType', wf.contentType ?? req.workflow);
-    const learnedTier = cfg.learning.pin.reviewTiers ? undefined : this.deps.learnedTier(contentType);
-    const writes = wf.steps?.[0]?.agent === 'marketing';
-    return {
-      id,
-      workflow: req.workflow,
-      definition: { domain: wf.domain, steps: wf.steps ?? [], review: wf.review ?? 'tiered', gate: wf.gate ?? { action: 'none' } },
-      priority: req.priority ?? 'P2',
-      input: req.input,
-      contentType,
-      tier: cfg.reviews.tiers[contentType] ?? learnedTier ?? cfg.reviews.defaultTier,
-      maxRounds: cfg.reviews.maxRevisionRounds,
-      dependsOn: req.dependsOn ?? [],
-      createdAt: rt.clock.now(),
-      ...(writes ? { brand: cfg.brand } : {}),
-      source,
-    };
+    return recordFor(this.deps.rt.config(), req, wf, { id, source, now: this.deps.rt.clock.now(), learnedTier: (c) => this.deps.learnedTier(c) });
   }
 
   private async createFlow(record: TaskRecord, tasks: FlowTask[]): Promise<TaskView> {
@@ -419,11 +386,4 @@ function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | u
   if (outcome === 'completed') return createEvent('task.completed', { taskId: record.id, workflow: record.workflow, costUsd: view?.costUsd ?? 0 }, now);
   if (outcome === 'rejected') return createEvent('task.rejected', { taskId: record.id, by: rejectedBy ?? 'policy', reasons: [reason ?? 'rejected'] }, now);
   return createEvent('task.failed', { taskId: record.id, code: view?.error?.code ?? 'failed', message: reason ?? 'failed' }, now);
-}
-
-/** The first author step's input must satisfy its schema before the task is accepted. */
-function checkFirstInput(record: TaskRecord): void {
-  if (record.definition.steps.length === 0) return;
-  const call = authorInput(initialContext(record));
-  validate(definitionOf(call.agent).inputSchema, call.input, 'INVALID_INPUT');
 }
