@@ -168,6 +168,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     if (wanted('store-cost')) results.push(await runOwn('store-cost'));
     if (wanted('recovery')) results.push(await runOwn('recovery'));
+    if (wanted('cluster')) results.push(await runOwn('cluster'));
     if (wanted('history')) results.push(await runOwn('history'));
     if (wanted('memory')) results.push(await runOwn('memory', [], ['--expose-gc']));
     if (wanted('learning-sim')) results.push(await runLearningSim());

@@ -14,6 +14,12 @@ import type { ResolvedConfig } from '../config/load.js';
 import { watchConfig } from '../config/watch.js';
 import { LearningService } from '../machines/supervisor/learning.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
+import { ClusterSupervisor } from '../machines/cluster/cluster-supervisor.js';
+import type { SupervisorApi } from '../machines/contract.js';
+import type { HookSupervisor } from '../machines/intake/handler.js';
+import { storeSettings } from '../config/store.js';
+import { readFileSync } from 'node:fs';
+import { SystemError } from '../core/errors.js';
 import { createHookHandler } from '../machines/intake/handler.js';
 import { ingestSpool } from '../machines/intake/spool-ingest.js';
 import { type SpoolWatch, watchSpool } from '../machines/intake/spool-watch.js';
@@ -33,8 +39,17 @@ export interface BootOptions {
   offlineLatencyMs?: number;
 }
 
+/** What boot starts, embedded or on a cluster: the API, and what the daemon and hooks use of it. */
+type BootedSupervisor = SupervisorApi &
+  HookSupervisor & {
+    applyConfig(next: ResolvedConfig, paths: string[]): void;
+    rejectConfig(issues: string[], file?: string): void;
+    endPermissions(reason: string): void;
+    stop(reason?: string): Promise<void>;
+  };
+
 export interface Booted {
-  supervisor: Supervisor;
+  supervisor: BootedSupervisor;
   server: ApiServer;
   logger: Logger;
   config: ResolvedConfig;
@@ -42,6 +57,20 @@ export interface Booted {
   reloadConfig(): Promise<void>;
   /** Drains and releases everything; safe to call twice. */
   close(reason: string): Promise<void>;
+}
+
+/** The version every supervisor of a cluster must share: DBOS resumes only workflows of its own. */
+function applicationVersion(): string {
+  // dist/cli/boot.js is two folders below the package, cli/boot.ts (tests) one.
+  for (const up of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'agentry' && pkg.version) return `agentry@${pkg.version}`;
+    } catch {
+      // not this one
+    }
+  }
+  throw new SystemError('INTERNAL', "agentry's package.json was not found beside its code");
 }
 
 /** Said once at start when there is no key: what is refused, and the two ways out. */
@@ -94,7 +123,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
   const { paths } = opts;
   await ensureStateDir(paths.stateDir);
   const lock = await acquireLock(paths.stateDir);
-  let supervisor: Supervisor | undefined;
+  let supervisor: BootedSupervisor | undefined;
   let server: ApiServer | undefined;
   try {
     const config = await loadConfig(paths.configFile);
@@ -104,22 +133,27 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     const learning = await LearningService.open(paths.stateDir, () => box.current, { logger, ...(opts.clock ? { now: () => opts.clock?.now() ?? Date.now() } : {}) });
     const hookHandler = createHookHandler({ nextSubagent: (t) => learning.nextSubagent(t), learning });
     let spoolWatch: SpoolWatch | undefined;
-    const started = await Supervisor.start({
-      stateDir: paths.stateDir,
-      config,
-      model,
-      logger,
-      learning,
-      // After each live call: a spool written while this supervisor was too slow is ingested now.
-      hookHandler: async (event, payload, sup, meta) => {
-        const answer = await hookHandler(event, payload, sup, meta);
-        spoolWatch?.kick();
-        return answer;
-      },
-      projectDir: paths.projectDir,
-      env: opts.env,
-      ...(opts.clock ? { clock: opts.clock } : {}),
-    });
+    // After each live call: a spool written while this supervisor was too slow is ingested now.
+    const onHook = async (event: string, payload: unknown, sup: HookSupervisor, meta?: { id?: string }) => {
+      const answer = await hookHandler(event, payload, sup, meta);
+      spoolWatch?.kick();
+      return answer;
+    };
+    const store = storeSettings(config, opts.env, paths.configFile);
+    const started: BootedSupervisor =
+      store.kind === 'postgres'
+        ? await ClusterSupervisor.start({ url: store.url, config, model, logger, projectDir: paths.projectDir, env: opts.env, hookHandler: onHook, applicationVersion: applicationVersion(), ...(opts.clock ? { clock: opts.clock } : {}) })
+        : await Supervisor.start({
+            stateDir: paths.stateDir,
+            config,
+            model,
+            logger,
+            learning,
+            hookHandler: onHook,
+            projectDir: paths.projectDir,
+            env: opts.env,
+            ...(opts.clock ? { clock: opts.clock } : {}),
+          });
     supervisor = started;
     Object.defineProperty(box, 'current', { get: () => started.config });
     const tcp = config.server.tcp.enabled

@@ -67,6 +67,18 @@ export function resultOf(snapshot: TaskSnapshot): TaskResult | undefined {
   return snapshot.status === 'done' ? snapshot.output : undefined;
 }
 
+/** One activity and how it ended. */
+export interface Ended {
+  invocation: Invocation;
+  settled: Settled;
+}
+
+/**
+ * Told the task's state once at its start and after each batch of activities ended (a replay
+ * tells it again, in the same order): what the task's view is kept from.
+ */
+export type ObserveBatch = (snapshot: TaskSnapshot, ended: readonly Ended[]) => Promise<void>;
+
 /** Runs one batch of activities the machine started together; their ends, in the same order. */
 export type RunBatch = (batch: readonly Invocation[]) => Promise<Settled[]>;
 
@@ -80,8 +92,9 @@ export function concurrently(run: (invocation: Invocation) => Promise<Settled>):
  * `run` as one batch, and their ends are fed back in the order they were started, not the order
  * they finished: a replay sees the same sequence whatever the timing was.
  */
-export async function driveTask(record: TaskRecord, run: RunBatch): Promise<{ result: TaskResult; snapshot: TaskSnapshot }> {
+export async function driveTask(record: TaskRecord, run: RunBatch, observe?: ObserveBatch): Promise<{ result: TaskResult; snapshot: TaskSnapshot }> {
   let { snapshot, invocations } = begin(record);
+  await observe?.(snapshot, []);
   for (;;) {
     const result = resultOf(snapshot);
     if (result) return { result, snapshot };
@@ -90,11 +103,15 @@ export async function driveTask(record: TaskRecord, run: RunBatch): Promise<{ re
     const ends = await run(batch);
     if (ends.length !== batch.length) throw new SystemError('INTERNAL', `task ${record.id}: ${batch.length} activities ran, ${ends.length} ends came back`);
     invocations = [];
+    const ended: Ended[] = [];
     for (const [i, inv] of batch.entries()) {
-      const next = advance(snapshot, inv, ends[i] as Settled);
+      const settled = ends[i] as Settled;
+      const next = advance(snapshot, inv, settled);
       snapshot = next.snapshot;
       invocations.push(...next.invocations);
+      ended.push({ invocation: inv, settled });
     }
+    await observe?.(snapshot, ended);
   }
 }
 

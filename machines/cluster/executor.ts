@@ -39,6 +39,8 @@ export interface Cluster {
   result(taskId: string): Promise<TaskResult>;
   /** Sends a person's decision to the task waiting on that approval, once. */
   decide(taskId: string, approvalId: string, decision: ApprovalDecision): Promise<void>;
+  /** Stops a task's workflow and its model calls now (DBOS cancels them where they run). */
+  cancel(taskId: string): Promise<void>;
   /** Takes over a dead supervisor's unfinished workflows; returns their ids. */
   adopt(deadExecutorId: string): Promise<string[]>;
   /** The model-call journal (intents, sends, re-runs), for inspection. */
@@ -53,7 +55,6 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
   const pool = new pg.Pool({ connectionString: opts.url, max: 4 });
   const journal = new ModelCallJournal(pool);
   try {
-    await journal.migrate();
     DBOS.setConfig({ name: 'agentry', systemDatabaseUrl: opts.url, executorID: opts.executorId, applicationVersion: opts.applicationVersion, logLevel: opts.logLevel ?? 'warn' });
     const workflows = registerTaskWorkflows(services, journal, { pollingIntervalMs: opts.limits.pollingIntervalMs });
     await DBOS.launch();
@@ -74,6 +75,11 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
         return out;
       },
       decide: (taskId, approvalId, decision) => decideApproval(DBOS, taskId, approvalId, decision),
+      async cancel(taskId) {
+        await DBOS.cancelWorkflow(taskWorkflowId(taskId));
+        const calls = await DBOS.listWorkflows({ workflow_id_prefix: `model:${taskId}:`, status: ['PENDING', 'ENQUEUED'] });
+        if (calls.length > 0) await DBOS.cancelWorkflows(calls.map((w) => w.workflowID));
+      },
       async adopt(deadExecutorId) {
         if (deadExecutorId === opts.executorId) throw new SystemError('INTERNAL', 'a supervisor does not adopt its own workflows: it recovers them at launch');
         const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: deadExecutorId, applicationVersion: opts.applicationVersion });

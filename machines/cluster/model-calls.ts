@@ -19,20 +19,6 @@ export interface ModelCallRow {
 export class ModelCallJournal {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Creates the table when missing. Moves into the store's versioned migrations once they land. */
-  async migrate(): Promise<void> {
-    await this.pool.query(`CREATE TABLE IF NOT EXISTS agentry_model_calls (
-      step_key text PRIMARY KEY,
-      workflow_id text NOT NULL,
-      agent text NOT NULL,
-      sends integer NOT NULL DEFAULT 0,
-      intent_at timestamptz NOT NULL DEFAULT now(),
-      result_at timestamptz,
-      rerun boolean,
-      cost_usd double precision
-    )`);
-  }
-
   /** The request is about to be made: recorded once, whatever the retries. */
   async intent(stepKey: string, workflowId: string, agent: string): Promise<void> {
     await this.pool.query('INSERT INTO agentry_model_calls (step_key, workflow_id, agent) VALUES ($1, $2, $3) ON CONFLICT (step_key) DO NOTHING', [stepKey, workflowId, agent]);

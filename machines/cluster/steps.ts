@@ -9,7 +9,8 @@ import type { StructuredCallRequest, StructuredCallResult, StructuredModel } fro
 import type { ResolvedConfig } from '../../config/load.js';
 import type { StepView } from '../contract.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, ExecuteInput, GateInput, GateOutput, HealInput, HealOutput } from '../task/activities.js';
-import type { Settled } from './drive.js';
+import type { Ended, Settled, TaskResult, TaskSnapshot } from './drive.js';
+import type { TaskRecord } from '../task/context.js';
 import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import type { ModelCallJournal } from './model-calls.js';
@@ -42,6 +43,16 @@ export interface ClusterServices {
   execute(input: ExecuteInput): Promise<void>;
   heal(input: HealInput): Promise<HealOutput>;
   approvalRequested(request: ApprovalRequest): Promise<void>;
+  /** The approval ended (decided, or timed out): its row and the task's view say so. */
+  approvalEnded?(request: ApprovalRequest, out: ApprovalOutput): Promise<void>;
+  /** Keeps the task's view (and its events) from the machine's snapshots; none in the engine's own tests. */
+  observer?: TaskObserver;
+}
+
+/** What a task's view is made from: its state after each batch of activities, and its result. */
+export interface TaskObserver {
+  progress(record: TaskRecord, snapshot: TaskSnapshot, ended: readonly Ended[]): Promise<void>;
+  finished(record: TaskRecord, result: TaskResult): Promise<void>;
 }
 
 /** A model call as the model queue's workflow makes it: the task's step and its request. */

@@ -50,11 +50,11 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     const workflowId = DBOS.workflowID ?? taskWorkflowId(input.taskId);
     const request = await approvalRequestStep(services, input, { approvalId: approvalIdOf(input.key), workflowId });
     const message = await DBOS.recv<unknown>(approvalTopic(request.id), { deadlineEpochMS: request.deadline, pollingIntervalMs: opts.pollingIntervalMs });
-    if (message === null) return { ok: true, output: { status: 'timed_out', fallback: request.fallback } };
-    if (!isDecision(message)) return { ok: false, error: { code: 'INVALID_INPUT', message: `approval ${request.id}: the decision is not { status: granted | rejected }` } };
-    const out: ApprovalOutput = { status: message.status, fallback: request.fallback };
-    if (message.note !== undefined) out.note = message.note;
-    if (message.output !== undefined) out.output = message.output;
+    if (message !== null && !isDecision(message)) return { ok: false, error: { code: 'INVALID_INPUT', message: `approval ${request.id}: the decision is not { status: granted | rejected }` } };
+    const out: ApprovalOutput = { status: message === null ? 'timed_out' : message.status, fallback: request.fallback };
+    if (message?.note !== undefined) out.note = message.note;
+    if (message?.output !== undefined) out.output = message.output;
+    await services.approvalEnded?.(request, out);
     return { ok: true, output: out };
   }
 
@@ -95,7 +95,15 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     return out;
   }
 
-  const task = DBOS.registerWorkflow(async (record: TaskRecord) => (await driveTask(record, runBatch)).result, { name: 'agentry.task' });
+  const { observer } = services;
+  const task = DBOS.registerWorkflow(
+    async (record: TaskRecord) => {
+      const { result } = await driveTask(record, runBatch, observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)));
+      await observer?.finished(record, result);
+      return result;
+    },
+    { name: 'agentry.task' },
+  );
   return { task, modelCall };
 }
 

@@ -21,7 +21,7 @@ import { sendWebhook } from './webhook-sink.js';
 
 const BUILTIN_SINKS: Readonly<Record<string, DeliverySink>> = { files: { type: 'file' } };
 
-const SENDERS: { [T in DeliverySink['type']]: Send<Extract<DeliverySink, { type: T }>> } = { file: sendFile, webhook: sendWebhook, command: sendCommand };
+export const SENDERS: { [T in DeliverySink['type']]: Send<Extract<DeliverySink, { type: T }>> } = { file: sendFile, webhook: sendWebhook, command: sendCommand };
 
 export interface DeliveriesDeps {
   journal: JournalSink;
@@ -49,12 +49,12 @@ interface Entry {
 }
 
 /** The sinks of a workflow's action: the first matching route's, from the config. */
-function sinksFor(config: ResolvedConfig, workflow: string, action: string): string[] {
+export function sinksFor(config: ResolvedConfig, workflow: string, action: string): string[] {
   const route = config.deliveries.routes.find((r) => (r.workflow === undefined || r.workflow === workflow) && (r.action === undefined || r.action === action));
   return route?.sinks ?? [];
 }
 
-function sinkNamed(config: ResolvedConfig, name: string): DeliverySink | undefined {
+export function sinkNamed(config: ResolvedConfig, name: string): DeliverySink | undefined {
   const sinks = { ...BUILTIN_SINKS, ...config.deliveries.sinks };
   return Object.hasOwn(sinks, name) ? sinks[name] : undefined;
 }

@@ -15,7 +15,14 @@ import { statusContext } from './status-context.js';
 import { type Finished, type RecentRuns, type SubagentDetails, type SubagentRun, SubagentRuns } from './subagent-runs.js';
 
 /** What the handler uses of the supervisor; `hasSeen`/`remember` keep one record per call id. */
-export type HookSupervisor = Pick<Supervisor, 'config' | 'status' | 'rt' | 'hasSeen' | 'remember'>;
+export interface HookSupervisor {
+  readonly config: Supervisor['config'];
+  status(): ReturnType<Supervisor['status']>;
+  /** Logs, timestamps and `hook.received` events. */
+  readonly rt: Pick<Supervisor['rt'], 'logger' | 'clock'> & { readonly events: Pick<Supervisor['rt']['events'], 'emit'> };
+  hasSeen(id: string): boolean;
+  remember(id: string): Promise<void>;
+}
 
 /** How a call reached the handler: live (HTTP) unless `spooled`, with the spool line's id and time. */
 interface HookMeta {

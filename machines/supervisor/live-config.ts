@@ -17,7 +17,7 @@ import type { SlaWatcher } from './policy/sla.js';
 /** The parts a reload reconfigures. */
 export interface ConfigTargets {
   clock: Clock;
-  events: EventLog;
+  events: Pick<EventLog, 'emit'>;
   ledger: BudgetLedger;
   inFlight: InFlightLimit;
   agents: { setLimits(kind: AgentKind, limits: ResolvedConfig['agents'][AgentKind]): void };
@@ -40,25 +40,29 @@ export class LiveConfig {
 
   /** Applies a validated config at once (mode, thresholds, limits); every change is an event. */
   apply(next: ResolvedConfig, paths: string[], to: ConfigTargets): void {
+    to.ledger.setLimits(next.risk);
+    to.inFlight.setLimit(next.limits.globalInFlight);
+    for (const kind of AGENT_KINDS) to.agents.setLimits(kind, next.agents[kind]);
+    to.sla.setEscalationMinutes(next.sla.escalationMinutes);
+    to.schedules.arm(next.schedules);
+    this.take(next, paths, to.events, to.clock.now());
+  }
+
+  /** The config's own part of a reload: it becomes current, the refusal clears, the change is told. */
+  take(next: ResolvedConfig, paths: string[], events: Pick<EventLog, 'emit'>, now: number): void {
     const prev = this.value;
     this.value = next;
     const rejected = this.state.rejected;
     this.state.rejected = null;
     const restartNeeded = needsRestart(paths);
     this.state.restartPending = [...new Set([...this.state.restartPending, ...restartNeeded])];
-    to.ledger.setLimits(next.risk);
-    to.inFlight.setLimit(next.limits.globalInFlight);
-    for (const kind of AGENT_KINDS) to.agents.setLimits(kind, next.agents[kind]);
-    to.sla.setEscalationMinutes(next.sla.escalationMinutes);
-    to.schedules.arm(next.schedules);
-    const now = to.clock.now();
-    if (prev.mode !== next.mode) to.events.emit(createEvent('mode.changed', { from: prev.mode, to: next.mode }, now));
+    if (prev.mode !== next.mode) events.emit(createEvent('mode.changed', { from: prev.mode, to: next.mode }, now));
     const extra = { ...(restartNeeded.length > 0 && { restartNeeded }), ...(rejected !== null && { fixes: rejected.at }) };
-    to.events.emit(createEvent('config.changed', { paths, mode: next.mode, ...extra }, now));
+    events.emit(createEvent('config.changed', { paths, mode: next.mode, ...extra }, now));
   }
 
   /** A config file that failed validation: recorded, and shown by status until a valid one applies. */
-  reject(issues: string[], at: number, events: EventLog, file?: string): void {
+  reject(issues: string[], at: number, events: Pick<EventLog, 'emit'>, file?: string): void {
     this.state.rejected = { at: new Date(at).toISOString(), issues, ...(file !== undefined && { file }) };
     events.emit(createEvent('config.rejected', { issues, ...(file !== undefined && { file }) }, at));
   }

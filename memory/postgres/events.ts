@@ -48,4 +48,14 @@ export class PgEvents<E = unknown> {
       throw this.store.storeError(err, 'cannot read events');
     }
   }
+
+  /** The newest event's sequence number (0 when there is none). */
+  async newestSeq(): Promise<number> {
+    try {
+      const r = await this.store.pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM agentry_events');
+      return Number(r.rows[0]?.seq ?? 0);
+    } catch (err) {
+      throw this.store.storeError(err, 'cannot read events');
+    }
+  }
 }

@@ -79,6 +79,20 @@ export class PgHistory<V = unknown> implements HistoryStore<V> {
     return { items: page.map((row) => row.view), nextCursor: r.rows.length > limit && last ? encodeCursor([Number(last.created_at), last.id, 0]) : null };
   }
 
+  /**
+   * Tasks written at or after `sinceMs` by the database's clock, oldest write first, with the
+   * newest write's time: what a supervisor follows to keep its live list in step with the cluster.
+   */
+  async changedSince(sinceMs: number, limit = 5000): Promise<{ views: V[]; newestMs: number }> {
+    const r = await this.run('read changed tasks', () =>
+      this.store.pool.query<{ view: V; at: string }>(
+        'SELECT view, floor(extract(epoch FROM updated_at) * 1000)::bigint AS at FROM agentry_tasks WHERE updated_at >= to_timestamp($1 / 1000.0) ORDER BY updated_at LIMIT $2',
+        [sinceMs, limit],
+      ),
+    );
+    return { views: r.rows.map((row) => row.view), newestMs: r.rows.reduce((m, row) => Math.max(m, Number(row.at)), sinceMs) };
+  }
+
   /** Every task created at or after `since` (ms), oldest first, read in batches. Returns how many. */
   async export(since: number, write: (view: V) => void): Promise<number> {
     let n = 0;

@@ -2,6 +2,7 @@
 // end with the next number; a landed one is never edited (a database may already have run it).
 // DBOS keeps its own tables in its own `dbos` schema and migrates them itself: none are here.
 import { TABLES_SQL } from './sql/0001-tables.js';
+import { CLUSTER_SQL } from './sql/0002-cluster.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'tables', sql: TABLES_SQL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'tables', sql: TABLES_SQL },
+  { version: 2, name: 'cluster', sql: CLUSTER_SQL },
+];
 
 /** The schema version this build writes and reads. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -454,6 +454,30 @@ export const configSchema: AnySchema = {
           "type": "string",
           "minLength": 1,
           "description": "The Postgres connection string (postgres://user:password@host:port/db) when kind is postgres; AGENTRY_DATABASE_URL is used when it is absent. Never logged or shown."
+        },
+        "executorId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[A-Za-z0-9._:-]+$",
+          "description": "This supervisor's name in the cluster; a restart under the same name resumes its unfinished tasks. Default: the host name and the project folder."
+        },
+        "heartbeatMs": {
+          "type": "integer",
+          "minimum": 50,
+          "default": 2000,
+          "description": "How often a supervisor tells the cluster it is alive, and looks for peers that stopped."
+        },
+        "peerTimeoutMs": {
+          "type": "integer",
+          "minimum": 100,
+          "default": 15000,
+          "description": "A peer silent this long is taken for dead: a live supervisor adopts its unfinished tasks."
+        },
+        "pollMs": {
+          "type": "integer",
+          "minimum": 10,
+          "default": 200,
+          "description": "How often a supervisor reads the cluster's changes (tasks, approvals, events) and polls its queues."
         }
       },
       "default": {},

@@ -257,6 +257,22 @@ export interface AgentryConfig {
      * The Postgres connection string (postgres://user:password@host:port/db) when kind is postgres; AGENTRY_DATABASE_URL is used when it is absent. Never logged or shown.
      */
     url?: string;
+    /**
+     * This supervisor's name in the cluster; a restart under the same name resumes its unfinished tasks. Default: the host name and the project folder.
+     */
+    executorId?: string;
+    /**
+     * How often a supervisor tells the cluster it is alive, and looks for peers that stopped.
+     */
+    heartbeatMs?: number;
+    /**
+     * A peer silent this long is taken for dead: a live supervisor adopts its unfinished tasks.
+     */
+    peerTimeoutMs?: number;
+    /**
+     * How often a supervisor reads the cluster's changes (tasks, approvals, events) and polls its queues.
+     */
+    pollMs?: number;
   };
   permissions?: PermissionConfig;
   healing?: HealingConfig;

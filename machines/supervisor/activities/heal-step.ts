@@ -20,7 +20,7 @@ const KIND_BY_CODE: Record<string, IncidentKind> = {
 };
 
 /** Failures the healer cannot fix: no call is spent on them. */
-const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MODEL_BAD_REQUEST', 'MODEL_UNAVAILABLE', 'NOT_IMPLEMENTED']);
+export const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MODEL_BAD_REQUEST', 'MODEL_UNAVAILABLE', 'NOT_IMPLEMENTED']);
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const DISK_RETRY_MS = 5_000;

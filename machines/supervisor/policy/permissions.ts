@@ -43,7 +43,7 @@ export class Permissions {
   constructor(
     private readonly clock: Clock,
     private readonly settings: () => Settings,
-    private readonly events: EventLog,
+    private readonly events: Pick<EventLog, 'recent' | 'emit' | 'emitDurable'>,
   ) {
     // Grants survive a restart as long as their events are in the replayed ring.
     for (const { event } of events.recent()) if (event.type === 'permission.granted') this.countGrant(event.fingerprint);

@@ -30,7 +30,7 @@ export interface StatusSources {
   configState?: ConfigState;
 }
 
-const ACTION_TYPES = new Set(['action.executed', 'delivery.succeeded', 'delivery.failed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
+export const ACTION_TYPES = new Set(['action.executed', 'delivery.succeeded', 'delivery.failed', 'task.completed', 'task.rejected', 'task.failed', 'approval.granted', 'approval.rejected', 'heal.applied', 'escalation.raised', 'mode.changed']);
 
 export function buildStatus(s: StatusSources): StatusView {
   const { rt } = s;

@@ -17,7 +17,7 @@ const PHASES = new Set<TaskPhase>(['authoring', 'reviewing', 'gating', 'approval
 export interface RetryDeps {
   clock: Clock;
   config(): ResolvedConfig;
-  events: EventLog;
+  events: Pick<EventLog, 'emit'>;
   /** The task, live or from history. */
   find(id: string): Promise<TaskView | undefined>;
   create(req: CreateTaskRequest, seed: RetrySeed): Promise<TaskView>;

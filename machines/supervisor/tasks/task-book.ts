@@ -4,9 +4,9 @@ import type { AnyActorRef, Subscription } from 'xstate';
 import { UserError } from '../../../core/errors.js';
 import type { ReviewTier, WorkflowConfig } from '../../../schemas/generated/types.js';
 import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../../task/new-record.js';
+import { errorCode, finalEvent } from '../../task/final-event.js';
 import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../../contract.js';
 import { createEvent } from '../../events.js';
-import type { SupervisorEvent } from '../../events.js';
 import type { RetrySeed, TaskContext, TaskRecord } from '../../task/context.js';
 import { checkTaskInput } from '../../../config/task-input.js';
 import type { RejectedBy, TaskOutcome } from '../../task/task-machine.js';
@@ -374,16 +374,4 @@ export class TaskBook {
   get activeCount(): number {
     return this.active.size;
   }
-}
-
-/** A failed task's error carries its registry code (INTERNAL when none was recorded); a rejection says `rejected`. */
-function errorCode(outcome: FinalStatus, code: string | undefined): string {
-  if (outcome !== 'failed') return outcome;
-  return code ?? 'INTERNAL';
-}
-
-function finalEvent(record: TaskRecord, outcome: TaskOutcome, view: TaskView | undefined, reason: string | undefined, rejectedBy: RejectedBy | undefined, now: number): SupervisorEvent {
-  if (outcome === 'completed') return createEvent('task.completed', { taskId: record.id, workflow: record.workflow, costUsd: view?.costUsd ?? 0 }, now);
-  if (outcome === 'rejected') return createEvent('task.rejected', { taskId: record.id, by: rejectedBy ?? 'policy', reasons: [reason ?? 'rejected'] }, now);
-  return createEvent('task.failed', { taskId: record.id, code: view?.error?.code ?? 'failed', message: reason ?? 'failed' }, now);
 }

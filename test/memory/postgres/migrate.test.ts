@@ -47,8 +47,10 @@ describe('memory/postgres migrations', () => {
       'agentry_budget_reservations',
       'agentry_deliveries',
       'agentry_events',
+      'agentry_model_calls',
       'agentry_outcomes',
       'agentry_schema',
+      'agentry_supervisors',
       'agentry_tasks',
     ]);
   });

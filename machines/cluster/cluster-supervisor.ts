@@ -1,0 +1,410 @@
+// The SupervisorApi of one supervisor of a cluster (store.kind "postgres"): the CLI, HTTP API,
+// hooks, MCP server and console talk to it as to the embedded one. A task is accepted once DBOS
+// holds its workflow (durable in Postgres) and runs on whichever supervisor's task queue takes it;
+// views, approvals, events and spend are the shared tables, so any supervisor shows and decides
+// any task. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
+import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
+import type { StructuredModel } from '../../agents/client/types.js';
+import { systemClock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
+import { ModelCallError, PolicyError, SystemError, UserError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ResolvedConfig } from '../../config/load.js';
+import { checkTaskInput } from '../../config/task-input.js';
+import { assertSchemaCurrent, openPostgres } from '../../memory/postgres/index.js';
+import type { PostgresStores } from '../../memory/postgres/index.js';
+import type { PermissionAsk } from '../../hooks/permission-request.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventResult, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
+import { createEvent } from '../events.js';
+import type { SupervisorEvent } from '../events.js';
+import type { HookHandler } from '../intake/handler.js';
+import { LiveConfig } from '../supervisor/live-config.js';
+import { Permissions } from '../supervisor/policy/permissions.js';
+import { DayStats } from '../supervisor/read-models/day-stats.js';
+import { ACTION_TYPES } from '../supervisor/read-models/status.js';
+import { retryTask } from '../supervisor/tasks/retry.js';
+import { isTerminal } from '../supervisor/tasks/views.js';
+import { definitionOf } from '../../agents/definitions.js';
+import { validate } from '../../schemas/registry.js';
+import type { RetrySeed, TaskRecord } from '../task/context.js';
+import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
+import { ClusterDeliveries } from './cluster-deliveries.js';
+import type { ClusterDelivery } from './cluster-deliveries.js';
+import { ClusterEvents } from './cluster-events.js';
+import { clusterServices } from './cluster-services.js';
+import { launchCluster } from './executor.js';
+import type { Cluster } from './executor.js';
+import { LiveState } from './live-state.js';
+import { Peers } from './peers.js';
+import { queueLimits } from './queues.js';
+import { ClusterTaskViews } from './task-views.js';
+
+export interface ClusterSupervisorOptions {
+  url: string;
+  config: ResolvedConfig;
+  model: StructuredModel;
+  logger: Logger;
+  /** This project's folder: relative file sinks are under it; the default executor id names it. */
+  projectDir: string;
+  env: Record<string, string | undefined>;
+  clock?: Clock;
+  hookHandler?: HookHandler;
+  /** Every supervisor of a cluster runs one version (DBOS recovers no workflow of another). */
+  applicationVersion: string;
+}
+
+type Stores = PostgresStores<TaskView, ApprovalView, SupervisorEvent, unknown, ClusterDelivery>;
+
+/** The default executor id: this host and project folder, stable across restarts. */
+function defaultExecutorId(projectDir: string): string {
+  return `${hostname()}:${createHash('sha256').update(projectDir).digest('hex').slice(0, 8)}`;
+}
+
+interface Parts {
+  pg: Stores;
+  cluster: Cluster;
+  events: ClusterEvents;
+  views: ClusterTaskViews;
+  live: LiveState;
+  deliveries: ClusterDeliveries;
+  peers: Peers;
+  permissions: Permissions;
+  day: DayStats;
+  stopping: AbortController;
+}
+
+export class ClusterSupervisor implements SupervisorApi {
+  private draining = false;
+  private readonly seen = new Set<string>();
+  private readonly startedAt: number;
+  readonly executorId: string;
+  private readonly liveConfig: LiveConfig;
+  /** What the hook handler logs, timestamps and emits through. */
+  readonly rt: { logger: Logger; clock: Clock; events: ClusterEvents };
+
+  private constructor(
+    private readonly opts: ClusterSupervisorOptions & { clock: Clock },
+    private readonly p: Parts,
+    liveConfig: LiveConfig,
+    executorId: string,
+  ) {
+    this.startedAt = opts.clock.now();
+    this.liveConfig = liveConfig;
+    this.executorId = executorId;
+    this.rt = { logger: opts.logger, clock: opts.clock, events: p.events };
+  }
+
+  static async start(o: ClusterSupervisorOptions): Promise<ClusterSupervisor> {
+    const opts = { ...o, clock: o.clock ?? systemClock };
+    const { clock, logger } = opts;
+    const settings = opts.config.store;
+    const executorId = settings.executorId ?? defaultExecutorId(opts.projectDir);
+    const pg: Stores = await openPostgres(opts.url, { applicationName: `agentry ${executorId}`, now: () => clock.now() });
+    let cluster: Cluster | undefined;
+    try {
+      await assertSchemaCurrent(pg.store);
+      const liveConfig = new LiveConfig(opts.config);
+      const config = (): ResolvedConfig => liveConfig.current;
+      const events = new ClusterEvents(pg.events, logger);
+      const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
+      const stopping = new AbortController();
+      const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries });
+      cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
+      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, events, logger, now: () => clock.now() });
+      const day = new DayStats(clock.now());
+      events.subscribe((_seq, e) => day.add(e));
+      await live.follow();
+      live.start(settings.pollMs);
+      const adopted = cluster;
+      const peers = new Peers({
+        store: pg.store,
+        executorId,
+        applicationVersion: opts.applicationVersion,
+        heartbeatMs: settings.heartbeatMs,
+        peerTimeoutMs: settings.peerTimeoutMs,
+        adopt: (dead) => adopted.adopt(dead),
+        logger,
+      });
+      await peers.join();
+      const permissions = new Permissions(clock, () => config().permissions, events);
+      await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
+      logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
+      return new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
+    } catch (err) {
+      await cluster?.shutdown().catch(() => undefined);
+      await pg.store.close();
+      throw err;
+    }
+  }
+
+  // ---- SupervisorApi -------------------------------------------------------------------------
+
+  status(): StatusView {
+    const { live, day, permissions, events } = this.p;
+    const now = this.opts.clock.now();
+    const cfg = this.config;
+    const queue = { P0: 0, P1: 0, P2: 0, P3: 0 };
+    let awaitingApproval = 0;
+    for (const v of live.active()) {
+      if (v.status === 'awaiting_approval') awaitingApproval += 1;
+      else queue[v.priority] += 1;
+    }
+    const spend = live.spend();
+    const offline = this.opts.model.offline;
+    const unavailable = this.opts.model.unavailable;
+    return {
+      mode: cfg.mode,
+      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending] },
+      health: { pid: process.pid, uptimeSec: Math.round((now - this.startedAt) / 1000), offline, model: offline ? 'offline' : unavailable === undefined ? 'claude' : 'none', ...(unavailable !== undefined && { modelUnavailable: unavailable }), draining: this.draining, store: live.ok ? 'ok' : 'unavailable' },
+      // Agents are not actors on the cluster: their calls are the model queue's, shared by every supervisor.
+      agents: [],
+      queue,
+      awaitingApproval,
+      approvals: [...permissions.list('pending'), ...live.pendingApprovals()],
+      slaBreaches: [],
+      pausedDomains: [],
+      spend: { day: spend?.day ?? '', spentUsd: (spend?.spentMicros ?? 0) / 1e6, reservedUsd: (spend?.reservedMicros ?? 0) / 1e6, limitUsd: cfg.risk.dailySpendLimitUsd, ...(offline ? { simulated: true } : {}) },
+      lastActions: events.recent().filter((e) => ACTION_TYPES.has(e.event.type)).slice(-10).map((e) => e.event),
+      today: day.today(now),
+    };
+  }
+
+  async createTask(req: CreateTaskRequest, source: 'cli' | 'http' | 'demo' = 'http'): Promise<TaskView> {
+    return this.create(req, source);
+  }
+
+  getTask(id: string): TaskView | undefined {
+    return this.p.live.get(id);
+  }
+
+  listTasks(filter?: { status?: TaskStatus; limit?: number }): TaskView[] {
+    const all = this.p.live.list().filter((v) => filter?.status === undefined || v.status === filter.status);
+    return filter?.limit === undefined ? all : all.slice(0, filter.limit);
+  }
+
+  queryTasks(q: TaskQuery): Promise<Page<TaskView>> {
+    return this.p.pg.history.query(q);
+  }
+
+  findTask(id: string): Promise<TaskView | undefined> {
+    return this.p.pg.history.find(id);
+  }
+
+  exportTasks(since: number, write: (task: TaskView) => void): Promise<number> {
+    return this.p.pg.history.export(since, write);
+  }
+
+  listApprovals(filter?: { status?: AnyApprovalStatus }): AnyApprovalView[] {
+    const status = filter?.status;
+    const actions = status === undefined || status === 'pending' ? this.p.live.pendingApprovals() : [];
+    const permissions = status === 'escalated' || status === 'withdrawn' ? [] : this.p.permissions.list(status);
+    return [...permissions, ...actions];
+  }
+
+  async queryApprovals(q: ApprovalQuery): Promise<Page<AnyApprovalView>> {
+    const page: Page<AnyApprovalView> = await this.p.pg.approvals.query(q);
+    if (q.after !== undefined) return page;
+    const wanted = q.status === 'escalated' || q.status === 'withdrawn' ? [] : this.p.permissions.list(q.status);
+    return { ...page, items: [...wanted, ...page.items] };
+  }
+
+  approve(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
+    const { permissions } = this.p;
+    if (permissions.has(id)) {
+      if (req.output !== undefined) return Promise.reject(new UserError('INVALID_INPUT', `approval ${id} is a permission prompt: it has no output to edit`));
+      return permissions.decide(id, { status: 'granted', ...(req.note === undefined ? {} : { note: req.note }), ...(req.always === undefined ? {} : { always: req.always }) });
+    }
+    if (req.always === true) return Promise.reject(new UserError('INVALID_INPUT', `always: approval ${id} is not a Claude Code permission request`));
+    return this.decide(id, 'granted', req);
+  }
+
+  async reject(id: string, req: DecideApprovalRequest): Promise<AnyApprovalView> {
+    if (!req.note) throw new UserError('INVALID_INPUT', 'a rejection needs a note saying why (--note)');
+    if (this.p.permissions.has(id)) return this.p.permissions.decide(id, { status: 'rejected', note: req.note });
+    if (req.output !== undefined) throw new UserError('INVALID_INPUT', 'output: an edited output goes with approve, not reject');
+    return this.decide(id, 'rejected', req);
+  }
+
+  async cancelTask(id: string, req: CancelTaskRequest): Promise<TaskView> {
+    const view = this.p.live.get(id) ?? (await this.p.pg.history.find(id));
+    if (!view) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
+    if (isTerminal(view.status)) throw new UserError('CONFLICT', `task ${id} is already ${view.status}`);
+    await this.p.cluster.cancel(id);
+    const cancelled = await this.p.views.cancelled(view, req.reason ?? 'cancelled by a person');
+    this.p.live.saw(cancelled);
+    return cancelled;
+  }
+
+  async retryTask(id: string): Promise<TaskView> {
+    this.assertAccepting();
+    const { pg, events } = this.p;
+    return retryTask(id, { config: () => this.config, clock: this.opts.clock, events, find: (taskId) => pg.history.find(taskId), create: (req, seed) => this.create(req, 'retry', seed) });
+  }
+
+  /** Domains are not paused on the cluster (escalation pauses are embedded-only so far): nothing to resume. */
+  resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }> {
+    return Promise.resolve({ domain: name, resumed: false });
+  }
+
+  requestPermission(ask: PermissionAsk): Promise<OpenedPermission> {
+    this.assertAccepting();
+    return this.p.permissions.open(ask);
+  }
+
+  cancelPermission(id: string, reason: string): void {
+    this.p.permissions.cancel(id, reason);
+  }
+
+  endPermissions(reason: string): void {
+    this.p.permissions.close(reason);
+  }
+
+  emitEvent(): Promise<EmitEventResult> {
+    return Promise.reject(new SystemError('NOT_IMPLEMENTED', 'routed events (POST /v1/events, GitHub webhooks) run on the embedded store only so far; on Postgres create tasks instead'));
+  }
+
+  /** Idempotency keys of hook calls seen by this supervisor (hook calls reach the supervisor beside their session). */
+  hasSeen(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  remember(id: string): Promise<void> {
+    this.seen.add(id);
+    return Promise.resolve();
+  }
+
+  events(opts?: { after?: number; limit?: number }): { seq: number; event: SupervisorEvent }[] {
+    return this.p.events.recent(opts);
+  }
+
+  subscribe(listener: (seq: number, event: SupervisorEvent) => void): () => void {
+    return this.p.events.subscribe(listener);
+  }
+
+  hook(event: string, payload: unknown, meta: { id?: string } = {}): Promise<HookResult> {
+    const handler = this.opts.hookHandler;
+    if (!handler) return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
+    return handler(event, payload, this, meta);
+  }
+
+  async retryDeliveries(taskId: string): Promise<DeliveryView[]> {
+    this.assertAccepting();
+    const views = await this.p.deliveries.retry(taskId);
+    const task = await this.p.pg.history.find(taskId);
+    if (task) this.p.live.saw(task);
+    return views;
+  }
+
+  learn(): unknown {
+    return { values: [], text: 'learning is off on the Postgres store: outcomes are not tuned from yet\n' };
+  }
+
+  get config(): ResolvedConfig {
+    return this.liveConfig.current;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** A validated config applies at once to what reads it on each call (mode, gate, routes, limits of new calls). */
+  applyConfig(next: ResolvedConfig, paths: string[]): void {
+    this.liveConfig.take(next, paths, this.p.events, this.opts.clock.now());
+  }
+
+  rejectConfig(issues: string[], file?: string): void {
+    this.liveConfig.reject(issues, this.opts.clock.now(), this.p.events, file);
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Tasks the model-call journal holds for this cluster, for tests and `doctor`. */
+  modelCalls(prefix?: string): ReturnType<Cluster['modelCalls']> {
+    return this.p.cluster.modelCalls(prefix);
+  }
+
+  /** Stops taking work; unfinished workflows stay in Postgres, where a peer (or the restart) resumes them. */
+  async stop(reason = 'stopped'): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const { p } = this;
+    await p.events.emitDurable(createEvent('supervisor.stopping', { reason }, this.opts.clock.now())).catch(() => undefined);
+    p.permissions.close('the supervisor stopped');
+    p.stopping.abort();
+    await p.live.stop();
+    await p.cluster.shutdown();
+    await p.peers.leave().catch((err: unknown) => this.opts.logger.warn({ err }, 'cluster heartbeat row not released'));
+    await p.pg.store.close();
+  }
+
+  // ---- the work ------------------------------------------------------------------------------
+
+  private async create(req: CreateTaskRequest, source: TaskRecord['source'], retry?: RetrySeed): Promise<TaskView> {
+    this.assertAccepting();
+    this.assertModel();
+    const cfg = this.config;
+    const active = this.p.live.active().length;
+    // limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once).
+    if (active >= cfg.limits.maxActiveTasks) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${cfg.limits.maxActiveTasks}); try again later`);
+    const wf = workflowOf(cfg, req.workflow);
+    if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${req.workflow}" is a flow of tasks: flows run on the embedded store only so far`);
+    if ((req.dependsOn ?? []).length > 0) throw new SystemError('NOT_IMPLEMENTED', 'dependsOn: task dependencies run on the embedded store only so far');
+    checkTaskInput(req.workflow, wf, req.input);
+    const record = recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now() });
+    if (retry !== undefined) record.retry = retry;
+    checkFirstInput(record);
+    // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
+    await this.p.cluster.submit(record);
+    const view = await this.p.views.accepted(record);
+    this.p.live.saw(view);
+    return view;
+  }
+
+  private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {
+    const { pg, cluster, events } = this.p;
+    const row = await pg.approvals.get(id);
+    if (!row) throw new UserError('NOT_FOUND', `no approval ${id}; list them with \`agentry approvals\``);
+    const view = row.view;
+    const edited = req.output === undefined ? undefined : await this.checkEdit(view.taskId, req.output);
+    const at = this.opts.clock.now();
+    const said = { ...(req.note === undefined ? {} : { note: req.note }), ...(req.by === undefined ? {} : { decider: req.by }) };
+    const decided: ApprovalView = { ...view, status, decidedBy: 'person', decidedAt: new Date(at).toISOString(), ...said, ...(edited === undefined ? {} : { edited }) };
+    // The row first (one conditional UPDATE: the first decision wins, cluster-wide), then the
+    // message to the waiting workflow, sent once by its key; a decision repeated after a failed
+    // send sends it again, and the key keeps it one.
+    const final = (await pg.approvals.decide(id, status, decided)) ?? (await this.sameDecision(id, status));
+    await cluster.decide(view.taskId, id, { status, ...(said.note === undefined ? {} : { note: said.note }), ...(edited === undefined ? {} : { output: edited.output }) });
+    const policy = `${this.config.mode} mode; decided by a person before the ${view.fallback} fallback`;
+    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...said, ...(edited === undefined ? {} : { edited: true }) };
+    await events.emitDurable(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
+    return final;
+  }
+
+  /** An approval someone decided first: the same decision by a person is this one repeated; any other is a conflict. */
+  private async sameDecision(id: string, status: 'granted' | 'rejected'): Promise<ApprovalView> {
+    const current = (await this.p.pg.approvals.get(id))?.view;
+    if (current && current.status === status && current.decidedBy === 'person') return current;
+    throw new UserError('CONFLICT', `approval ${id} is already ${current?.status ?? 'decided'}`, { details: { id, status: current?.status ?? null } });
+  }
+
+  /** An edited output must pass the output schema of the agent that wrote the draft. */
+  private async checkEdit(taskId: string, output: Record<string, unknown>): Promise<{ step: string; output: Record<string, unknown> }> {
+    const task = await this.p.pg.history.find(taskId);
+    const steps = task ? workflowOf(this.config, task.workflow).steps : undefined;
+    const step = steps?.at(-1);
+    if (!step) throw new UserError('INVALID_INPUT', `output: task ${taskId} has no author step whose output could be edited`);
+    validate(definitionOf(step.agent).outputSchema, output, 'INVALID_INPUT');
+    return { step: step.id, output };
+  }
+
+  private assertModel(): void {
+    const why = this.opts.model.unavailable;
+    if (why !== undefined) throw new ModelCallError('MODEL_UNAVAILABLE', why, { retryable: false });
+  }
+
+  private assertAccepting(): void {
+    if (this.draining) throw new PolicyError('DRAINING', 'the supervisor is shutting down and takes no new work');
+  }
+}

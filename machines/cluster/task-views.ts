@@ -1,0 +1,147 @@
+// A cluster task's view, kept from the task machine's snapshots as its workflow drives it and
+// written to agentry_tasks, where every supervisor reads it (the live list, `task show`, history).
+// A replayed workflow tells the same snapshots in the same order, so the view it rebuilds is the
+// one it had; each write replaces the row, and each event has a key, so nothing is told twice.
+import type { Clock } from '../../core/clock.js';
+import type { PgHistory } from '../../memory/postgres/history.js';
+import { SystemError } from '../../core/errors.js';
+import type { ApprovalView, DeliveryView, TaskView } from '../contract.js';
+import { createEvent } from '../events.js';
+import { summarizeView } from '../supervisor/read-models/history.js';
+import { isTerminal, newView, statusOf } from '../supervisor/tasks/views.js';
+import type { TaskRecord } from '../task/context.js';
+import { errorCode, finalEvent } from '../task/final-event.js';
+import type { RejectedBy } from '../task/task-machine.js';
+import type { ClusterEvents } from './cluster-events.js';
+import type { Ended, TaskResult, TaskSnapshot } from './drive.js';
+import type { TaskObserver } from './steps.js';
+
+interface Live {
+  record: TaskRecord;
+  view: TaskView;
+  rejectedBy?: RejectedBy;
+}
+
+export interface ClusterTaskViewsDeps {
+  history: PgHistory<TaskView>;
+  events: Pick<ClusterEvents, 'emitDurable'>;
+  clock: Clock;
+  /** Every cost is the offline model's simulated one. */
+  simulated: boolean;
+}
+
+export class ClusterTaskViews implements TaskObserver {
+  /** Tasks whose workflow runs in this process, by id. */
+  private readonly live = new Map<string, Live>();
+
+  constructor(private readonly deps: ClusterTaskViewsDeps) {}
+
+  /** The view of a task just accepted, recorded with its `task.created` event (both idempotent). */
+  async accepted(record: TaskRecord): Promise<TaskView> {
+    const view = this.viewOf(record).view;
+    await this.write(view);
+    const payload = { taskId: record.id, workflow: record.workflow, priority: record.priority, source: record.source, dependsOn: record.dependsOn, contentType: record.contentType };
+    await this.deps.events.emitDurable(createEvent('task.created', payload, record.createdAt), `${record.id}:created`);
+    return view;
+  }
+
+  async progress(record: TaskRecord, snapshot: TaskSnapshot, ended: readonly Ended[]): Promise<void> {
+    if (ended.length === 0) {
+      // The workflow's start (or its replay after a crash): the view starts over from the record.
+      this.live.delete(record.id);
+      await this.accepted(record);
+    }
+    const live = this.viewOf(record);
+    const { view } = live;
+    for (const { invocation, settled } of ended) {
+      if (!settled.ok) continue;
+      if (invocation.src === 'agentStep') {
+        const out = settled.output as { costUsd: number; timeline: NonNullable<TaskView['steps']>[number] };
+        view.costUsd += out.costUsd;
+        view.steps = [...(view.steps ?? []), out.timeline];
+      }
+    }
+    const ctx = snapshot.context;
+    const status = statusOf(snapshot);
+    if (!isTerminal(status)) view.status = status;
+    view.round = ctx.round;
+    view.outputs = ctx.outputs;
+    view.reviews = ctx.reviews;
+    if (ctx.error) view.error = ctx.error;
+    if (ctx.failedPhase) view.failedPhase = ctx.failedPhase;
+    const gate = (ctx as { gate?: TaskView['gate'] }).gate;
+    if (gate) view.gate = gate;
+    const rejectedBy = (ctx as { rejectedBy?: RejectedBy }).rejectedBy;
+    if (rejectedBy) live.rejectedBy = rejectedBy;
+    await this.write(view);
+  }
+
+  /** An approval the task asked for (pending) or its end (decided, timed out): the latest one shows. */
+  async approval(record: TaskRecord, approval: ApprovalView): Promise<void> {
+    const { view } = this.viewOf(record);
+    view.approval = approval;
+    view.approvals = [...(view.approvals ?? []).filter((a) => a.id !== approval.id), approval];
+    await this.write(view);
+  }
+
+  async finished(record: TaskRecord, result: TaskResult): Promise<void> {
+    const live = this.viewOf(record);
+    const { view } = live;
+    view.status = result.outcome;
+    if (result.reason && result.outcome !== 'completed') view.error = { code: errorCode(result.outcome, result.code), message: result.reason };
+    await this.write(view);
+    this.live.delete(record.id);
+    await this.deps.events.emitDurable(finalEvent(record, result.outcome, view, result.reason, live.rejectedBy, this.deps.clock.now()), `${record.id}:final`);
+  }
+
+  /** A task cancelled from outside its workflow (which DBOS stopped): its view shows it. */
+  async cancelled(view: TaskView, reason: string): Promise<TaskView> {
+    this.live.delete(view.id);
+    const next: TaskView = { ...view, status: 'cancelled', error: { code: 'cancelled', message: reason } };
+    await this.write(next);
+    return next;
+  }
+
+  /** The record of a task whose workflow runs here (its steps run where it runs). */
+  record(taskId: string): TaskRecord {
+    const live = this.live.get(taskId);
+    if (!live) throw new SystemError('INTERNAL', `task ${taskId} does not run in this supervisor`);
+    return live.record;
+  }
+
+  /** What the task's model calls cost so far, USD. */
+  costOf(taskId: string): number {
+    return this.live.get(taskId)?.view.costUsd ?? 0;
+  }
+
+  latestApproval(taskId: string): ApprovalView | undefined {
+    return this.live.get(taskId)?.view.approval;
+  }
+
+  approvalCount(taskId: string): number {
+    return this.live.get(taskId)?.view.approvals?.length ?? 0;
+  }
+
+  async deliveries(record: TaskRecord, list: DeliveryView[]): Promise<void> {
+    const { view } = this.viewOf(record);
+    view.deliveries = list;
+    await this.write(view);
+  }
+
+  private viewOf(record: TaskRecord): Live {
+    let live = this.live.get(record.id);
+    if (!live) {
+      const view = newView(record, 'pending');
+      if (this.deps.simulated) view.simulatedCost = true;
+      live = { record, view };
+      this.live.set(record.id, live);
+    }
+    return live;
+  }
+
+  private async write(view: TaskView): Promise<void> {
+    view.updatedAt = new Date(this.deps.clock.now()).toISOString();
+    const fields = summarizeView(view);
+    if (fields) await this.deps.history.put(view, fields);
+  }
+}

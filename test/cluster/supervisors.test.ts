@@ -1,0 +1,200 @@
+// Past one machine, end to end (issue 14): two `agentry start` processes, each in its own project
+// folder, on one real Postgres (store.kind "postgres"), the offline model, the CLI as child
+// processes. Tasks created through both complete exactly once; a daily budget that binds holds
+// summed over both; a kill -9 of one under load loses no accepted task and labels what it
+// re-sends; an approval asked through one is decided through the other's CLI.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApprovalView, TaskView } from '../../server/contract.js';
+import { BIN, assertBuilt, startDaemon } from '../support/daemon.js';
+import type { Daemon } from '../support/daemon.js';
+import { startPostgres } from '../support/postgres.js';
+import type { TestPostgres } from '../support/postgres.js';
+
+const TERMINAL = ['completed', 'failed', 'rejected', 'cancelled'];
+/** Long enough for two supervisors and a few hundred offline tasks on a loaded 2-core machine. */
+const WAIT_MS = 240_000;
+
+let server: TestPostgres;
+const dirs: string[] = [];
+const running: Daemon[] = [];
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startPostgres();
+}, 180_000);
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((d) => d.stop()));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Cluster {
+  url: string;
+  db: pg.Pool;
+  projects: string[];
+}
+
+async function cluster(name: string, extra: Record<string, unknown> = {}): Promise<Cluster> {
+  const url = await server.createDatabase(name);
+  const projects = ['a', 'b'].map((who) => {
+    const dir = mkdtempSync(join(tmpdir(), `agentry-${name}-${who}-`));
+    dirs.push(dir);
+    const config = {
+      version: 1,
+      mode: 'full',
+      store: { kind: 'postgres', url, executorId: `${name}-${who}`, heartbeatMs: 100, peerTimeoutMs: 1500, pollMs: 20 },
+      learning: { enabled: false },
+      logging: { level: 'warn' },
+      ...extra,
+    };
+    writeFileSync(join(dir, 'agentry.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    return dir;
+  });
+  const init = await cli(projects[0] as string, ['db', 'init', '--json']);
+  expect({ code: init.code, said: init.stdout + init.stderr }).toMatchObject({ code: 0 });
+  return { url, db: new pg.Pool({ connectionString: url, max: 2 }), projects };
+}
+
+function cli(project: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AGENTRY_HOME: join(project, '.agentry'), CLAUDE_PROJECT_DIR: project };
+    delete env['VITEST'];
+    execFile(process.execPath, [BIN, ...args], { cwd: project, env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/** Polls `probe` on real time (real processes, a real database) until it gives a value. */
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function start(project: string): Promise<Daemon> {
+  const d = await startDaemon({ projectDir: project, args: ['--offline'], readyTimeoutMs: 60_000 });
+  running.push(d);
+  return d;
+}
+
+const create = (d: Daemon, i: number): Promise<TaskView> => d.client.post<TaskView>('/v1/tasks', { workflow: 'content', input: { goal: `spring range, part ${i}`, channel: 'blog' } });
+
+async function statuses(db: pg.Pool): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; status: string }>('SELECT id, status FROM agentry_tasks');
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+async function allFinished(db: pg.Pool, ids: readonly string[]): Promise<Map<string, string>> {
+  return eventually(async () => {
+    const s = await statuses(db);
+    return ids.every((id) => TERMINAL.includes(s.get(id) ?? '')) ? s : undefined;
+  }, `${ids.length} tasks finished`);
+}
+
+/** Files the default `files` sink delivered, over both project folders. */
+function deliveredFiles(projects: readonly string[]): string[] {
+  return projects.flatMap((p) => {
+    const out = join(p, 'outputs');
+    return existsSync(out) ? readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
+  });
+}
+
+describe('two supervisors on one Postgres', () => {
+  it('runs 200 tasks created through both, each exactly once', async () => {
+    const c = await cluster('two_sups');
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const made = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i % 2 === 0 ? a : b, i)));
+    const ids = made.map((t) => t.id);
+    expect(new Set(ids).size).toBe(200);
+    const s = await allFinished(c.db, ids);
+    expect(ids.filter((id) => s.get(id) !== 'completed')).toEqual([]);
+    // Exactly once: one final event each, every model call sent once, one delivery each.
+    const finals = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM agentry_events WHERE type = 'task.completed'");
+    expect(Number(finals.rows[0]?.n)).toBe(200);
+    const resent = await c.db.query('SELECT step_key FROM agentry_model_calls WHERE sends <> 1');
+    expect(resent.rows).toEqual([]);
+    expect(deliveredFiles(c.projects)).toHaveLength(200);
+    // Both did work: the task queue spreads it.
+    const by = await c.db.query<{ executor_id: string; n: string }>("SELECT executor_id, count(*) AS n FROM dbos.workflow_status WHERE name = 'agentry.task' GROUP BY executor_id");
+    expect(by.rows.map((r) => r.executor_id).sort()).toEqual(['two_sups-a', 'two_sups-b']);
+    // Either supervisor shows any task.
+    const shown = await b.client.get<TaskView>(`/v1/tasks/${ids[0] as string}`);
+    expect(shown).toMatchObject({ id: ids[0], status: 'completed' });
+    await c.db.end();
+  }, 400_000);
+
+  it('holds a daily budget that binds, summed over both', async () => {
+    // The offline model bills what the configured model would (about 2 cents a task here), and
+    // each call in flight holds its worst case: two in flight across the cluster, so the limit
+    // binds on what was spent, half-way through the 40 tasks.
+    const limitUsd = 0.4;
+    const c = await cluster('two_budget', { risk: { dailySpendLimitUsd: limitUsd }, limits: { globalInFlight: 2 } });
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const made = await Promise.all(Array.from({ length: 40 }, (_, i) => create(i % 2 === 0 ? a : b, i)));
+    const s = await allFinished(c.db, made.map((t) => t.id));
+    const day = await c.db.query<{ spent: string }>('SELECT sum(spent_micros) AS spent FROM agentry_budget_days');
+    const spent = Number(day.rows[0]?.spent ?? 0) / 1e6;
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(limitUsd);
+    // It bound: some work was refused for the budget, and some was done.
+    const refused = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM agentry_tasks WHERE status = 'failed' AND view->'error'->>'code' = 'BUDGET_EXCEEDED'");
+    expect(Number(refused.rows[0]?.n)).toBeGreaterThan(0);
+    expect([...s.values()].filter((v) => v === 'completed').length).toBeGreaterThan(0);
+    // Both supervisors' calls were charged to the one ledger.
+    const charged = await c.db.query('SELECT w.executor_id FROM agentry_model_calls m JOIN dbos.workflow_status w ON w.workflow_uuid = m.workflow_id WHERE m.cost_usd > 0 GROUP BY 1');
+    expect(charged.rowCount).toBe(2);
+    await c.db.end();
+  }, 400_000);
+
+  it('loses no accepted task when one is killed (-9) under load; what it re-sends is labelled', async () => {
+    const c = await cluster('two_kill');
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const made = await Promise.all(Array.from({ length: 80 }, (_, i) => create(i % 2 === 0 ? a : b, i)));
+    const ids = made.map((t) => t.id);
+    // Kill a while it has work in flight: at least one of its model calls sent and not answered.
+    await eventually(async () => ((await c.db.query("SELECT 1 FROM agentry_model_calls WHERE sends > 0 AND result_at IS NULL AND workflow_id IN (SELECT workflow_uuid FROM dbos.workflow_status WHERE executor_id = 'two_kill-a')")).rowCount ?? 0) > 0 || undefined, 'a call in flight on a');
+    await a.kill9();
+    running.splice(running.indexOf(a), 1);
+    const s = await allFinished(c.db, ids);
+    expect(ids.filter((id) => s.get(id) !== 'completed')).toEqual([]);
+    const adopted = await c.db.query<{ adopted_by: string | null }>("SELECT adopted_by FROM agentry_supervisors WHERE executor_id = 'two_kill-a'");
+    expect(adopted.rows[0]?.adopted_by).toBe('two_kill-b');
+    // A call sent more than once is labelled a re-run; none is charged twice without the label.
+    const calls = await c.db.query<{ step_key: string; sends: number; rerun: boolean | null }>('SELECT step_key, sends, rerun FROM agentry_model_calls');
+    expect(calls.rows.filter((r) => r.sends > 1 && r.rerun !== true)).toEqual([]);
+    const finals = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM agentry_events WHERE type = 'task.completed'");
+    expect(Number(finals.rows[0]?.n)).toBe(80);
+    await c.db.end();
+  }, 400_000);
+
+  it("decides through one supervisor's CLI an approval asked through the other", async () => {
+    const c = await cluster('two_approve', { mode: 'manual' });
+    const [a] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const task = await create(a, 1);
+    const approval = await eventually(async () => {
+      const r = await cli(c.projects[1] as string, ['approvals', '--json']);
+      const list = JSON.parse(r.stdout || '[]') as ApprovalView[] | { items: ApprovalView[] };
+      const items = Array.isArray(list) ? list : list.items;
+      return items.find((x) => x.taskId === task.id && x.status === 'pending');
+    }, 'the approval, listed by b');
+    const approved = await cli(c.projects[1] as string, ['approve', approval.id, '--note', 'ship it']);
+    expect({ code: approved.code, said: approved.stderr }).toMatchObject({ code: 0 });
+    const s = await allFinished(c.db, [task.id]);
+    expect(s.get(task.id)).toBe('completed');
+    const shown = await a.client.get<TaskView>(`/v1/tasks/${task.id}`);
+    expect(shown.approval).toMatchObject({ id: approval.id, status: 'granted', decidedBy: 'person', note: 'ship it' });
+    await c.db.end();
+  }, 400_000);
+});
