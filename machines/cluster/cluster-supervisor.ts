@@ -54,6 +54,9 @@ export interface ClusterSupervisorOptions {
   applicationVersion: string;
 }
 
+/** How often the live list, pending approvals and spend are re-read: what a person sees, not what the work waits on. */
+const FOLLOW_MS = 250;
+
 type Stores = PostgresStores<TaskView, ApprovalView, SupervisorEvent, unknown, ClusterDelivery>;
 
 /** The default executor id: this host and project folder, stable across restarts. */
@@ -116,7 +119,7 @@ export class ClusterSupervisor implements SupervisorApi {
       const day = new DayStats(clock.now());
       events.subscribe((_seq, e) => day.add(e));
       await live.follow();
-      live.start(settings.pollMs);
+      live.start(FOLLOW_MS);
       const adopted = cluster;
       const peers = new Peers({
         store: pg.store,

@@ -11,7 +11,7 @@ import { isTerminal } from '../supervisor/tasks/views.js';
 import type { ClusterEvents } from './cluster-events.js';
 
 /** Re-read behind the newest write seen: a transaction that began earlier may commit later. */
-const MARGIN_MS = 2000;
+const MARGIN_MS = 1000;
 /** Finished tasks kept in the live list, the newest. */
 const KEEP_FINISHED = 1000;
 /** At the first follow: the tasks written in the last hour. */

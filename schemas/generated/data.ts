@@ -477,7 +477,7 @@ export const configSchema: AnySchema = {
           "type": "integer",
           "minimum": 10,
           "default": 200,
-          "description": "How often a supervisor reads the cluster's changes (tasks, approvals, events) and polls its queues."
+          "description": "How often a supervisor polls the task and model-call queues, approval messages and awaited results (the live list, approvals and events are re-read every 250 ms)."
         }
       },
       "default": {},

@@ -270,7 +270,7 @@ export interface AgentryConfig {
      */
     peerTimeoutMs?: number;
     /**
-     * How often a supervisor reads the cluster's changes (tasks, approvals, events) and polls its queues.
+     * How often a supervisor polls the task and model-call queues, approval messages and awaited results (the live list, approvals and events are re-read every 250 ms).
      */
     pollMs?: number;
   };
