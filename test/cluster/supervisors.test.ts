@@ -22,6 +22,8 @@ const WAIT_MS = 240_000;
 let server: TestPostgres;
 const dirs: string[] = [];
 const running: Daemon[] = [];
+/** Each test's own connections, closed even when it fails so the server's stop kills none in use. */
+const pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   assertBuilt();
@@ -30,6 +32,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.stop()));
+  await Promise.all(pools.splice(0).map((p) => p.end()));
 });
 
 afterAll(async () => {
@@ -61,7 +64,9 @@ async function cluster(name: string, extra: Record<string, unknown> = {}): Promi
   });
   const init = await cli(projects[0] as string, ['db', 'init', '--json']);
   expect({ code: init.code, said: init.stdout + init.stderr }).toMatchObject({ code: 0 });
-  return { url, db: new pg.Pool({ connectionString: url, max: 2 }), projects };
+  const db = new pg.Pool({ connectionString: url, max: 2 });
+  pools.push(db);
+  return { url, db, projects };
 }
 
 function cli(project: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -132,30 +137,49 @@ describe('two supervisors on one Postgres', () => {
     // Either supervisor shows any task.
     const shown = await b.client.get<TaskView>(`/v1/tasks/${ids[0] as string}`);
     expect(shown).toMatchObject({ id: ids[0], status: 'completed' });
-    await c.db.end();
   }, 400_000);
 
   it('holds a daily budget that binds, summed over both', async () => {
-    // The offline model bills what the configured model would (about 2 cents a task here), and
-    // each call in flight holds its worst case: two in flight across the cluster, so the limit
-    // binds on what was spent, half-way through the 40 tasks.
+    // The offline model bills what the configured model would (about 2 cents a task here). The
+    // spending is set up in turns so that which supervisor runs what does not depend on timing:
+    // a alone spends, then b alone (it must see a's spending), then both are flooded together.
     const limitUsd = 0.4;
     const c = await cluster('two_budget', { risk: { dailySpendLimitUsd: limitUsd }, limits: { globalInFlight: 2 } });
-    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
-    const made = await Promise.all(Array.from({ length: 40 }, (_, i) => create(i % 2 === 0 ? a : b, i)));
-    const s = await allFinished(c.db, made.map((t) => t.id));
-    const day = await c.db.query<{ spent: string }>('SELECT sum(spent_micros) AS spent FROM agentry_budget_days');
-    const spent = Number(day.rows[0]?.spent ?? 0) / 1e6;
-    expect(spent).toBeGreaterThan(0);
+    const spentUsd = async (): Promise<number> => Number((await c.db.query<{ spent: string | null }>('SELECT sum(spent_micros) AS spent FROM agentry_budget_days')).rows[0]?.spent ?? 0) / 1e6;
+    const runAll = async (via: Daemon[], n: number, from: number): Promise<Map<string, string>> => {
+      const made = await Promise.all(Array.from({ length: n }, (_, i) => create(via[i % via.length] as Daemon, from + i)));
+      const s = await allFinished(c.db, made.map((t) => t.id));
+      return new Map(made.map((t) => [t.id, s.get(t.id) ?? '']));
+    };
+    const a = await start(c.projects[0] as string);
+    const first = await runAll([a], 4, 0);
+    expect([...first.values()]).toEqual(['completed', 'completed', 'completed', 'completed']);
+    const afterA = await spentUsd();
+    expect(afterA).toBeGreaterThan(0);
+    await a.stop();
+    running.splice(running.indexOf(a), 1);
+
+    const b = await start(c.projects[1] as string);
+    const second = await runAll([b], 4, 4);
+    expect([...second.values()]).toEqual(['completed', 'completed', 'completed', 'completed']);
+    // b's spending went onto the same day's ledger as a's.
+    expect(await spentUsd()).toBeGreaterThan(afterA);
+
+    const again = await start(c.projects[0] as string);
+    const third = await runAll([again, b], 40, 8);
+    const spent = await spentUsd();
     expect(spent).toBeLessThanOrEqual(limitUsd);
-    // It bound: some work was refused for the budget, and some was done.
-    const refused = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM agentry_tasks WHERE status = 'failed' AND view->'error'->>'code' = 'BUDGET_EXCEEDED'");
-    expect(Number(refused.rows[0]?.n)).toBeGreaterThan(0);
-    expect([...s.values()].filter((v) => v === 'completed').length).toBeGreaterThan(0);
-    // Both supervisors' calls were charged to the one ledger.
-    const charged = await c.db.query('SELECT w.executor_id FROM agentry_model_calls m JOIN dbos.workflow_status w ON w.workflow_uuid = m.workflow_id WHERE m.cost_usd > 0 GROUP BY 1');
-    expect(charged.rowCount).toBe(2);
-    await c.db.end();
+    // It bound: some of the flood was refused for the budget (a model call refused, or the gate's
+    // hard daily limit blocking it), and nothing else stopped a task.
+    const refused = await c.db.query<{ id: string }>("SELECT id FROM agentry_tasks WHERE (status = 'failed' AND view->'error'->>'code' = 'BUDGET_EXCEEDED') OR (status = 'rejected' AND view->'gate'->>'decision' = 'blocked')");
+    const refusedIds = new Set(refused.rows.map((r) => r.id));
+    expect(refusedIds.size).toBeGreaterThan(0);
+    expect([...third].filter(([id, v]) => v !== 'completed' && !refusedIds.has(id))).toEqual([]);
+    // Every charge is a call's: the ledger and the calls' own costs agree, over both supervisors.
+    const calls = await c.db.query<{ cost: string | null }>('SELECT sum(cost_usd) AS cost FROM agentry_model_calls');
+    expect(Number(calls.rows[0]?.cost ?? 0)).toBeCloseTo(spent, 3);
+    const charged = await c.db.query<{ executor_id: string }>('SELECT w.executor_id FROM agentry_model_calls m JOIN dbos.workflow_status w ON w.workflow_uuid = m.workflow_id WHERE m.cost_usd > 0 GROUP BY 1 ORDER BY 1');
+    expect(charged.rows.map((r) => r.executor_id)).toEqual(['two_budget-a', 'two_budget-b']);
   }, 400_000);
 
   it('loses no accepted task when one is killed (-9) under load; what it re-sends is labelled', async () => {
@@ -176,7 +200,6 @@ describe('two supervisors on one Postgres', () => {
     expect(calls.rows.filter((r) => r.sends > 1 && r.rerun !== true)).toEqual([]);
     const finals = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM agentry_events WHERE type = 'task.completed'");
     expect(Number(finals.rows[0]?.n)).toBe(80);
-    await c.db.end();
   }, 400_000);
 
   it("decides through one supervisor's CLI an approval asked through the other", async () => {
@@ -195,6 +218,5 @@ describe('two supervisors on one Postgres', () => {
     expect(s.get(task.id)).toBe('completed');
     const shown = await a.client.get<TaskView>(`/v1/tasks/${task.id}`);
     expect(shown.approval).toMatchObject({ id: approval.id, status: 'granted', decidedBy: 'person', note: 'ship it' });
-    await c.db.end();
   }, 400_000);
 });
