@@ -29,6 +29,7 @@ import { definitionOf } from '../../agents/definitions.js';
 import { validate } from '../../schemas/registry.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
+import { admissionId } from './admission.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -235,6 +236,8 @@ export class ClusterSupervisor implements SupervisorApi {
     if (!view) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
     if (isTerminal(view.status)) throw new UserError('CONFLICT', `task ${id} is already ${view.status}`);
     await this.p.cluster.cancel(id);
+    // A workflow stopped from outside may not reach its own release of the task's budget hold.
+    await this.p.pg.ledger.release(admissionId(id));
     const cancelled = await this.p.views.cancelled(view, req.reason ?? 'cancelled by a person');
     this.p.live.saw(cancelled);
     return cancelled;

@@ -13,6 +13,8 @@ import type { Ended, Settled, TaskResult, TaskSnapshot } from './drive.js';
 import type { TaskRecord } from '../task/context.js';
 import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
+import { admissionId } from './admission.js';
+import { callRequestOf } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
@@ -66,20 +68,8 @@ interface ModelCall {
   limits: { dailyMicros: number; perTaskMicros: number };
 }
 
-/** The request of an agent step: the agent's contract and prompt, the model by step, agent, default. */
 function modelCallOf(config: ResolvedConfig, model: StructuredModel, input: AgentStepInput): ModelCall {
-  const def = definitionOf(input.agent);
-  const request: Omit<StructuredCallRequest, 'signal'> = {
-      agent: input.agent,
-      stepKey: input.key,
-      model: input.model ?? config.models.byAgent[input.agent] ?? config.models.default,
-      system: def.rolePrompt,
-      inputSchema: def.inputSchema,
-      outputSchema: def.outputSchema,
-      input: input.input,
-      maxTokens: Math.min(config.models.maxTokens, def.defaults.maxTokens),
-      timeoutMs: config.models.timeoutMs,
-  };
+  const request = callRequestOf(config, input);
   return {
     taskId: input.taskId,
     key: input.key,
@@ -114,7 +104,8 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
   const { model, ledger } = services;
   const sent = await DBOS.runStep(
     async (): Promise<Sent> => {
-      const held = await ledger.reserve({ reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros }, call.limits);
+      const hold = { reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros, from: admissionId(call.taskId) };
+      const held = await ledger.reserve(hold, call.limits);
       if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
       const { rerun } = await journal.sending(call.key);
       try {

@@ -34,7 +34,8 @@ export function taskGate(cfg: ResolvedConfig, input: TaskGateInput, facts: TaskG
       domain: input.domain,
       confidence: Math.min(1, Math.max(0, input.confidence)),
       estimatedCostUsd: Number.isFinite(declaredCost) ? Math.max(0, declaredCost) + facts.spentUsd : facts.spentUsd,
-      spentTodayUsd: facts.spentTodayUsd,
+      // The task's own model spend is in the day's spend and in its estimate: count it once.
+      spentTodayUsd: Math.max(0, facts.spentTodayUsd - facts.spentUsd),
       breakerOpen: facts.breakerOpen,
       domainPaused: facts.domainPaused,
     },

@@ -50,14 +50,22 @@ export class PowerLossDisk {
     this.fs = { open: (path) => this.open(path) };
   }
 
-  /** The folder as a power cut now would leave it. Synchronous, so it sees one instant. */
+  /**
+   * The folder as a power cut now would leave it. Synchronous, so no operation of the journal
+   * runs meanwhile; but a rename the thread pool is doing for another writer (a temp file of the
+   * history index or the snapshot) can land between listing a name and reading it. A name gone by
+   * then is left out: the renamed file's target is read as it is after the rename, or was not
+   * there yet, and either state is one a cut around an atomic rename of a synced file can leave.
+   */
   image(tail: Tail): DiskImage {
     const byIno = new Map([...this.files].map((f) => [f.ino, f]));
     const out = new Map<string, Buffer>();
     for (const path of listFiles(this.dir)) {
-      const ino = statSync(path).ino;
-      const tracked = byIno.get(ino);
-      out.set(relative(this.dir, path), tracked ? afterCut(tracked, tail) : readFileSync(path));
+      const data = ifPresent(() => {
+        const tracked = byIno.get(statSync(path).ino);
+        return tracked ? afterCut(tracked, tail) : readFileSync(path);
+      });
+      if (data) out.set(relative(this.dir, path), data);
     }
     return out;
   }
@@ -154,9 +162,20 @@ function resize(buf: Buffer, length: number): Buffer {
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+  const entries = ifPresent(() => readdirSync(dir, { withFileTypes: true })) ?? [];
+  return entries.flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return listFiles(path);
     return e.isFile() ? [path] : [];
   });
+}
+
+/** `read()`, or undefined when what it reads was renamed or removed meanwhile (ENOENT). */
+function ifPresent<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
