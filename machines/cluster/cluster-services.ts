@@ -36,6 +36,10 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     model: d.model,
     ledger: d.ledger,
     observer: views,
+    async scheduled(record, scheduleId) {
+      await events.emitDurable(createEvent('schedule.fired', { scheduleId, workflow: record.workflow }, record.createdAt), record.origin);
+      await views.accepted(record);
+    },
     async gate(input) {
       const cfg = d.config();
       const record = views.record(input.taskId);

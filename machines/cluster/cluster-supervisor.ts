@@ -27,6 +27,8 @@ import { retryTask } from '../supervisor/tasks/retry.js';
 import { isTerminal } from '../supervisor/tasks/views.js';
 import { definitionOf } from '../../agents/definitions.js';
 import { validate } from '../../schemas/registry.js';
+import type { ScheduleConfig } from '../../schemas/generated/types.js';
+import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
 import { admissionId } from './admission.js';
@@ -40,6 +42,7 @@ import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
 import { queueLimits } from './queues.js';
 import { ClusterTaskViews } from './task-views.js';
+import { scheduledWorkflowId } from './task-workflow.js';
 
 export interface ClusterSupervisorOptions {
   url: string;
@@ -84,6 +87,8 @@ export class ClusterSupervisor implements SupervisorApi {
   private readonly startedAt: number;
   readonly executorId: string;
   private readonly liveConfig: LiveConfig;
+  /** Every supervisor keeps every schedule's timers; each firing runs once (fire). */
+  private readonly schedules: Schedules;
   /** What the hook handler logs, timestamps and emits through. */
   readonly rt: { logger: Logger; clock: Clock; events: ClusterEvents };
 
@@ -97,6 +102,7 @@ export class ClusterSupervisor implements SupervisorApi {
     this.liveConfig = liveConfig;
     this.executorId = executorId;
     this.rt = { logger: opts.logger, clock: opts.clock, events: p.events };
+    this.schedules = new Schedules(opts.clock, (schedule, at) => void this.fire(schedule, at));
   }
 
   static async start(o: ClusterSupervisorOptions): Promise<ClusterSupervisor> {
@@ -135,7 +141,9 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      return new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
+      supervisor.schedules.arm(config().schedules);
+      return supervisor;
     } catch (err) {
       await cluster?.shutdown().catch(() => undefined);
       await pg.store.close();
@@ -316,6 +324,7 @@ export class ClusterSupervisor implements SupervisorApi {
   /** A validated config applies at once to what reads it on each call (mode, gate, routes, limits of new calls). */
   applyConfig(next: ResolvedConfig, paths: string[]): void {
     this.liveConfig.take(next, paths, this.p.events, this.opts.clock.now());
+    this.schedules.arm(next.schedules);
   }
 
   rejectConfig(issues: string[], file?: string): void {
@@ -337,6 +346,7 @@ export class ClusterSupervisor implements SupervisorApi {
     this.draining = true;
     const { p } = this;
     await p.events.emitDurable(createEvent('supervisor.stopping', { reason }, this.opts.clock.now())).catch(() => undefined);
+    this.schedules.close();
     p.permissions.close('the supervisor stopped');
     p.stopping.abort();
     await p.live.stop();
@@ -348,6 +358,35 @@ export class ClusterSupervisor implements SupervisorApi {
   // ---- the work ------------------------------------------------------------------------------
 
   private async create(req: CreateTaskRequest, source: TaskRecord['source'], retry?: RetrySeed): Promise<TaskView> {
+    const record = this.recordOf(req, source);
+    if (retry !== undefined) record.retry = retry;
+    checkFirstInput(record);
+    // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
+    await this.p.cluster.submit(record);
+    const view = await this.p.views.accepted(record);
+    this.p.live.saw(view);
+    return view;
+  }
+
+  /**
+   * A schedule's time came (on every supervisor at once): the task is made here and handed to the
+   * firing's workflow, which DBOS runs once for the whole cluster. Called from a timer: nothing
+   * may reject out of here.
+   */
+  private async fire(schedule: ScheduleConfig, at: number): Promise<void> {
+    if (this.draining) return;
+    try {
+      const record = this.recordOf({ workflow: schedule.workflow, input: schedule.input ?? {}, priority: schedule.priority ?? 'P2' }, 'schedule');
+      record.origin = scheduledWorkflowId(schedule.id, at);
+      checkFirstInput(record);
+      await this.p.cluster.schedule(record, schedule.id, at);
+    } catch (err) {
+      this.opts.logger.error({ err, schedule: schedule.id }, 'scheduled task refused');
+    }
+  }
+
+  /** The record of a new task, or the reason it is refused (draining, no model, full, not built here, bad input). */
+  private recordOf(req: CreateTaskRequest, source: TaskRecord['source']): TaskRecord {
     this.assertAccepting();
     this.assertModel();
     const cfg = this.config;
@@ -358,14 +397,7 @@ export class ClusterSupervisor implements SupervisorApi {
     if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${req.workflow}" is a flow of tasks: flows run on the embedded store only so far`);
     if ((req.dependsOn ?? []).length > 0) throw new SystemError('NOT_IMPLEMENTED', 'dependsOn: task dependencies run on the embedded store only so far');
     checkTaskInput(req.workflow, wf, req.input);
-    const record = recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now() });
-    if (retry !== undefined) record.retry = retry;
-    checkFirstInput(record);
-    // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
-    await this.p.cluster.submit(record);
-    const view = await this.p.views.accepted(record);
-    this.p.live.saw(view);
-    return view;
+    return recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now() });
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {

@@ -14,7 +14,7 @@ import type { ModelCallRow } from './model-calls.js';
 import { MODEL_QUEUE, TASK_QUEUE, registerQueues } from './queues.js';
 import type { QueueLimits } from './queues.js';
 import type { ClusterServices } from './steps.js';
-import { decideApproval, registerTaskWorkflows, taskWorkflowId } from './task-workflow.js';
+import { decideApproval, registerTaskWorkflows, scheduledWorkflowId, taskWorkflowId } from './task-workflow.js';
 import type { ApprovalDecision } from './task-workflow.js';
 
 export interface ClusterOptions {
@@ -33,6 +33,11 @@ export interface Cluster {
   readonly executorId: string;
   /** Puts a task on the task queue, where a supervisor with room takes it. Idempotent by task id. */
   submit(record: TaskRecord): Promise<string>;
+  /**
+   * Starts one firing of a schedule with the task `record` it makes. Every supervisor fires each
+   * schedule; the first start of a firing's id is the one that runs, the others are no-ops.
+   */
+  schedule(record: TaskRecord, scheduleId: string, at: number): Promise<void>;
   /** Starts a task on this supervisor at once, off the queue. Idempotent by task id. */
   start(record: TaskRecord): Promise<string>;
   /** Waits for a task's result, wherever it runs. */
@@ -49,6 +54,32 @@ export interface Cluster {
 }
 
 const MODEL_CALL_WORKFLOW = 'agentry.modelCall';
+/** The advisory lock supervisors take in turn to launch: DBOS's own schema migrations deadlock when two run at once. */
+const LAUNCH_LOCK = 0x61677472; // 'agtr'
+const LAUNCH_LOCK_RETRY_MS = 100;
+
+/**
+ * Launches DBOS holding the launch lock. The lock is tried, not waited on: a session blocked in
+ * pg_advisory_lock is a running statement, and DBOS's CREATE INDEX CONCURRENTLY in the holder
+ * waits for every running statement to end, so a blocking wait would hang both.
+ */
+async function launchedOneAtATime(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    for (;;) {
+      const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LAUNCH_LOCK]);
+      if (r.rows[0]?.locked === true) break;
+      await new Promise((resolve) => setTimeout(resolve, LAUNCH_LOCK_RETRY_MS));
+    }
+    try {
+      await DBOS.launch();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [LAUNCH_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
 
 export async function launchCluster(opts: ClusterOptions, services: ClusterServices): Promise<Cluster> {
   if (DBOS.isInitialized()) throw new SystemError('INTERNAL', 'DBOS is launched already in this process: one cluster executor a process');
@@ -57,7 +88,7 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
   try {
     DBOS.setConfig({ name: 'agentry', systemDatabaseUrl: opts.url, executorID: opts.executorId, applicationVersion: opts.applicationVersion, logLevel: opts.logLevel ?? 'warn' });
     const workflows = registerTaskWorkflows(services, journal, { pollingIntervalMs: opts.limits.pollingIntervalMs });
-    await DBOS.launch();
+    await launchedOneAtATime(pool);
     await registerQueues(opts.limits);
     const polling = { pollingIntervalMs: opts.limits.pollingIntervalMs };
 
@@ -69,6 +100,9 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
       executorId: opts.executorId,
       submit: (record) => begin(record, TASK_QUEUE),
       start: (record) => begin(record),
+      async schedule(record, scheduleId, at) {
+        await DBOS.startWorkflow(workflows.scheduled, { workflowID: scheduledWorkflowId(scheduleId, at) })(record, scheduleId);
+      },
       async result(taskId) {
         const out = await DBOS.retrieveWorkflow<TaskResult>(taskWorkflowId(taskId)).getResult(polling);
         if (out === null) throw new SystemError('INTERNAL', `task ${taskId}: no result`);

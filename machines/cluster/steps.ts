@@ -47,6 +47,8 @@ export interface ClusterServices {
   approvalRequested(request: ApprovalRequest): Promise<void>;
   /** The approval ended (decided, or timed out): its row and the task's view say so. */
   approvalEnded?(request: ApprovalRequest, out: ApprovalOutput): Promise<void>;
+  /** A schedule fired and its task was made: its view and `schedule.fired`, before the task starts. */
+  scheduled?(record: TaskRecord, scheduleId: string): Promise<void>;
   /** Keeps the task's view (and its events) from the machine's snapshots; none in the engine's own tests. */
   observer?: TaskObserver;
 }

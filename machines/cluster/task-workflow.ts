@@ -13,7 +13,7 @@ import { admissionId, admit } from './admission.js';
 import { driveTask } from './drive.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
-import { MODEL_QUEUE } from './queues.js';
+import { MODEL_QUEUE, TASK_QUEUE } from './queues.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices } from './steps.js';
 
@@ -35,7 +35,12 @@ const approvalIdOf = (key: string): string => `ap_${createHash('sha256').update(
 export interface TaskWorkflows {
   task: (record: TaskRecord) => Promise<TaskResult>;
   modelCall: (input: AgentStepInput) => Promise<Settled<AgentStepOutput>>;
+  /** A schedule's firing: started under one id per schedule and time by every supervisor, run once. */
+  scheduled: (record: TaskRecord, scheduleId: string) => Promise<void>;
 }
+
+/** The workflow of one firing of a schedule: the same on every supervisor, so DBOS runs it once. */
+export const scheduledWorkflowId = (scheduleId: string, at: number): string => `schedule:${scheduleId}:${at}`;
 
 /** Registers the task and model-call workflows; DBOS takes registrations only before launch. */
 export function registerTaskWorkflows(services: ClusterServices, journal: ModelCallJournal, opts: { pollingIntervalMs: number }): TaskWorkflows {
@@ -115,7 +120,16 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     },
     { name: 'agentry.task' },
   );
-  return { task, modelCall };
+  // The firing supervisor's record is the one that runs (every other start of this id is a
+  // no-op): its view and events are written once, then its task is started as a child.
+  const scheduled = DBOS.registerWorkflow(
+    async (record: TaskRecord, scheduleId: string) => {
+      await DBOS.runStep(() => services.scheduled?.(record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept' });
+      await DBOS.startWorkflow(task, { workflowID: taskWorkflowId(record.id), queueName: TASK_QUEUE })(record);
+    },
+    { name: 'agentry.scheduled' },
+  );
+  return { task, modelCall, scheduled };
 }
 
 function isDecision(m: unknown): m is ApprovalDecision {

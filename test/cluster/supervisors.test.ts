@@ -185,6 +185,37 @@ describe('two supervisors on one Postgres', () => {
     expect(charged.rows.map((r) => r.executor_id)).toEqual(['two_budget-a', 'two_budget-b']);
   }, 400_000);
 
+  it('fires each schedule once across both: one task per schedule time, however many supervisors keep its timer', async () => {
+    const schedules = [{ id: 'each-second', cron: '* * * * * *', workflow: 'content', input: { goal: 'the hourly digest', channel: 'blog' } }];
+    const c = await cluster('two_sched', { schedules });
+    // Started together: their launches take turns (two DBOS schema migrations at once deadlock).
+    const [a] = await Promise.all([start(c.projects[0] as string), start(c.projects[1] as string)]);
+    const firings = async (): Promise<{ id: string; by: string }[]> => (await c.db.query<{ id: string; by: string }>("SELECT workflow_uuid AS id, executor_id AS by FROM dbos.workflow_status WHERE name = 'agentry.scheduled' ORDER BY 1")).rows;
+    await eventually(async () => ((await firings()).length >= 3 ? true : undefined), 'three firings of the schedule');
+    // b keeps the schedule's timer too: with a stopped, the firings go on, and b runs them.
+    await a.stop();
+    running.splice(running.indexOf(a), 1);
+    const before = (await firings()).length;
+    await eventually(async () => ((await firings()).length >= before + 2 ? true : undefined), 'two firings after a stopped');
+    await Promise.all(running.splice(0).map((d) => d.stop()));
+    const all = await firings();
+    expect(all.slice(before).map((f) => f.by)).toEqual(all.slice(before).map(() => 'two_sched-b'));
+    // One firing a second, each by its time alone, whoever started it.
+    const fired = all.map((f) => f.id);
+    const times = fired.map((id) => /^schedule:each-second:(\d+)$/.exec(id)?.[1]);
+    expect(times.every((t) => t !== undefined && Number(t) % 1000 === 0)).toBe(true);
+    expect(new Set(times).size).toBe(fired.length);
+    // One `schedule.fired` event and one task per firing, never one per supervisor.
+    const events = await c.db.query<{ key: string }>("SELECT key FROM agentry_events WHERE type = 'schedule.fired' ORDER BY 1");
+    expect(events.rows.map((r) => r.key)).toEqual(fired);
+    const made = await c.db.query<{ id: string }>("SELECT event->>'taskId' AS id FROM agentry_events WHERE type = 'task.created' AND event->>'source' = 'schedule'");
+    expect(made.rows).toHaveLength(fired.length);
+    // Each task was made by its firing's workflow and ran (or, stopped meanwhile, waits to be resumed).
+    const tasks = await c.db.query<{ id: string; status: string }>("SELECT id, status FROM agentry_tasks WHERE id = ANY($1)", [made.rows.map((r) => r.id)]);
+    expect(tasks.rows).toHaveLength(fired.length);
+    expect(tasks.rows.filter((t) => t.status === 'completed').length).toBeGreaterThan(0);
+  }, 400_000);
+
   it('loses no accepted task when one is killed (-9) under load; what it re-sends is labelled', async () => {
     const c = await cluster('two_kill');
     const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
