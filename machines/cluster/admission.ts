@@ -35,7 +35,7 @@ interface AdmissionDeps {
  * is estimated with the task's input: reviewers read the draft instead, but the answer (maxTokens
  * at the output price) is most of a worst case.
  */
-export function firstPassMicros(config: ResolvedConfig, model: StructuredModel, record: TaskRecord): number {
+function firstPassMicros(config: ResolvedConfig, model: StructuredModel, record: TaskRecord): number {
   const plan = reviewPlan(initialContext(record));
   const reviewers = [...plan.parallel, ...plan.after].map((kind): AgentKind => (kind === 'coordinator' ? 'coordinator' : 'reviewer'));
   const agents = [...record.definition.steps.map((s) => s.agent), ...reviewers];

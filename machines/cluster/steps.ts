@@ -4,7 +4,6 @@
 // The model call is the one activity that is not a step of the task: it is a workflow of its own
 // on the model queue (task-workflow.ts), whose steps are defined here.
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import { definitionOf } from '../../agents/definitions.js';
 import type { StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { StepView } from '../contract.js';
