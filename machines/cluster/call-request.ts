@@ -1,6 +1,5 @@
 // The request a model call of a task sends: the agent's contract and prompt, the model chosen by
-// step, agent or default, and the config's token and time limits. The call and the admission
-// estimate (admission.ts) build it the same way.
+// step, agent or default, and the config's token and time limits.
 import { definitionOf } from '../../agents/definitions.js';
 import type { StructuredCallRequest } from '../../agents/client/types.js';
 import type { ResolvedConfig } from '../../config/load.js';

@@ -1,17 +1,19 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
-// stated where it differs: no breakers or domain pauses span the cluster yet, and healing retries
-// within the restart limit without asking the healer agent.
+// stated where it differs: no breakers span the cluster yet, only a task's whole SLA escalates
+// (not each review's), and healing retries within the restart limit without asking the healer agent.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { PgApprovals } from '../../memory/postgres/approvals.js';
+import type { PgEscalations } from '../../memory/postgres/escalations.js';
 import type { LedgerStore } from '../../memory/store.js';
 import type { ApprovalView } from '../contract.js';
 import { createEvent } from '../events.js';
 import { taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
 import { HOPELESS } from '../supervisor/activities/heal-step.js';
+import { TIER_TO } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput, HealOutput } from '../task/activities.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
@@ -27,6 +29,7 @@ export interface ClusterPolicyDeps {
   approvals: PgApprovals<ApprovalView>;
   events: ClusterEvents;
   deliveries: ClusterDeliveries;
+  escalations: PgEscalations;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -36,6 +39,16 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     model: d.model,
     ledger: d.ledger,
     observer: views,
+    async slaBreached(b) {
+      const now = clock.now();
+      const key = `${b.taskId}:${b.scope}`;
+      const reason = `${b.scope} SLA exceeded (tier ${b.tier})`;
+      await d.escalations.breached(b, now);
+      await events.emitDurable(createEvent('sla.exceeded', { taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), `${key}:sla:${b.tier}`);
+      await events.emitDurable(createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to: TIER_TO[b.tier], reason }, now), `${key}:esc:${b.tier}`);
+      const why = `SLA escalation reached tier 3 on ${b.taskId}`;
+      if (b.tier === 3 && (await d.escalations.pause(b.domain, why, now))) await events.emitDurable(createEvent('domain.paused', { domain: b.domain, reason: why }, now), `${key}:paused`);
+    },
     async scheduled(record, scheduleId) {
       await events.emitDurable(createEvent('schedule.fired', { scheduleId, workflow: record.workflow }, record.createdAt), record.origin);
       await views.accepted(record);
@@ -44,7 +57,8 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const cfg = d.config();
       const record = views.record(input.taskId);
       const day = await d.ledger.view();
-      const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: false, domainPaused: false });
+      const domainPaused = await d.escalations.isPaused(input.domain);
+      const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: false, domainPaused });
       await events.emitDurable(createEvent('gate.decided', { taskId: input.taskId, action: input.action, decision: out.decision, reasons: out.reasons, mode: cfg.mode }, clock.now()), `${input.key}:gate`);
       return out;
     },

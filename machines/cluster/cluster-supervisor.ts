@@ -31,7 +31,6 @@ import type { ScheduleConfig } from '../../schemas/generated/types.js';
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
-import { admissionId } from './admission.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -120,9 +119,9 @@ export class ClusterSupervisor implements SupervisorApi {
       const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries });
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
-      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, events, logger, now: () => clock.now() });
+      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());
       events.subscribe((_seq, e) => day.add(e));
       await live.follow();
@@ -175,8 +174,8 @@ export class ClusterSupervisor implements SupervisorApi {
       queue,
       awaitingApproval,
       approvals: [...permissions.list('pending'), ...live.pendingApprovals()],
-      slaBreaches: [],
-      pausedDomains: [],
+      slaBreaches: live.slaBreaches().map((b) => ({ taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier })),
+      pausedDomains: live.pausedDomains(),
       spend: { day: spend?.day ?? '', spentUsd: (spend?.spentMicros ?? 0) / 1e6, reservedUsd: (spend?.reservedMicros ?? 0) / 1e6, limitUsd: cfg.risk.dailySpendLimitUsd, ...(offline ? { simulated: true } : {}) },
       lastActions: events.recent().filter((e) => ACTION_TYPES.has(e.event.type)).slice(-10).map((e) => e.event),
       today: day.today(now),
@@ -244,8 +243,6 @@ export class ClusterSupervisor implements SupervisorApi {
     if (!view) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
     if (isTerminal(view.status)) throw new UserError('CONFLICT', `task ${id} is already ${view.status}`);
     await this.p.cluster.cancel(id);
-    // A workflow stopped from outside may not reach its own release of the task's budget hold.
-    await this.p.pg.ledger.release(admissionId(id));
     const cancelled = await this.p.views.cancelled(view, req.reason ?? 'cancelled by a person');
     this.p.live.saw(cancelled);
     return cancelled;
@@ -257,9 +254,17 @@ export class ClusterSupervisor implements SupervisorApi {
     return retryTask(id, { config: () => this.config, clock: this.opts.clock, events, find: (taskId) => pg.history.find(taskId), create: (req, seed) => this.create(req, 'retry', seed) });
   }
 
-  /** Domains are not paused on the cluster (escalation pauses are embedded-only so far): nothing to resume. */
-  resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }> {
-    return Promise.resolve({ domain: name, resumed: false });
+  /** Lets a domain escalation paused act again, on every supervisor (their gates read the shared row). */
+  async resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }> {
+    const { pg, events, live } = this.p;
+    const known = new Set(Object.values(this.config.workflows).flatMap((w) => (w ? [w.domain] : [])));
+    const paused = await pg.escalations.paused();
+    if (!known.has(name) && !paused.includes(name)) throw new UserError('NOT_FOUND', `no domain ${JSON.stringify(name)}; the workflows' domains are ${[...known].join(', ')}`);
+    const now = this.opts.clock.now();
+    const resumed = await pg.escalations.resume(name, now);
+    if (resumed) await events.emitDurable(createEvent('domain.resumed', { domain: name }, now));
+    await live.follow();
+    return { domain: name, resumed };
   }
 
   requestPermission(ask: PermissionAsk): Promise<OpenedPermission> {

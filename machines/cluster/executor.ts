@@ -11,8 +11,9 @@ import type { TaskRecord } from '../task/context.js';
 import type { TaskResult } from './drive.js';
 import { ModelCallJournal } from './model-calls.js';
 import type { ModelCallRow } from './model-calls.js';
-import { MODEL_QUEUE, TASK_QUEUE, registerQueues } from './queues.js';
+import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE, registerQueues } from './queues.js';
 import type { QueueLimits } from './queues.js';
+import { slaWorkflowId } from './sla-workflow.js';
 import type { ClusterServices } from './steps.js';
 import { decideApproval, registerTaskWorkflows, scheduledWorkflowId, taskWorkflowId } from './task-workflow.js';
 import type { ApprovalDecision } from './task-workflow.js';
@@ -54,6 +55,13 @@ export interface Cluster {
 }
 
 const MODEL_CALL_WORKFLOW = 'agentry.modelCall';
+const TASK_WORKFLOW = 'agentry.task';
+
+/** Where an adopted workflow goes back to: its own queue; anything that mostly waits, the timers'. */
+function queueOf(workflowName: string): string {
+  if (workflowName === MODEL_CALL_WORKFLOW) return MODEL_QUEUE;
+  return workflowName === TASK_WORKFLOW ? TASK_QUEUE : TIMER_QUEUE;
+}
 /** The advisory lock supervisors take in turn to launch: DBOS's own schema migrations deadlock when two run at once. */
 const LAUNCH_LOCK = 0x61677472; // 'agtr'
 const LAUNCH_LOCK_RETRY_MS = 100;
@@ -111,18 +119,18 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
       decide: (taskId, approvalId, decision) => decideApproval(DBOS, taskId, approvalId, decision),
       async cancel(taskId) {
         await DBOS.cancelWorkflow(taskWorkflowId(taskId));
+        await DBOS.cancelWorkflow(slaWorkflowId(taskId));
         const calls = await DBOS.listWorkflows({ workflow_id_prefix: `model:${taskId}:`, status: ['PENDING', 'ENQUEUED'] });
         if (calls.length > 0) await DBOS.cancelWorkflows(calls.map((w) => w.workflowID));
       },
       async adopt(deadExecutorId) {
         if (deadExecutorId === opts.executorId) throw new SystemError('INTERNAL', 'a supervisor does not adopt its own workflows: it recovers them at launch');
         const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: deadExecutorId, applicationVersion: opts.applicationVersion });
-        const calls = pending.filter((w) => w.workflowName === MODEL_CALL_WORKFLOW).map((w) => w.workflowID);
-        const tasks = pending.filter((w) => w.workflowName !== MODEL_CALL_WORKFLOW).map((w) => w.workflowID);
         // Back on their queues, so the cluster's limits hold for adopted work too.
-        if (calls.length > 0) await DBOS.resumeWorkflows(calls, { queueName: MODEL_QUEUE });
-        if (tasks.length > 0) await DBOS.resumeWorkflows(tasks, { queueName: TASK_QUEUE });
-        return [...tasks, ...calls];
+        const byQueue = new Map<string, string[]>();
+        for (const w of pending) byQueue.set(queueOf(w.workflowName), [...(byQueue.get(queueOf(w.workflowName)) ?? []), w.workflowID]);
+        for (const [queueName, ids] of byQueue) await DBOS.resumeWorkflows(ids, { queueName });
+        return pending.map((w) => w.workflowID);
       },
       modelCalls: (prefix) => journal.list(prefix),
       async shutdown() {

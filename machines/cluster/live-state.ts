@@ -1,9 +1,11 @@
 // What one supervisor of a cluster knows of the whole cluster, kept in memory for the calls that
 // answer at once (status, the live task list, pending approvals): it follows agentry_tasks by
-// their write time, re-reads the pending approvals and the day's spend, and follows the event log.
+// their write time, re-reads the pending approvals, the day's spend, paused domains and open SLA
+// breaches, and follows the event log.
 // Writes commit in an order their timestamps need not keep, so each follow re-reads a margin.
 import type { Logger } from '../../core/logger.js';
 import type { PgApprovals } from '../../memory/postgres/approvals.js';
+import type { PgBreach, PgEscalations } from '../../memory/postgres/escalations.js';
 import type { PgHistory } from '../../memory/postgres/history.js';
 import type { LedgerStore, StoreLedgerDay } from '../../memory/store.js';
 import type { ApprovalView, TaskView } from '../contract.js';
@@ -22,6 +24,7 @@ export interface LiveStateDeps {
   history: PgHistory<TaskView>;
   approvals: PgApprovals<ApprovalView>;
   ledger: LedgerStore;
+  escalations: PgEscalations;
   events: ClusterEvents;
   logger: Logger;
   now(): number;
@@ -31,6 +34,8 @@ export class LiveState {
   private readonly tasks = new Map<string, TaskView>();
   private pending: ApprovalView[] = [];
   private day: StoreLedgerDay | undefined;
+  private paused: string[] = [];
+  private breaches: PgBreach[] = [];
   private watermark: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private following: Promise<void> | undefined;
@@ -92,6 +97,15 @@ export class LiveState {
     return this.day;
   }
 
+  pausedDomains(): string[] {
+    return this.paused;
+  }
+
+  /** SLA deadlines passed by tasks not finished, with the tier each reached. */
+  slaBreaches(): PgBreach[] {
+    return this.breaches;
+  }
+
   private async read(): Promise<void> {
     const since = this.watermark === undefined ? this.d.now() - FIRST_LOOK_MS : this.watermark - MARGIN_MS;
     const changed = await this.d.history.changedSince(since);
@@ -100,6 +114,8 @@ export class LiveState {
     this.prune();
     this.pending = (await this.d.approvals.query({ status: 'pending', limit: PENDING_PAGE })).items;
     this.day = await this.d.ledger.view();
+    this.paused = await this.d.escalations.paused();
+    this.breaches = await this.d.escalations.openBreaches();
     await this.d.events.follow();
   }
 

@@ -12,9 +12,9 @@ import type { Ended, Settled, TaskResult, TaskSnapshot } from './drive.js';
 import type { TaskRecord } from '../task/context.js';
 import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
-import { admissionId } from './admission.js';
 import { callRequestOf } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
+import type { SlaServices } from './sla-workflow.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
 export interface ApprovalRequest {
@@ -35,8 +35,7 @@ export interface ApprovalRequest {
  * activity (gate decision, delivery, healing, where an approval is shown). The engine makes them
  * durable; it decides none of them.
  */
-export interface ClusterServices {
-  config(): ResolvedConfig;
+export interface ClusterServices extends SlaServices {
   model: StructuredModel;
   /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
   ledger: LedgerStore;
@@ -105,7 +104,7 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
   const { model, ledger } = services;
   const sent = await DBOS.runStep(
     async (): Promise<Sent> => {
-      const hold = { reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros, from: admissionId(call.taskId) };
+      const hold = { reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros };
       const held = await ledger.reserve(hold, call.limits);
       if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
       const { rerun } = await journal.sending(call.key);

@@ -9,8 +9,8 @@ import type { WorkflowHandle } from '@dbos-inc/dbos-sdk';
 import { SystemError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput } from '../task/activities.js';
 import type { TaskRecord } from '../task/context.js';
-import { admissionId, admit } from './admission.js';
 import { driveTask } from './drive.js';
+import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
 import { MODEL_QUEUE, TASK_QUEUE } from './queues.js';
@@ -102,19 +102,13 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   }
 
   const { observer } = services;
-  /** Drives an admitted task; what is left of its hold is freed when it ends (or its workflow fails). */
-  async function drive(record: TaskRecord): Promise<TaskResult> {
-    try {
-      return (await driveTask(record, runBatch, observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)))).result;
-    } finally {
-      await services.ledger.release(admissionId(record.id));
-    }
-  }
+  const sla = registerSlaWorkflow(services, opts);
 
   const task = DBOS.registerWorkflow(
     async (record: TaskRecord) => {
-      const admitted = await admit(services, record);
-      const result = admitted.ok ? await drive(record) : { outcome: 'failed' as const, code: 'BUDGET_EXCEEDED', reason: admitted.reason };
+      await DBOS.startWorkflow(sla, { workflowID: slaWorkflowId(record.id) })(slaOf(services.config(), record));
+      const { result } = await driveTask(record, runBatch, observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)));
+      await endSla(record.id);
       await observer?.finished(record, result);
       return result;
     },

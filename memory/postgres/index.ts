@@ -18,6 +18,7 @@
 //   injected clock; views are stored as JSON and typed by the caller (PgHistory<TaskView>).
 import { PgApprovals } from './approvals.js';
 import { PgDeliveries } from './deliveries.js';
+import { PgEscalations } from './escalations.js';
 import { PgEvents } from './events.js';
 import { PgHistory } from './history.js';
 import { PgLedger } from './ledger.js';
@@ -42,6 +43,7 @@ export interface PostgresStores<Task = unknown, Approval = unknown, Event = unkn
   events: PgEvents<Event>;
   outcomes: PgOutcomes<Outcome>;
   deliveries: PgDeliveries<Delivery>;
+  escalations: PgEscalations;
 }
 
 export interface OpenPostgresOptions extends PgPoolOptions {
@@ -64,5 +66,6 @@ export async function openPostgres<Task = unknown, Approval = unknown, Event = u
     events: new PgEvents<Event>(store),
     outcomes: new PgOutcomes<Outcome>(store),
     deliveries: new PgDeliveries<Delivery>(store),
+    escalations: new PgEscalations(store),
   };
 }

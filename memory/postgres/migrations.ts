@@ -3,6 +3,7 @@
 // DBOS keeps its own tables in its own `dbos` schema and migrates them itself: none are here.
 import { TABLES_SQL } from './sql/0001-tables.js';
 import { CLUSTER_SQL } from './sql/0002-cluster.js';
+import { ESCALATION_SQL } from './sql/0003-escalation.js';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'tables', sql: TABLES_SQL },
   { version: 2, name: 'cluster', sql: CLUSTER_SQL },
+  { version: 3, name: 'escalation', sql: ESCALATION_SQL },
 ];
 
 /** The schema version this build writes and reads. */

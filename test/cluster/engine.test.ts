@@ -64,10 +64,13 @@ describe('a task as a DBOS workflow', () => {
     ]);
     expect(calls[0]?.stepKey).toBe('c1:r1:authoring:draft:a0');
     expect(calls[3]?.stepKey).toBe('c1:r1:reviewing:coordinator:a0');
-    // The task's own steps, as DBOS recorded them: the model calls are child workflows.
+    // The task's own steps, as DBOS recorded them: gated, executed, its SLA told it ended; the
+    // model calls and the SLA are child workflows.
     const steps = (await DBOS.listWorkflowSteps(taskWorkflowId('c1'))) ?? [];
-    expect(steps.filter((s) => s.childWorkflowID === null).map((s) => s.name)).toEqual(['gate', 'execute']);
-    expect(steps.flatMap((s) => (s.childWorkflowID ? [s.childWorkflowID] : []))).toEqual(expect.arrayContaining(['model:c1:r1:authoring:draft:a0', 'model:c1:r1:reviewing:canon:a0']));
+    expect(steps.filter((s) => s.childWorkflowID === null).map((s) => s.name)).toEqual(['gate', 'execute', 'DBOS.send']);
+    expect(steps.flatMap((s) => (s.childWorkflowID ? [s.childWorkflowID] : []))).toEqual(expect.arrayContaining(['sla:c1', 'model:c1:r1:authoring:draft:a0', 'model:c1:r1:reviewing:canon:a0']));
+    await DBOS.retrieveWorkflow('sla:c1').getResult();
+    expect(await DBOS.getWorkflowStatus('sla:c1')).toMatchObject({ status: 'SUCCESS' });
   });
 
   it('a task submitted twice runs once', async () => {

@@ -19,7 +19,8 @@ export interface EscalationDeps {
   events: EventLog;
 }
 
-const TIER_TO = { 1: 'coordinator', 2: 'person', 3: 'pause_domain' } as const;
+/** Who each tier escalates to. */
+export const TIER_TO = { 1: 'coordinator', 2: 'person', 3: 'pause_domain' } as const;
 
 export class Escalation {
   private readonly paused = new Set<string>();

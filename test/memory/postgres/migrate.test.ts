@@ -46,10 +46,12 @@ describe('memory/postgres migrations', () => {
       'agentry_budget_days',
       'agentry_budget_reservations',
       'agentry_deliveries',
+      'agentry_domains',
       'agentry_events',
       'agentry_model_calls',
       'agentry_outcomes',
       'agentry_schema',
+      'agentry_sla_breaches',
       'agentry_supervisors',
       'agentry_tasks',
     ]);
