@@ -34,8 +34,6 @@ export interface ReserveRequest {
   taskId: string;
   agent: AgentName;
   estimateUsd: number;
-  /** An open hold of the same task drawn on first (memory/store.ts StoreReserveRequest.from). */
-  from?: string;
 }
 
 export type ReserveResult = { ok: true } | { ok: false; limit: 'daily' | 'task'; reason: string };
@@ -96,14 +94,11 @@ export class BudgetLedger {
       invariant(same, `reservation ${reservationId} was reserved before with other terms`, { reservationId });
       return { ok: true };
     }
-    const hold = request.from === undefined ? undefined : state.reservations.get(request.from);
-    const covered = hold?.taskId === taskId ? Math.min(hold.estimateMicros, estimateMicros) : 0;
-    const refusal = refusalFor(state, this.#limits, taskId, estimateMicros - covered);
+    const refusal = refusalFor(state, this.#limits, taskId, estimateMicros);
     if (refusal) {
       this.#onEvent(createEvent('budget.blocked', { taskId, agent, estimateUsd, limit: refusal.limit }, this.#clock.now()));
       return { ok: false, ...refusal };
     }
-    if (hold) hold.estimateMicros -= covered;
     state.reservations.set(reservationId, { taskId, agent, estimateMicros });
     this.#assertWithinLimit('after reserve');
     return { ok: true };

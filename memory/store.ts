@@ -29,12 +29,6 @@ export interface StoreReserveRequest {
   taskId: string;
   agent: string;
   estimateMicros: number;
-  /**
-   * An open hold of the same task that this reservation draws on first (a task's admission
-   * hold): what it covers moves from the hold to this reservation, and only the rest is new money
-   * checked against the limits.
-   */
-  from?: string;
 }
 
 export type StoreReserveResult = { ok: true } | { ok: false; limit: 'daily' | 'task' };

@@ -17,8 +17,7 @@ export class EmbeddedLedgerStore implements LedgerStore {
         this.ledger.setLimits({ dailySpendLimitUsd: toUsd(limits.dailyMicros), perTaskCapUsd: toUsd(limits.perTaskMicros) });
         this.limits = limits;
       }
-      const { reservationId, taskId, agent, estimateMicros, from } = request;
-      const r = this.ledger.reserve({ reservationId, taskId, agent: agent as AgentName, estimateUsd: toUsd(estimateMicros), ...(from === undefined ? {} : { from }) });
+      const r = this.ledger.reserve({ reservationId: request.reservationId, taskId: request.taskId, agent: request.agent as AgentName, estimateUsd: toUsd(request.estimateMicros) });
       return r.ok ? { ok: true } : { ok: false, limit: r.limit };
     });
   }

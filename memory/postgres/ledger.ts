@@ -56,20 +56,16 @@ export class PgLedger implements LedgerStore {
         [day, taskId],
       );
       const row = sums.rows[0];
-      const covered = await coveredBy(client, request);
-      // Only what the task's hold does not cover is new money (the hold is in `reserved` already).
-      const fresh = estimateMicros - covered;
       const spent = Number(row?.spent ?? 0);
       const reserved = Number(row?.reserved ?? 0);
-      if (spent + reserved + fresh > limits.dailyMicros) {
-        return { ok: false, limit: 'daily', spentMicros: spent, reservedMicros: reserved, estimateMicros: fresh, limitMicros: limits.dailyMicros } as const;
+      if (spent + reserved + estimateMicros > limits.dailyMicros) {
+        return { ok: false, limit: 'daily', spentMicros: spent, reservedMicros: reserved, estimateMicros, limitMicros: limits.dailyMicros } as const;
       }
       const taskSpent = Number(row?.task_spent ?? 0);
       const taskReserved = Number(row?.task_reserved ?? 0);
-      if (taskSpent + taskReserved + fresh > limits.perTaskMicros) {
-        return { ok: false, limit: 'task', spentMicros: taskSpent, reservedMicros: taskReserved, estimateMicros: fresh, limitMicros: limits.perTaskMicros } as const;
+      if (taskSpent + taskReserved + estimateMicros > limits.perTaskMicros) {
+        return { ok: false, limit: 'task', spentMicros: taskSpent, reservedMicros: taskReserved, estimateMicros, limitMicros: limits.perTaskMicros } as const;
       }
-      if (covered > 0) await client.query('UPDATE agentry_budget_reservations SET estimate_micros = estimate_micros - $2 WHERE id = $1', [request.from, covered]);
       await client.query(
         `INSERT INTO agentry_budget_reservations (id, task_id, agent, estimate_micros, state, reserved_day) VALUES ($1, $2, $3, $4, 'open', $5)`,
         [reservationId, taskId, agent, estimateMicros, day],
@@ -169,16 +165,6 @@ export class PgLedger implements LedgerStore {
     const latest = r.rows[0]?.day ?? null;
     return latest !== null && latest > clockDay ? latest : clockDay;
   }
-}
-
-/** How much of `estimateMicros` the task's open hold `from` covers (locked for the transaction); 0 without one. */
-async function coveredBy(client: Pick<PoolClient, 'query'>, request: StoreReserveRequest): Promise<number> {
-  if (request.from === undefined) return 0;
-  const r = await client.query<{ estimate_micros: string }>(
-    "SELECT estimate_micros FROM agentry_budget_reservations WHERE id = $1 AND task_id = $2 AND state = 'open' FOR UPDATE",
-    [request.from, request.taskId],
-  );
-  return Math.min(Number(r.rows[0]?.estimate_micros ?? 0), request.estimateMicros);
 }
 
 async function spentOn(client: Pick<PoolClient, 'query'>, day: string): Promise<number> {

@@ -112,28 +112,6 @@ export function storeContract(name: string, open: () => Promise<ContractStores>)
         await expect(ledger.settle('unknown', 1)).rejects.toMatchObject({ code: 'INTERNAL' });
       });
 
-      it('lets a task’s calls draw on its own hold: only what the hold does not cover is new money', async () => {
-        const { ledger } = await open();
-        // t1 is admitted with a hold of 500,000; t2 takes the rest of the day.
-        expect(await ledger.reserve(req('admit:t1', 't1', 500_000), limits)).toEqual({ ok: true });
-        expect(await ledger.reserve(req('b', 't2', 500_000), limits)).toEqual({ ok: true });
-        // A call of t1 inside its hold fits a full day; the hold shrinks by what it covers.
-        expect(await ledger.reserve({ ...req('c1', 't1', 300_000), from: 'admit:t1' }, limits)).toEqual({ ok: true });
-        expect((await ledger.view()).reservedMicros).toBe(1_000_000);
-        // Another task cannot draw on t1's hold; t1's next call has 200,000 left in it and needs 1 more.
-        expect(await ledger.reserve({ ...req('x', 't2', 1), from: 'admit:t1' }, limits)).toMatchObject({ ok: false, limit: 'daily' });
-        expect(await ledger.reserve({ ...req('c2', 't1', 200_001), from: 'admit:t1' }, limits)).toMatchObject({ ok: false, limit: 'daily' });
-        expect(await ledger.reserve({ ...req('c2', 't1', 200_000), from: 'admit:t1' }, limits)).toEqual({ ok: true });
-        // Repeated, the call is the one it was and draws nothing more.
-        expect(await ledger.reserve({ ...req('c2', 't1', 200_000), from: 'admit:t1' }, limits)).toEqual({ ok: true });
-        expect(await ledger.settle('c1', 100_000)).toMatchObject({ spentMicros: 100_000 });
-        // The emptied hold is released at the task's end; what the settle freed is room again.
-        expect(await ledger.release('admit:t1')).toBe(true);
-        expect(await ledger.view()).toMatchObject({ spentMicros: 100_000, reservedMicros: 700_000 });
-        expect(await ledger.reserve(req('d', 't3', 200_000), limits)).toEqual({ ok: true });
-        expect(await ledger.reserve(req('e', 't3', 1), limits)).toMatchObject({ ok: false, limit: 'daily' });
-      });
-
       it('starts each UTC day at zero spend, keeping open holds and each task’s spend', async () => {
         const stores = await open();
         const { ledger } = stores;
