@@ -3,6 +3,7 @@
 // holds its workflow (durable in Postgres) and runs on whichever supervisor's task queue takes it;
 // views, approvals, events and spend are the shared tables, so any supervisor shows and decides
 // any task. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
+// A flow, or a task that waits for others, is a workflow that starts its tasks when they can run.
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import type { StructuredModel } from '../../agents/client/types.js';
@@ -27,10 +28,10 @@ import { retryTask } from '../supervisor/tasks/retry.js';
 import { isTerminal } from '../supervisor/tasks/views.js';
 import { definitionOf } from '../../agents/definitions.js';
 import { validate } from '../../schemas/registry.js';
-import type { ScheduleConfig } from '../../schemas/generated/types.js';
+import type { ScheduleConfig, WorkflowConfig } from '../../schemas/generated/types.js';
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
-import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
+import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -41,7 +42,8 @@ import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
 import { queueLimits } from './queues.js';
 import { ClusterTaskViews } from './task-views.js';
-import { scheduledWorkflowId } from './task-workflow.js';
+import { outcomeWorkflowId, scheduledWorkflowId } from './task-workflow.js';
+import type { Dependency, TaskPlan } from './task-workflow.js';
 
 export interface ClusterSupervisorOptions {
   url: string;
@@ -243,6 +245,11 @@ export class ClusterSupervisor implements SupervisorApi {
     if (!view) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
     if (isTerminal(view.status)) throw new UserError('CONFLICT', `task ${id} is already ${view.status}`);
     await this.p.cluster.cancel(id);
+    // A flow's children were cancelled with its workflow (they are its DBOS children): their views say so.
+    for (const childId of view.children ?? []) {
+      const child = await this.p.pg.history.find(childId);
+      if (child && !isTerminal(child.status)) this.p.live.saw(await this.p.views.cancelled(child, `its flow ${id} was cancelled`));
+    }
     const cancelled = await this.p.views.cancelled(view, req.reason ?? 'cancelled by a person');
     this.p.live.saw(cancelled);
     return cancelled;
@@ -363,12 +370,11 @@ export class ClusterSupervisor implements SupervisorApi {
   // ---- the work ------------------------------------------------------------------------------
 
   private async create(req: CreateTaskRequest, source: TaskRecord['source'], retry?: RetrySeed): Promise<TaskView> {
-    const record = this.recordOf(req, source);
-    if (retry !== undefined) record.retry = retry;
-    checkFirstInput(record);
+    const { plan, status } = await this.planOf(req, source);
+    if (retry !== undefined) plan.record.retry = retry;
     // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
-    await this.p.cluster.submit(record);
-    const view = await this.p.views.accepted(record);
+    await this.p.cluster.submit(plan);
+    const view = await this.p.views.accepted(plan.record, status);
     this.p.live.saw(view);
     return view;
   }
@@ -381,17 +387,20 @@ export class ClusterSupervisor implements SupervisorApi {
   private async fire(schedule: ScheduleConfig, at: number): Promise<void> {
     if (this.draining) return;
     try {
-      const record = this.recordOf({ workflow: schedule.workflow, input: schedule.input ?? {}, priority: schedule.priority ?? 'P2' }, 'schedule');
-      record.origin = scheduledWorkflowId(schedule.id, at);
-      checkFirstInput(record);
-      await this.p.cluster.schedule(record, schedule.id, at);
+      const { plan } = await this.planOf({ workflow: schedule.workflow, input: schedule.input ?? {}, priority: schedule.priority ?? 'P2' }, 'schedule');
+      plan.record.origin = scheduledWorkflowId(schedule.id, at);
+      await this.p.cluster.schedule(plan, schedule.id, at);
     } catch (err) {
       this.opts.logger.error({ err, schedule: schedule.id }, 'scheduled task refused');
     }
   }
 
-  /** The record of a new task, or the reason it is refused (draining, no model, full, not built here, bad input). */
-  private recordOf(req: CreateTaskRequest, source: TaskRecord['source']): TaskRecord {
+  /**
+   * A new task as it is started (its record, a flow's children, the workflows of what it waits
+   * for) and the status it shows first; or the reason it is refused (draining, no model, full,
+   * an unknown dependency, bad input).
+   */
+  private async planOf(req: CreateTaskRequest, source: TaskRecord['source']): Promise<{ plan: TaskPlan; status: 'pending' | 'blocked' | 'running' }> {
     this.assertAccepting();
     this.assertModel();
     const cfg = this.config;
@@ -399,10 +408,31 @@ export class ClusterSupervisor implements SupervisorApi {
     // limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once).
     if (active >= cfg.limits.maxActiveTasks) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${cfg.limits.maxActiveTasks}); try again later`);
     const wf = workflowOf(cfg, req.workflow);
-    if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${req.workflow}" is a flow of tasks: flows run on the embedded store only so far`);
-    if ((req.dependsOn ?? []).length > 0) throw new SystemError('NOT_IMPLEMENTED', 'dependsOn: task dependencies run on the embedded store only so far');
+    const now = this.opts.clock.now();
+    const make = (r: CreateTaskRequest, w: WorkflowConfig, id: string, from: TaskRecord['source']): TaskRecord => recordFor(cfg, r, w, { id, source: from, now });
+    const record = make(req, wf, newTaskId(now), source);
+    const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
+    if (wf.tasks) {
+      const children = flowChildren(cfg, record, wf.tasks, () => newTaskId(now), (r, w, id) => make(r, w, id, 'flow'));
+      record.children = children.map((c) => c.id);
+      const siblings = new Map(children.map((c) => [c.id, c]));
+      const dependencyOf = async (id: string): Promise<Dependency> => {
+        const sibling = siblings.get(id);
+        return sibling ? { taskId: id, workflowId: outcomeWorkflowId(sibling) } : (await this.dependency(id)).dependency;
+      };
+      const plans = await Promise.all(children.map(async (c) => ({ record: c, after: await Promise.all(c.dependsOn.map(dependencyOf)) })));
+      return { plan: { record, children: plans }, status: 'running' };
+    }
     checkTaskInput(req.workflow, wf, req.input);
-    return recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now() });
+    checkFirstInput(record);
+    return { plan: { record, after: after.map((a) => a.dependency) }, status: after.every((a) => a.completed) ? 'pending' : 'blocked' };
+  }
+
+  /** A task a new one waits for, by the workflow whose result is its outcome; INVALID_INPUT when there is none. */
+  private async dependency(id: string): Promise<{ dependency: Dependency; completed: boolean }> {
+    const view = this.p.live.get(id) ?? (await this.p.pg.history.find(id));
+    if (!view) throw new UserError('INVALID_INPUT', `dependsOn: no task ${id}`);
+    return { dependency: { taskId: id, workflowId: outcomeWorkflowId(view) }, completed: view.status === 'completed' };
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {

@@ -16,7 +16,7 @@ import type { QueueLimits } from './queues.js';
 import { slaWorkflowId } from './sla-workflow.js';
 import type { ClusterServices } from './steps.js';
 import { decideApproval, registerTaskWorkflows, scheduledWorkflowId, taskWorkflowId } from './task-workflow.js';
-import type { ApprovalDecision } from './task-workflow.js';
+import type { ApprovalDecision, TaskPlan } from './task-workflow.js';
 
 export interface ClusterOptions {
   /** The Postgres the cluster shares (DBOS's system tables live in its `dbos` schema). */
@@ -32,20 +32,24 @@ export interface ClusterOptions {
 
 export interface Cluster {
   readonly executorId: string;
-  /** Puts a task on the task queue, where a supervisor with room takes it. Idempotent by task id. */
-  submit(record: TaskRecord): Promise<string>;
   /**
-   * Starts one firing of a schedule with the task `record` it makes. Every supervisor fires each
+   * Puts a new task on the task queue, where a supervisor with room takes it; a flow, or a task
+   * that waits for others, starts on the timers queue and puts its tasks there when they can run.
+   * Idempotent by task id.
+   */
+  submit(plan: TaskPlan): Promise<string>;
+  /**
+   * Starts one firing of a schedule with the task it makes. Every supervisor fires each
    * schedule; the first start of a firing's id is the one that runs, the others are no-ops.
    */
-  schedule(record: TaskRecord, scheduleId: string, at: number): Promise<void>;
+  schedule(plan: TaskPlan, scheduleId: string, at: number): Promise<void>;
   /** Starts a task on this supervisor at once, off the queue. Idempotent by task id. */
   start(record: TaskRecord): Promise<string>;
   /** Waits for a task's result, wherever it runs. */
   result(taskId: string): Promise<TaskResult>;
   /** Sends a person's decision to the task waiting on that approval, once. */
   decide(taskId: string, approvalId: string, decision: ApprovalDecision): Promise<void>;
-  /** Stops a task's workflow and its model calls now (DBOS cancels them where they run). */
+  /** Stops a task's workflows (its wait, its run, its SLA, its model calls) now: DBOS cancels them where they run. */
   cancel(taskId: string): Promise<void>;
   /** Takes over a dead supervisor's unfinished workflows; returns their ids. */
   adopt(deadExecutorId: string): Promise<string[]>;
@@ -57,7 +61,7 @@ export interface Cluster {
 const MODEL_CALL_WORKFLOW = 'agentry.modelCall';
 const TASK_WORKFLOW = 'agentry.task';
 
-/** Where an adopted workflow goes back to: its own queue; anything that mostly waits, the timers'. */
+/** Where an adopted workflow goes back to: its own queue; anything that mostly waits (SLAs, firings, flows, blocked tasks), the timers'. */
 function queueOf(workflowName: string): string {
   if (workflowName === MODEL_CALL_WORKFLOW) return MODEL_QUEUE;
   return workflowName === TASK_WORKFLOW ? TASK_QUEUE : TIMER_QUEUE;
@@ -106,10 +110,10 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
     };
     return {
       executorId: opts.executorId,
-      submit: (record) => begin(record, TASK_QUEUE),
+      submit: (plan) => workflows.start(plan),
       start: (record) => begin(record),
-      async schedule(record, scheduleId, at) {
-        await DBOS.startWorkflow(workflows.scheduled, { workflowID: scheduledWorkflowId(scheduleId, at) })(record, scheduleId);
+      async schedule(plan, scheduleId, at) {
+        await DBOS.startWorkflow(workflows.scheduled, { workflowID: scheduledWorkflowId(scheduleId, at) })(plan, scheduleId);
       },
       async result(taskId) {
         const out = await DBOS.retrieveWorkflow<TaskResult>(taskWorkflowId(taskId)).getResult(polling);
@@ -118,10 +122,8 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
       },
       decide: (taskId, approvalId, decision) => decideApproval(DBOS, taskId, approvalId, decision),
       async cancel(taskId) {
-        await DBOS.cancelWorkflow(taskWorkflowId(taskId));
-        await DBOS.cancelWorkflow(slaWorkflowId(taskId));
-        const calls = await DBOS.listWorkflows({ workflow_id_prefix: `model:${taskId}:`, status: ['PENDING', 'ENQUEUED'] });
-        if (calls.length > 0) await DBOS.cancelWorkflows(calls.map((w) => w.workflowID));
+        // The wait first, so it cannot start the task after; a task's SLA and model calls are its children.
+        await DBOS.cancelWorkflows([`wait:${taskId}`, `flow:${taskId}`, taskWorkflowId(taskId), slaWorkflowId(taskId)], { cancelChildren: true });
       },
       async adopt(deadExecutorId) {
         if (deadExecutorId === opts.executorId) throw new SystemError('INTERNAL', 'a supervisor does not adopt its own workflows: it recovers them at launch');

@@ -51,8 +51,12 @@ export interface ClusterServices extends SlaServices {
   observer?: TaskObserver;
 }
 
-/** What a task's view is made from: its state after each batch of activities, and its result. */
+/** What a task's view is made from: its acceptance, its state after each batch of activities, and its result. */
 export interface TaskObserver {
+  /** A task is shown before it runs: a flow's children as the flow starts them. */
+  accepted(record: TaskRecord, status: 'pending' | 'blocked' | 'running'): Promise<unknown>;
+  /** A blocked task's dependency completed. */
+  dependencyResolved(record: TaskRecord, dependency: string): Promise<void>;
   progress(record: TaskRecord, snapshot: TaskSnapshot, ended: readonly Ended[]): Promise<void>;
   finished(record: TaskRecord, result: TaskResult): Promise<void>;
 }

@@ -36,20 +36,30 @@ export class ClusterTaskViews implements TaskObserver {
 
   constructor(private readonly deps: ClusterTaskViewsDeps) {}
 
-  /** The view of a task just accepted, recorded with its `task.created` event (both idempotent). */
-  async accepted(record: TaskRecord): Promise<TaskView> {
+  /**
+   * The view of a task just accepted, recorded with its `task.created` event (and `task.blocked`
+   * when it waits), all idempotent. A flow shows as running from the start, as embedded.
+   */
+  async accepted(record: TaskRecord, status: 'pending' | 'blocked' | 'running' = record.children ? 'running' : 'pending'): Promise<TaskView> {
     const view = this.viewOf(record).view;
+    view.status = status;
     await this.write(view);
     const payload = { taskId: record.id, workflow: record.workflow, priority: record.priority, source: record.source, dependsOn: record.dependsOn, contentType: record.contentType };
-    await this.deps.events.emitDurable(createEvent('task.created', payload, record.createdAt), `${record.id}:created`);
+    const { events } = this.deps;
+    await events.emitDurable(createEvent('task.created', record.parentId ? { ...payload, parentId: record.parentId } : payload, record.createdAt), `${record.id}:created`);
+    if (status === 'blocked') await events.emitDurable(createEvent('task.blocked', { taskId: record.id, waitingFor: record.dependsOn }, record.createdAt), `${record.id}:blocked`);
     return view;
+  }
+
+  async dependencyResolved(record: TaskRecord, dependency: string): Promise<void> {
+    await this.deps.events.emitDurable(createEvent('dependency.resolved', { taskId: record.id, dependency }, this.deps.clock.now()), `${record.id}:dep:${dependency}`);
   }
 
   async progress(record: TaskRecord, snapshot: TaskSnapshot, ended: readonly Ended[]): Promise<void> {
     if (ended.length === 0) {
       // The workflow's start (or its replay after a crash): the view starts over from the record.
       this.live.delete(record.id);
-      await this.accepted(record);
+      await this.accepted(record, 'pending');
     }
     const live = this.viewOf(record);
     const { view } = live;
@@ -99,6 +109,8 @@ export class ClusterTaskViews implements TaskObserver {
     this.live.delete(view.id);
     const next: TaskView = { ...view, status: 'cancelled', error: { code: 'cancelled', message: reason } };
     await this.write(next);
+    const payload = view.parentId ? { taskId: view.id, reason, parentId: view.parentId } : { taskId: view.id, reason };
+    await this.deps.events.emitDurable(createEvent('task.cancelled', payload, this.deps.clock.now()), `${view.id}:cancelled`);
     return next;
   }
 

@@ -4,7 +4,7 @@
 // deadline. Replayed after a crash, the workflow gets every recorded output back in the same
 // order and goes on from the first activity that had not ended.
 import { createHash } from 'node:crypto';
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { WorkflowHandle } from '@dbos-inc/dbos-sdk';
 import { SystemError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput } from '../task/activities.js';
@@ -13,7 +13,7 @@ import { driveTask } from './drive.js';
 import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
-import { MODEL_QUEUE, TASK_QUEUE } from './queues.js';
+import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices } from './steps.js';
 
@@ -26,6 +26,28 @@ export interface ApprovalDecision {
 }
 
 export const taskWorkflowId = (taskId: string): string => `task:${taskId}`;
+
+/** A task another waits for, by the workflow whose result is its outcome (outcomeWorkflowId). */
+export interface Dependency {
+  taskId: string;
+  workflowId: string;
+}
+
+/** A new task as it is started: its record, the tasks it waits for, and a flow's children. */
+export interface TaskPlan {
+  record: TaskRecord;
+  after?: Dependency[];
+  children?: TaskPlan[];
+}
+
+/**
+ * The workflow whose result is a task's outcome, from the task's shape alone (so a dependent can
+ * name it from the view): a flow's, a blocked task's wait (which runs the task after), or the task's own.
+ */
+export function outcomeWorkflowId(task: { id: string; children?: string[]; dependsOn: readonly string[] }): string {
+  if (task.children) return `flow:${task.id}`;
+  return task.dependsOn.length > 0 ? `wait:${task.id}` : taskWorkflowId(task.id);
+}
 const modelCallId = (key: string): string => `model:${key}`;
 /** The message topic one approval's decision is sent on. */
 const approvalTopic = (approvalId: string): string => `approval:${approvalId}`;
@@ -34,9 +56,10 @@ const approvalIdOf = (key: string): string => `ap_${createHash('sha256').update(
 
 export interface TaskWorkflows {
   task: (record: TaskRecord) => Promise<TaskResult>;
-  modelCall: (input: AgentStepInput) => Promise<Settled<AgentStepOutput>>;
+  /** Starts a new task's outcome workflow: a task on the task queue; a flow or a blocked task on the timers'. */
+  start(plan: TaskPlan): Promise<string>;
   /** A schedule's firing: started under one id per schedule and time by every supervisor, run once. */
-  scheduled: (record: TaskRecord, scheduleId: string) => Promise<void>;
+  scheduled: (plan: TaskPlan, scheduleId: string) => Promise<void>;
 }
 
 /** The workflow of one firing of a schedule: the same on every supervisor, so DBOS runs it once. */
@@ -106,24 +129,88 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
 
   const task = DBOS.registerWorkflow(
     async (record: TaskRecord) => {
-      await DBOS.startWorkflow(sla, { workflowID: slaWorkflowId(record.id) })(slaOf(services.config(), record));
+      await startSla(record);
       const { result } = await driveTask(record, runBatch, observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)));
-      await endSla(record.id);
-      await observer?.finished(record, result);
-      return result;
+      return finished(record, result);
     },
     { name: 'agentry.task' },
   );
-  // The firing supervisor's record is the one that runs (every other start of this id is a
+
+  function startSla(record: TaskRecord): Promise<unknown> {
+    // Started again by the task after its wait: DBOS runs one workflow per id.
+    return DBOS.startWorkflow(sla, { workflowID: slaWorkflowId(record.id) })(slaOf(services.config(), record));
+  }
+
+  async function finished(record: TaskRecord, result: TaskResult): Promise<TaskResult> {
+    await endSla(record.id);
+    await observer?.finished(record, result);
+    return result;
+  }
+
+  /** A task's outcome once its workflow ends; a cancelled one did not complete. */
+  async function outcomeOf(workflowId: string): Promise<TaskResult['outcome'] | 'cancelled'> {
+    try {
+      const result = await DBOS.retrieveWorkflow<TaskResult>(workflowId).getResult({ pollingIntervalMs: opts.pollingIntervalMs });
+      return result?.outcome ?? 'failed';
+    } catch (err) {
+      if (err instanceof DBOSErrors.DBOSAwaitedWorkflowCancelledError) return 'cancelled';
+      throw err;
+    }
+  }
+
+  // A blocked task waits here, on the timers queue, holding no place on the task queue; its
+  // dependencies are awaited in order, and the first that does not complete fails it.
+  const wait = DBOS.registerWorkflow(
+    async (plan: TaskPlan) => {
+      const { record } = plan;
+      await startSla(record);
+      for (const dep of plan.after ?? []) {
+        const outcome = await outcomeOf(dep.workflowId);
+        if (outcome !== 'completed') return finished(record, { outcome: 'failed', reason: `dependency ${dep.taskId} did not complete` });
+        await observer?.dependencyResolved(record, dep.taskId);
+      }
+      const handle = await DBOS.startWorkflow(task, { workflowID: taskWorkflowId(record.id), queueName: TASK_QUEUE })(record);
+      const outcome = await outcomeOf(handle.workflowID);
+      return outcome === 'cancelled' ? { outcome: 'failed', reason: 'its task was cancelled' } : { outcome };
+    },
+    { name: 'agentry.wait' },
+  );
+
+  // A flow starts its children (each shown first, blocked or pending) and ends when they all have:
+  // completed when each did, else failed naming the first child's outcome that was not.
+  const flow = DBOS.registerWorkflow(
+    async (plan: TaskPlan) => {
+      const children = plan.children ?? [];
+      await startSla(plan.record);
+      for (const child of children) await observer?.accepted(child.record, child.record.dependsOn.length > 0 ? 'blocked' : 'pending');
+      for (const child of children) await start(child);
+      const outcomes = [];
+      for (const child of children) outcomes.push(await outcomeOf(outcomeWorkflowId(child.record)));
+      const failed = outcomes.find((o) => o !== 'completed');
+      return finished(plan.record, failed === undefined ? { outcome: 'completed' } : { outcome: 'failed', reason: `a child task ended ${failed}` });
+    },
+    { name: 'agentry.flow' },
+  );
+
+  async function start(plan: TaskPlan): Promise<string> {
+    const { record } = plan;
+    const workflowID = outcomeWorkflowId(record);
+    if (record.children) await DBOS.startWorkflow(flow, { workflowID, queueName: TIMER_QUEUE })(plan);
+    else if (record.dependsOn.length > 0) await DBOS.startWorkflow(wait, { workflowID, queueName: TIMER_QUEUE })(plan);
+    else await DBOS.startWorkflow(task, { workflowID, queueName: TASK_QUEUE })(record);
+    return workflowID;
+  }
+
+  // The firing supervisor's plan is the one that runs (every other start of this id is a
   // no-op): its view and events are written once, then its task is started as a child.
   const scheduled = DBOS.registerWorkflow(
-    async (record: TaskRecord, scheduleId: string) => {
-      await DBOS.runStep(() => services.scheduled?.(record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept' });
-      await DBOS.startWorkflow(task, { workflowID: taskWorkflowId(record.id), queueName: TASK_QUEUE })(record);
+    async (plan: TaskPlan, scheduleId: string) => {
+      await DBOS.runStep(() => services.scheduled?.(plan.record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept' });
+      await start(plan);
     },
     { name: 'agentry.scheduled' },
   );
-  return { task, modelCall, scheduled };
+  return { task, start, scheduled };
 }
 
 function isDecision(m: unknown): m is ApprovalDecision {

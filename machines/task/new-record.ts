@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { definitionOf } from '../../agents/definitions.js';
 import { UserError } from '../../core/errors.js';
 import type { ResolvedConfig } from '../../config/load.js';
+import { checkTaskInput } from '../../config/task-input.js';
 import { validate } from '../../schemas/registry.js';
 import type { ReviewTier, WorkflowConfig } from '../../schemas/generated/types.js';
 import type { CreateTaskRequest } from '../contract.js';
@@ -61,4 +62,30 @@ export function checkFirstInput(record: TaskRecord): void {
   if (record.definition.steps.length === 0) return;
   const call = authorInput(initialContext(record));
   validate(definitionOf(call.agent).inputSchema, call.input, 'INVALID_INPUT');
+}
+
+type FlowTask = NonNullable<WorkflowConfig['tasks']>[number];
+
+/**
+ * The child records of a flow: each a task of its own workflow, sharing the flow's input and
+ * priority, its `dependsOn` naming its siblings by their new ids, each checked as a new task is.
+ * `make` builds a record the caller's way (ids, source, learned tiers).
+ */
+export function flowChildren(cfg: ResolvedConfig, parent: TaskRecord, tasks: readonly FlowTask[], newId: () => string, make: (req: CreateTaskRequest, wf: WorkflowConfig, id: string) => TaskRecord): TaskRecord[] {
+  const ids = new Map(tasks.map((t) => [t.id, newId()]));
+  return tasks.map((t) => {
+    const req: CreateTaskRequest = {
+      workflow: t.workflow,
+      input: { ...parent.input, ...t.input },
+      priority: parent.priority,
+      dependsOn: (t.dependsOn ?? []).map((d) => ids.get(d) ?? d),
+    };
+    const wf = workflowOf(cfg, t.workflow);
+    if (!wf.steps) throw new UserError('INVALID_INPUT', `flow task workflow "${t.workflow}" has no steps`);
+    const child: TaskRecord = { ...make(req, wf, ids.get(t.id) ?? t.id), parentId: parent.id };
+    // The flow's input is shared: each child checks the fields its workflow reads.
+    checkTaskInput(`${parent.workflow} (task ${t.id}, workflow ${t.workflow})`, wf, req.input, true);
+    checkFirstInput(child);
+    return child;
+  });
 }

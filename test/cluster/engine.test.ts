@@ -49,7 +49,7 @@ afterAll(async () => {
 
 describe('a task as a DBOS workflow', () => {
   it('completes: author, both reviews, the coordinator, the gate and the action, each call journaled once', async () => {
-    await cluster.submit(contentTask('c1'));
+    await cluster.submit({ record: contentTask('c1') });
 
     expect(await cluster.result('c1')).toEqual({ outcome: 'completed' });
     expect(services.watched.executed.filter((e) => e.taskId === 'c1')).toMatchObject([{ key: 'c1:r1:executing:publish:a0', action: 'publish', by: 'auto' }]);
@@ -74,7 +74,7 @@ describe('a task as a DBOS workflow', () => {
   });
 
   it('a task submitted twice runs once', async () => {
-    const [a, b] = await Promise.all([cluster.submit(contentTask('twice')), cluster.submit(contentTask('twice'))]);
+    const [a, b] = await Promise.all([cluster.submit({ record: contentTask('twice') }), cluster.submit({ record: contentTask('twice') })]);
 
     expect(a).toBe(b);
     expect(await cluster.result('twice')).toEqual({ outcome: 'completed' });
@@ -82,7 +82,7 @@ describe('a task as a DBOS workflow', () => {
   });
 
   it('an approval awaited with recv is decided by DBOS.send from another DBOS client', async () => {
-    await cluster.submit(contentTask('ask1'));
+    await cluster.submit({ record: contentTask('ask1') });
     const request = await approvalOf('ask1');
     expect(request).toMatchObject({ taskId: 'ask1', workflowId: taskWorkflowId('ask1'), action: 'publish', reasons: ['a person decides'], fallback: 'coordinator', escalated: false });
     expect(request.deadline - request.requestedAt).toBe(240 * 60_000);
@@ -101,7 +101,7 @@ describe('a task as a DBOS workflow', () => {
   });
 
   it('a rejection sent through the cluster rejects the task', async () => {
-    await cluster.submit(contentTask('ask2'));
+    await cluster.submit({ record: contentTask('ask2') });
     const request = await approvalOf('ask2');
     await cluster.decide('ask2', request.id, { status: 'rejected', note: 'off brand' });
 
@@ -111,7 +111,7 @@ describe('a task as a DBOS workflow', () => {
   it('an approval past its deadline follows the fallback: reject, then the task is rejected', async () => {
     config = resolveConfig({ version: 1, approvals: { timeoutMinutes: 0, fallback: 'reject' } });
     try {
-      await cluster.submit(contentTask('ask3'));
+      await cluster.submit({ record: contentTask('ask3') });
       expect(await cluster.result('ask3')).toEqual({ outcome: 'rejected', reason: 'the approval timed out' });
       expect((await approvalOf('ask3')).fallback).toBe('reject');
     } finally {
@@ -120,7 +120,7 @@ describe('a task as a DBOS workflow', () => {
   });
 
   it('a failing activity goes to the healer; the healer gives up and the task fails with the code', async () => {
-    await cluster.submit(contentTask('gatefail1'));
+    await cluster.submit({ record: contentTask('gatefail1') });
 
     expect(await cluster.result('gatefail1')).toEqual({ outcome: 'failed', reason: 'healer: cannot fix STORE_UNAVAILABLE', code: 'STORE_UNAVAILABLE' });
     expect(services.watched.heals.find((h) => h.taskId === 'gatefail1')).toMatchObject({ phase: 'gating', error: { code: 'STORE_UNAVAILABLE' } });

@@ -266,6 +266,55 @@ describe('two supervisors on one Postgres', () => {
     await eventually(async () => ((await a.client.get<TaskView>(`/v1/tasks/${next.id}`)).status === 'awaiting_approval' ? true : undefined), 'the next task to wait for its approval');
   }, 400_000);
 
+  it('runs a flow and a task that waits for it across both: children after their dependencies, each once', async () => {
+    const c = await cluster('two_flow');
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const flow = await a.client.post<TaskView>('/v1/tasks', { workflow: 'campaign', input: { goal: 'Launch v2' } });
+    expect(flow).toMatchObject({ status: 'running', children: [expect.any(String), expect.any(String), expect.any(String)] });
+    // Created through the other supervisor, waiting for the whole flow.
+    const after = await b.client.post<TaskView>('/v1/tasks', { workflow: 'content', input: { goal: 'after the launch', channel: 'blog' }, dependsOn: [flow.id] });
+    expect(after.status).toBe('blocked');
+    const unknown = await cli(c.projects[1] as string, ['task', 'create', '--workflow', 'content', '--input', '{"goal":"x","channel":"blog"}', '--depends-on', 't_nope', '--json']);
+    expect({ code: unknown.code, said: unknown.stdout + unknown.stderr }).toMatchObject({ code: 2, said: expect.stringContaining('dependsOn: no task t_nope') });
+    const [announce, social, email] = flow.children as [string, string, string];
+    const done = await allFinished(c.db, [flow.id, announce, social, email, after.id]);
+    expect([flow.id, announce, social, email, after.id].map((id) => done.get(id))).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    const { rows } = await c.db.query<{ seq: string; type: string; task: string; dep: string | null }>(
+      "SELECT seq, type, event->>'taskId' AS task, event->>'dependency' AS dep FROM agentry_events WHERE type IN ('task.blocked', 'dependency.resolved', 'gate.decided', 'task.completed') ORDER BY seq",
+    );
+    const seqOf = (type: string, task: string): number[] => rows.filter((r) => r.type === type && r.task === task).map((r) => Number(r.seq));
+    const ranAfter = (task: string, dependency: string): void => {
+      expect(rows.filter((r) => r.task === task && r.type === 'dependency.resolved').map((r) => r.dep)).toEqual([dependency]);
+      expect(seqOf('task.blocked', task)).toHaveLength(1);
+      // Resolved once the dependency completed, and its work (the gate) only after that.
+      expect(seqOf('dependency.resolved', task)[0]).toBeGreaterThan(seqOf('task.completed', dependency)[0] ?? Infinity);
+      expect(seqOf('gate.decided', task)[0]).toBeGreaterThan(seqOf('dependency.resolved', task)[0] ?? Infinity);
+    };
+    ranAfter(social, announce);
+    ranAfter(email, announce);
+    ranAfter(after.id, flow.id);
+    for (const id of [flow.id, announce, social, email, after.id]) expect(seqOf('task.completed', id)).toHaveLength(1);
+    expect((await b.client.get<TaskView>(`/v1/tasks/${social}`)).parentId).toBe(flow.id);
+  }, 400_000);
+
+  it('cancels a flow through the other supervisor: its open children with it, and what waits for it fails', async () => {
+    const c = await cluster('two_flow_cancel', { mode: 'manual' });
+    const [a] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const flow = await a.client.post<TaskView>('/v1/tasks', { workflow: 'campaign', input: { goal: 'Launch v3' } });
+    const after = await a.client.post<TaskView>('/v1/tasks', { workflow: 'content', input: { goal: 'after the launch', channel: 'blog' }, dependsOn: [flow.id] });
+    const [announce, social, email] = flow.children as [string, string, string];
+    await eventually(async () => ((await statuses(c.db)).get(announce) === 'awaiting_approval' ? true : undefined), 'the announcement waiting for its approval');
+    const cancelled = await cli(c.projects[1] as string, ['task', 'cancel', flow.id, '--reason', 'launch moved', '--json']);
+    expect({ code: cancelled.code, said: cancelled.stderr }).toMatchObject({ code: 0 });
+    const done = await allFinished(c.db, [flow.id, announce, social, email, after.id]);
+    expect([flow.id, announce, social, email].map((id) => done.get(id))).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(done.get(after.id)).toBe('failed');
+    expect((await a.client.get<TaskView>(`/v1/tasks/${after.id}`)).error?.message).toBe(`dependency ${flow.id} did not complete`);
+    expect((await a.client.get<TaskView>(`/v1/tasks/${social}`)).error?.message).toBe(`its flow ${flow.id} was cancelled`);
+    // Nothing of the flow ran on after its cancel: no child was delivered.
+    expect(deliveredFiles(c.projects)).toEqual([]);
+  }, 400_000);
+
   it("decides through one supervisor's CLI an approval asked through the other", async () => {
     const c = await cluster('two_approve', { mode: 'manual' });
     const [a] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];

@@ -3,7 +3,7 @@
 import type { AnyActorRef, Subscription } from 'xstate';
 import { UserError } from '../../../core/errors.js';
 import type { ReviewTier, WorkflowConfig } from '../../../schemas/generated/types.js';
-import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../../task/new-record.js';
+import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../../task/new-record.js';
 import { errorCode, finalEvent } from '../../task/final-event.js';
 import type { CreateTaskRequest, FinalStatus, TaskStatus, TaskView } from '../../contract.js';
 import { createEvent } from '../../events.js';
@@ -99,22 +99,7 @@ export class TaskBook {
 
   private async createFlow(record: TaskRecord, tasks: FlowTask[]): Promise<TaskView> {
     const { rt } = this.deps;
-    const ids = new Map(tasks.map((t) => [t.id, newTaskId(rt.clock.now())]));
-    const children = tasks.map((t) => {
-      const req: CreateTaskRequest = {
-        workflow: t.workflow,
-        input: { ...record.input, ...t.input },
-        priority: record.priority,
-        dependsOn: (t.dependsOn ?? []).map((d) => ids.get(d) ?? d),
-      };
-      const wf = this.workflow(t.workflow);
-      if (!wf.steps) throw new UserError('INVALID_INPUT', `flow task workflow "${t.workflow}" has no steps`);
-      const child: TaskRecord = { ...this.recordFor(req, wf, ids.get(t.id) ?? t.id, 'flow'), parentId: record.id };
-      // The flow's input is shared: each child checks the fields its workflow reads.
-      checkTaskInput(`${record.workflow} (task ${t.id}, workflow ${t.workflow})`, wf, req.input, true);
-      checkFirstInput(child);
-      return child;
-    });
+    const children = flowChildren(rt.config(), record, tasks, () => newTaskId(rt.clock.now()), (req, wf, id) => this.recordFor(req, wf, id, 'flow'));
     record.children = children.map((c) => c.id);
     // One group commit for the whole flow, the parent last: a torn write can lose the parent
     // (then nothing was acknowledged) but never leave a parent waiting for missing children.
