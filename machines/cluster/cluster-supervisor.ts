@@ -241,16 +241,27 @@ export class ClusterSupervisor implements SupervisorApi {
   }
 
   async cancelTask(id: string, req: CancelTaskRequest): Promise<TaskView> {
-    const view = this.p.live.get(id) ?? (await this.p.pg.history.find(id));
+    const { pg } = this.p;
+    const view = (await pg.history.find(id)) ?? this.p.live.get(id);
     if (!view) throw new UserError('NOT_FOUND', `no task ${id}; list them with \`agentry tasks\``);
     if (isTerminal(view.status)) throw new UserError('CONFLICT', `task ${id} is already ${view.status}`);
-    await this.p.cluster.cancel(id);
-    // A flow's children were cancelled with its workflow (they are its DBOS children): their views say so.
+    const open: TaskView[] = [];
     for (const childId of view.children ?? []) {
-      const child = await this.p.pg.history.find(childId);
-      if (child && !isTerminal(child.status)) this.p.live.saw(await this.p.views.cancelled(child, `its flow ${id} was cancelled`));
+      const child = await pg.history.find(childId);
+      if (child && !isTerminal(child.status)) open.push(child);
     }
-    const cancelled = await this.p.views.cancelled(view, req.reason ?? 'cancelled by a person');
+    // A flow's open children go with it.
+    await this.p.cluster.cancel([id, ...open.map((c) => c.id)]);
+    for (const child of open) await this.cancelled(child, `its flow ${id} was cancelled`);
+    return this.cancelled(view, req.reason ?? 'cancelled by a person');
+  }
+
+  /** A cancelled task's view, its pending approval withdrawn (no decision will come). */
+  private async cancelled(view: TaskView, reason: string): Promise<TaskView> {
+    const pending = view.approval?.status === 'pending' ? view.approval : undefined;
+    const withdrawn = pending && (await this.p.pg.approvals.decide(pending.id, 'withdrawn', { ...pending, status: 'withdrawn', decidedAt: new Date(this.opts.clock.now()).toISOString() }));
+    const shown = withdrawn ? { ...view, approval: withdrawn, approvals: (view.approvals ?? []).map((a) => (a.id === withdrawn.id ? withdrawn : a)) } : view;
+    const cancelled = await this.p.views.cancelled(shown, reason);
     this.p.live.saw(cancelled);
     return cancelled;
   }

@@ -49,8 +49,12 @@ export interface Cluster {
   result(taskId: string): Promise<TaskResult>;
   /** Sends a person's decision to the task waiting on that approval, once. */
   decide(taskId: string, approvalId: string, decision: ApprovalDecision): Promise<void>;
-  /** Stops a task's workflows (its wait, its run, its SLA, its model calls) now: DBOS cancels them where they run. */
-  cancel(taskId: string): Promise<void>;
+  /**
+   * Stops tasks' workflows now (a wait, a flow, the run, the SLA: DBOS cancels them where they
+   * run) and their model calls still queued. A call already sent runs to its end, so what it cost
+   * is settled in the ledger rather than left held.
+   */
+  cancel(taskIds: readonly string[]): Promise<void>;
   /** Takes over a dead supervisor's unfinished workflows; returns their ids. */
   adopt(deadExecutorId: string): Promise<string[]>;
   /** The model-call journal (intents, sends, re-runs), for inspection. */
@@ -121,9 +125,11 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
         return out;
       },
       decide: (taskId, approvalId, decision) => decideApproval(DBOS, taskId, approvalId, decision),
-      async cancel(taskId) {
-        // The wait first, so it cannot start the task after; a task's SLA and model calls are its children.
-        await DBOS.cancelWorkflows([`wait:${taskId}`, `flow:${taskId}`, taskWorkflowId(taskId), slaWorkflowId(taskId)], { cancelChildren: true });
+      async cancel(taskIds) {
+        await DBOS.cancelWorkflows(taskIds.flatMap((id) => [`wait:${id}`, `flow:${id}`, taskWorkflowId(id), slaWorkflowId(id)]));
+        const queued = await Promise.all(taskIds.map((id) => DBOS.listWorkflows({ workflow_id_prefix: `model:${id}:`, status: 'ENQUEUED' })));
+        const ids = queued.flat().map((w) => w.workflowID);
+        if (ids.length > 0) await DBOS.cancelWorkflows(ids);
       },
       async adopt(deadExecutorId) {
         if (deadExecutorId === opts.executorId) throw new SystemError('INTERNAL', 'a supervisor does not adopt its own workflows: it recovers them at launch');

@@ -311,8 +311,11 @@ describe('two supervisors on one Postgres', () => {
     expect(done.get(after.id)).toBe('failed');
     expect((await a.client.get<TaskView>(`/v1/tasks/${after.id}`)).error?.message).toBe(`dependency ${flow.id} did not complete`);
     expect((await a.client.get<TaskView>(`/v1/tasks/${social}`)).error?.message).toBe(`its flow ${flow.id} was cancelled`);
-    // Nothing of the flow ran on after its cancel: no child was delivered.
+    // Nothing of the flow ran on after its cancel: no child was delivered, no approval is left waiting.
     expect(deliveredFiles(c.projects)).toEqual([]);
+    expect((await a.client.get<TaskView>(`/v1/tasks/${announce}`)).approval?.status).toBe('withdrawn');
+    const approvals = await c.db.query<{ status: string }>('SELECT status FROM agentry_approvals');
+    expect(approvals.rows.map((r) => r.status)).toEqual(['withdrawn']);
   }, 400_000);
 
   it("decides through one supervisor's CLI an approval asked through the other", async () => {
