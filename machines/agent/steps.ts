@@ -73,7 +73,7 @@ export function settleStep(ctx: AgentContext, requestId: string, outcome: RunOut
 }
 
 /** The caller's own mistakes and cancellations say nothing about the model API's health. */
-function countsAgainstBreaker(code: string, fault: string): boolean {
+export function countsAgainstBreaker(code: string, fault: string): boolean {
   return fault !== 'user' && code !== 'MODEL_ABORTED';
 }
 

@@ -32,6 +32,7 @@ import type { ScheduleConfig, WorkflowConfig } from '../../schemas/generated/typ
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
+import { ClusterBreakers } from './breakers.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -121,7 +122,8 @@ export class ClusterSupervisor implements SupervisorApi {
       const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations });
+      const breakers = new ClusterBreakers(config, clock, (e) => events.emit(e));
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, breakers });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
       const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());

@@ -14,6 +14,9 @@ import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import { callRequestOf } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
+import type { CallVerdict, ClusterBreakers } from './breakers.js';
+import { countsAgainstBreaker } from '../agent/steps.js';
+import { toAgentryError } from '../../core/errors.js';
 import type { SlaServices } from './sla-workflow.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
@@ -39,6 +42,8 @@ export interface ClusterServices extends SlaServices {
   model: StructuredModel;
   /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
   ledger: LedgerStore;
+  /** This supervisor's breaker per agent, over the calls it sends; none in the engine's own tests. */
+  breakers?: ClusterBreakers;
   gate(input: GateInput): Promise<GateOutput>;
   execute(input: ExecuteInput): Promise<void>;
   heal(input: HealInput): Promise<HealOutput>;
@@ -105,18 +110,29 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
     },
     { name: 'model.intent' },
   );
-  const { model, ledger } = services;
+  const { model, ledger, breakers } = services;
+  const agent = call.request.agent;
   const sent = await DBOS.runStep(
     async (): Promise<Sent> => {
-      const hold = { reservationId: call.key, taskId: call.taskId, agent: call.request.agent, estimateMicros: call.estimateMicros };
-      const held = await ledger.reserve(hold, call.limits);
-      if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
-      const { rerun } = await journal.sending(call.key);
+      // An open breaker refuses the call before it holds any budget or reaches the API.
+      if (breakers && !breakers.admit(agent, call.key)) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BREAKER_OPEN', message: `${agent}: circuit breaker is open on this supervisor` } };
+      let verdict: CallVerdict = 'none';
       try {
-        const result = await model.call(call.request);
-        return { ok: true, rerun, result, at: Date.now() };
-      } catch (err) {
-        return { ok: false, rerun, held: true, costUsd: costOfFailure(err), error: failureOf(err) };
+        const hold = { reservationId: call.key, taskId: call.taskId, agent, estimateMicros: call.estimateMicros };
+        const held = await ledger.reserve(hold, call.limits);
+        if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
+        const { rerun } = await journal.sending(call.key);
+        try {
+          const result = await model.call(call.request);
+          verdict = 'success';
+          return { ok: true, rerun, result, at: Date.now() };
+        } catch (err) {
+          const e = toAgentryError(err);
+          verdict = countsAgainstBreaker(e.code, e.fault) ? 'failure' : 'none';
+          return { ok: false, rerun, held: true, costUsd: costOfFailure(err), error: failureOf(err) };
+        }
+      } finally {
+        breakers?.ended(agent, call.key, verdict);
       }
     },
     { name: 'model.call' },

@@ -4,7 +4,12 @@
 // own polling (set to 20 ms here).
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import type { StructuredModel } from '../../agents/client/types.js';
+import { createOfflineModel } from '../../agents/offline/index.js';
+import { ModelCallError } from '../../core/errors.js';
 import { resolveConfig } from '../../config/load.js';
+import { ClusterBreakers } from '../../machines/cluster/breakers.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { launchCluster } from '../../machines/cluster/executor.js';
 import type { Cluster } from '../../machines/cluster/executor.js';
@@ -24,6 +29,8 @@ let config: ResolvedConfig = resolveConfig({ version: 1 });
 const approvalWaiters = new Map<string, (r: ApprovalRequest) => void>();
 let store: PgStore;
 let services: ReturnType<typeof testServices>;
+/** The step key of every call that reached the model. */
+const sent: string[] = [];
 
 /** Resolves when the task asks for an approval. */
 function approvalOf(taskId: string): Promise<ApprovalRequest> {
@@ -37,7 +44,17 @@ beforeAll(async () => {
   url = await pg.createDatabase('cluster_engine');
   store = await openPgStore(url);
   await migrate(store);
-  services = testServices({ ledger: new PgLedger(store), config: () => config, onApproval: (r) => approvalWaiters.get(r.taskId)?.(r) });
+  const offline = createOfflineModel({ simulateCost: false });
+  // The API fails every call of a task whose id has `apifail` in it.
+  const model: StructuredModel = {
+    ...offline,
+    call(request) {
+      sent.push(request.stepKey ?? '');
+      if (request.stepKey?.includes('apifail')) return Promise.reject(new ModelCallError('MODEL_OVERLOADED', 'the model API answered 529 after every retry', { retryable: true }));
+      return offline.call(request);
+    },
+  };
+  services = testServices({ ledger: new PgLedger(store), model, config: () => config, onApproval: (r) => approvalWaiters.get(r.taskId)?.(r) });
   cluster = await launchCluster({ url, executorId: 'solo', applicationVersion: 'test', limits: queueLimits(config, { pollingIntervalMs: 20 }), logLevel: 'error' }, services);
 }, 120_000);
 
@@ -124,5 +141,31 @@ describe('a task as a DBOS workflow', () => {
 
     expect(await cluster.result('gatefail1')).toEqual({ outcome: 'failed', reason: 'healer: cannot fix STORE_UNAVAILABLE', code: 'STORE_UNAVAILABLE' });
     expect(services.watched.heals.find((h) => h.taskId === 'gatefail1')).toMatchObject({ phase: 'gating', error: { code: 'STORE_UNAVAILABLE' } });
+  });
+
+  it("an agent's breaker opens on the API's failures and refuses the next calls before they hold budget or reach the API; a probe after the cooldown closes it", async () => {
+    const clock = new SimulatedClock();
+    const told: string[] = [];
+    config = resolveConfig({ version: 1, agents: { marketing: { breaker: { failureThreshold: 1, cooldownMs: 60_000 } } } });
+    services.breakers = new ClusterBreakers(() => config, clock, (e) => told.push(e.type === 'agent.breaker' ? `${e.agent} ${e.state}` : e.type));
+    try {
+      await cluster.submit({ record: contentTask('apifail1') });
+      expect(await cluster.result('apifail1')).toMatchObject({ outcome: 'failed', code: 'MODEL_OVERLOADED' });
+      expect(told).toEqual(['marketing open']);
+
+      await cluster.submit({ record: contentTask('refused1') });
+      expect(await cluster.result('refused1')).toMatchObject({ outcome: 'failed', code: 'BREAKER_OPEN' });
+      expect(sent.filter((k) => k.startsWith('refused1:'))).toEqual([]);
+      const held = await store.pool.query('SELECT id FROM agentry_budget_reservations WHERE id LIKE $1', ['refused1:%']);
+      expect(held.rows).toEqual([]);
+
+      clock.increment(60_000);
+      await cluster.submit({ record: contentTask('probe1') });
+      expect(await cluster.result('probe1')).toEqual({ outcome: 'completed' });
+      expect(told).toEqual(['marketing open', 'marketing half_open', 'marketing closed']);
+    } finally {
+      delete services.breakers;
+      config = resolveConfig({ version: 1 });
+    }
   });
 });
