@@ -1,7 +1,7 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
-// stated where it differs: breakers are each supervisor's own (breakers.ts), only a task's whole SLA
-// escalates (not each review's), and healing retries within the restart limit without asking the healer agent.
+// stated where it differs: breakers are each supervisor's own (breakers.ts), and healing retries
+// within the restart limit without asking the healer agent.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -15,6 +15,8 @@ import { toUsd } from '../ledger/money.js';
 import { HOPELESS } from '../supervisor/activities/heal-step.js';
 import { TIER_TO } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput, HealOutput } from '../task/activities.js';
+import { pausesDomain, reviewCompleted, reviewMinutes, reviewRequested, stepCompleted, stepFailed, stepStarted } from '../task/step-events.js';
+import type { Keyed } from '../task/step-events.js';
 import type { ClusterBreakers } from './breakers.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
@@ -36,6 +38,12 @@ export interface ClusterPolicyDeps {
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
   const { views, events, clock } = d;
+  const tell = (told: Keyed): Promise<void> => events.emitDurable(told.event, told.key);
+  /** Pauses `domain` for the whole cluster; only the supervisor that paused it announces it. */
+  async function pause(domain: string, reason: string, key: string): Promise<void> {
+    const now = clock.now();
+    if (await d.escalations.pause(domain, reason, now)) await events.emitDurable(createEvent('domain.paused', { domain, reason }, now), key);
+  }
   return {
     config: d.config,
     model: d.model,
@@ -44,13 +52,24 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     observer: views,
     async slaBreached(b) {
       const now = clock.now();
-      const key = `${b.taskId}:${b.scope}`;
+      const { key } = b;
       const reason = `${b.scope} SLA exceeded (tier ${b.tier})`;
       await d.escalations.breached(b, now);
       await events.emitDurable(createEvent('sla.exceeded', { taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), `${key}:sla:${b.tier}`);
       await events.emitDurable(createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to: TIER_TO[b.tier], reason }, now), `${key}:esc:${b.tier}`);
-      const why = `SLA escalation reached tier 3 on ${b.taskId}`;
-      if (b.tier === 3 && (await d.escalations.pause(b.domain, why, now))) await events.emitDurable(createEvent('domain.paused', { domain: b.domain, reason: why }, now), `${key}:paused`);
+      if (b.tier === 3) await pause(b.domain, `SLA escalation reached tier 3 on ${b.taskId}`, `${key}:paused`);
+    },
+    calls: {
+      started: (input) => tell(stepStarted(input, clock.now())),
+      ended: (input, end) => tell(end.ok ? stepCompleted(input, end.result, end.rerun, clock.now()) : stepFailed(input, end.error, clock.now())),
+      reviewRequested(record, input, review, at) {
+        return tell(reviewRequested(input, review, record.tier, at + reviewMinutes(d.config(), review, record.tier) * 60_000, at));
+      },
+      async reviewed(record, input, review, output, requestedAt) {
+        const now = clock.now();
+        await tell(reviewCompleted(input, review, output, Math.max(0, (now - requestedAt) / 60_000), now));
+        if (pausesDomain(review, output)) await pause(record.definition.domain, `the coordinator paused it while reviewing ${record.id}`, `${input.key}:paused`);
+      },
     },
     async scheduled(record, scheduleId) {
       await events.emitDurable(createEvent('schedule.fired', { scheduleId, workflow: record.workflow }, record.createdAt), record.origin);

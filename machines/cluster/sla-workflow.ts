@@ -7,7 +7,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { EscalationTier } from '../supervisor/policy/sla.js';
-import type { TaskRecord } from '../task/context.js';
+import type { ReviewKind, TaskRecord } from '../task/context.js';
 
 const SLA_WORKFLOW = 'agentry.sla';
 export const slaWorkflowId = (taskId: string): string => `sla:${taskId}`;
@@ -20,15 +20,18 @@ export interface SlaInput {
   deadline: number;
 }
 
-interface TaskSlaBreach extends SlaInput {
-  scope: 'task';
+/** A deadline passed and escalation reached `tier`: a whole task's, or one review's (keyed by its step). */
+export interface SlaBreach extends SlaInput {
+  scope: 'task' | ReviewKind;
   tier: EscalationTier;
+  /** What makes its events once per tier: `<taskId>:task`, or the review's step key. */
+  key: string;
 }
 
 export interface SlaServices {
   config(): ResolvedConfig;
   /** A tier was reached: events, the shared breach row, and at tier 3 the domain's pause. */
-  slaBreached?(breach: TaskSlaBreach): Promise<void>;
+  slaBreached?(breach: SlaBreach): Promise<void>;
 }
 
 export function slaOf(config: ResolvedConfig, record: TaskRecord): SlaInput {
@@ -45,7 +48,7 @@ export function registerSlaWorkflow(services: SlaServices, opts: { pollingInterv
         // The spacing is the config's when the tier is reached (a reload applies to the next tier).
         const escalationMs = await DBOS.runStep(
           async () => {
-            await services.slaBreached?.({ ...input, scope: 'task', tier });
+            await services.slaBreached?.({ ...input, scope: 'task', tier, key: `${input.taskId}:task` });
             return services.config().sla.escalationMinutes * 60_000;
           },
           { name: 'sla.breach' },

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { StepView } from '../contract.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, ExecuteInput, GateInput, GateOutput, HealInput, HealOutput } from '../task/activities.js';
 import type { Ended, Settled, TaskResult, TaskSnapshot } from './drive.js';
-import type { TaskRecord } from '../task/context.js';
+import type { ReviewKind, TaskRecord } from '../task/context.js';
 import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import { callRequestOf } from './call-request.js';
@@ -17,6 +17,7 @@ import type { ModelCallJournal } from './model-calls.js';
 import type { CallVerdict, ClusterBreakers } from './breakers.js';
 import { countsAgainstBreaker } from '../agent/steps.js';
 import { toAgentryError } from '../../core/errors.js';
+import { confidenceOf } from '../task/step-events.js';
 import type { SlaServices } from './sla-workflow.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
@@ -54,6 +55,20 @@ export interface ClusterServices extends SlaServices {
   scheduled?(record: TaskRecord, scheduleId: string): Promise<void>;
   /** Keeps the task's view (and its events) from the machine's snapshots; none in the engine's own tests. */
   observer?: TaskObserver;
+  /** Tells a task's model calls and reviews as embedded does; none in the engine's own tests. */
+  calls?: CallObserver;
+}
+
+/** How a call ended, for its step event. */
+type CallEnd = { ok: true; result: StructuredCallResult; rerun: boolean } | { ok: false; error: { code: string; message: string } };
+
+/** The events of a task's model calls: step.started and its end where the call runs, each review where the task runs. */
+interface CallObserver {
+  started(input: AgentStepInput): Promise<void>;
+  ended(input: AgentStepInput, end: CallEnd): Promise<void>;
+  reviewRequested(record: TaskRecord, input: AgentStepInput, review: ReviewKind, requestedAt: number): Promise<void>;
+  /** A review's result reached the task: review.completed, and a coordinator's pause of the domain. */
+  reviewed(record: TaskRecord, input: AgentStepInput, review: ReviewKind, output: unknown, requestedAt: number): Promise<void>;
 }
 
 /** What a task's view is made from: its acceptance, its state after each batch of activities, and its result. */
@@ -122,6 +137,7 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
         const held = await ledger.reserve(hold, call.limits);
         if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
         const { rerun } = await journal.sending(call.key);
+        await services.calls?.started(input);
         try {
           const result = await model.call(call.request);
           verdict = 'success';
@@ -145,6 +161,7 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
       if (held && (sent.ok || costUsd > 0)) await ledger.settle(call.key, toMicros(costUsd), { rerun: sent.rerun });
       else if (held) await ledger.release(call.key);
       await journal.result(call.key, { rerun: sent.rerun, costUsd });
+      await services.calls?.ended(input, sent.ok ? { ok: true, result: sent.result, rerun: sent.rerun } : { ok: false, error: sent.error });
     },
     { name: 'model.result' },
   );
@@ -153,7 +170,7 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
 }
 
 function stepOutput(call: ModelCall, result: StructuredCallResult, rerun: boolean, at: number): AgentStepOutput {
-  const confidence = (result.output as { confidence?: number }).confidence ?? 0;
+  const confidence = confidenceOf(result.output);
   const timeline: StepView = {
     key: call.key,
     step: call.part,

@@ -14,6 +14,7 @@ import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflo
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
+import { reviewMinutes } from '../task/step-events.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices } from './steps.js';
 
@@ -107,21 +108,61 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
    * as they are called, so the calls go out in a fixed order: every model call is started first
    * (they run at once, on the model queue), then each result is awaited in start order.
    */
-  async function runBatch(batch: readonly Invocation[]): Promise<Settled[]> {
+  async function runBatch(record: TaskRecord, batch: readonly Invocation[]): Promise<Settled[]> {
+    const reviews = batch.flatMap((inv) => (inv.src === 'agentStep' && inv.input.review ? [{ input: inv.input, review: inv.input.review }] : []));
+    // When the reviews were asked for (before any queue): their deadlines count from here.
+    const requestedAt =
+      reviews.length === 0
+        ? 0
+        : await DBOS.runStep(
+            async () => {
+              const at = Date.now();
+              for (const { input, review } of reviews) await services.calls?.reviewRequested(record, input, review, at);
+              return at;
+            },
+            { name: 'reviews.requested' },
+          );
     const handles = new Map<number, WorkflowHandle<Settled<AgentStepOutput>>>();
     for (const [i, inv] of batch.entries()) if (inv.src === 'agentStep') handles.set(i, await startModelCall(inv));
     const out: Settled[] = [];
     for (const [i, inv] of batch.entries()) {
       const handle = handles.get(i);
-      if (!handle) {
+      if (!handle || inv.src !== 'agentStep') {
         out.push(await runOne(inv));
         continue;
       }
-      const settled = await handle.getResult({ pollingIntervalMs: opts.pollingIntervalMs });
-      if (settled === null) throw new SystemError('INTERNAL', `model call ${handle.workflowID} ended without a result`);
+      const settled = await callResult(record, inv.input, handle.workflowID, requestedAt);
+      if (settled.ok && inv.input.review) await services.calls?.reviewed(record, inv.input, inv.input.review, settled.output.output, requestedAt);
       out.push(settled);
     }
     return out;
+  }
+
+  /**
+   * A model call's result. A review past its deadline (sla.reviewMinutes) escalates while it is
+   * awaited, in the task SLA's three tiers; DBOS keeps each wait's end, so a replay waits as long.
+   */
+  async function callResult(record: TaskRecord, input: AgentStepInput, workflowId: string, requestedAt: number): Promise<Settled<AgentStepOutput>> {
+    const polling = { pollingIntervalMs: opts.pollingIntervalMs };
+    const review = input.review;
+    let deadline = review === undefined ? undefined : requestedAt + reviewMinutes(services.config(), review, record.tier) * 60_000;
+    for (const tier of [1, 2, 3] as const) {
+      if (review === undefined || deadline === undefined) break;
+      const settled = await DBOS.getResult<Settled<AgentStepOutput>>(workflowId, { ...polling, timeoutSeconds: Math.max(0, deadline - Date.now()) / 1000 });
+      if (settled !== null) return settled;
+      const breach = { taskId: input.taskId, domain: record.definition.domain, deadline, scope: review, tier, key: input.key };
+      const escalationMs = await DBOS.runStep(
+        async () => {
+          await services.slaBreached?.(breach);
+          return services.config().sla.escalationMinutes * 60_000;
+        },
+        { name: 'sla.breach' },
+      );
+      deadline += escalationMs;
+    }
+    const settled = await DBOS.getResult<Settled<AgentStepOutput>>(workflowId, polling);
+    if (settled === null) throw new SystemError('INTERNAL', `model call ${workflowId} ended without a result`);
+    return settled;
   }
 
   const { observer } = services;
@@ -130,7 +171,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   const task = DBOS.registerWorkflow(
     async (record: TaskRecord) => {
       await startSla(record);
-      const { result } = await driveTask(record, runBatch, observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)));
+      const { result } = await driveTask(record, (batch) => runBatch(record, batch), observer && ((snapshot, ended) => observer.progress(record, snapshot, ended)));
       return finished(record, result);
     },
     { name: 'agentry.task' },

@@ -10,6 +10,8 @@ import { createOfflineModel } from '../../agents/offline/index.js';
 import { ModelCallError } from '../../core/errors.js';
 import { resolveConfig } from '../../config/load.js';
 import { ClusterBreakers } from '../../machines/cluster/breakers.js';
+import type { SlaBreach } from '../../machines/cluster/sla-workflow.js';
+import { until } from '../support/until.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { launchCluster } from '../../machines/cluster/executor.js';
 import type { Cluster } from '../../machines/cluster/executor.js';
@@ -31,6 +33,10 @@ let store: PgStore;
 let services: ReturnType<typeof testServices>;
 /** The step key of every call that reached the model. */
 const sent: string[] = [];
+let releaseSlow = (): void => undefined;
+const slow = new Promise<void>((resolve) => {
+  releaseSlow = resolve;
+});
 
 /** Resolves when the task asks for an approval. */
 function approvalOf(taskId: string): Promise<ApprovalRequest> {
@@ -51,6 +57,8 @@ beforeAll(async () => {
     call(request) {
       sent.push(request.stepKey ?? '');
       if (request.stepKey?.includes('apifail')) return Promise.reject(new ModelCallError('MODEL_OVERLOADED', 'the model API answered 529 after every retry', { retryable: true }));
+      // The canon review of a task whose id has `slowreview` in it answers once the test lets it.
+      if (request.stepKey?.includes('slowreview') && request.stepKey.includes(':canon:')) return slow.then(() => offline.call(request));
       return offline.call(request);
     },
   };
@@ -81,10 +89,11 @@ describe('a task as a DBOS workflow', () => {
     ]);
     expect(calls[0]?.stepKey).toBe('c1:r1:authoring:draft:a0');
     expect(calls[3]?.stepKey).toBe('c1:r1:reviewing:coordinator:a0');
-    // The task's own steps, as DBOS recorded them: gated, executed, its SLA told it ended; the
-    // model calls and the SLA are child workflows.
+    // The task's own steps, as DBOS recorded them: each batch of reviews asked for (then awaited
+    // until its deadline, a durable sleep each), gated, executed, its SLA told it ended; the model
+    // calls and the SLA are child workflows.
     const steps = (await DBOS.listWorkflowSteps(taskWorkflowId('c1'))) ?? [];
-    expect(steps.filter((s) => s.childWorkflowID === null).map((s) => s.name)).toEqual(['gate', 'execute', 'DBOS.send']);
+    expect(steps.filter((s) => s.childWorkflowID === null).map((s) => s.name)).toEqual(['reviews.requested', 'DBOS.sleep', 'DBOS.sleep', 'reviews.requested', 'DBOS.sleep', 'gate', 'execute', 'DBOS.send']);
     expect(steps.flatMap((s) => (s.childWorkflowID ? [s.childWorkflowID] : []))).toEqual(expect.arrayContaining(['sla:c1', 'model:c1:r1:authoring:draft:a0', 'model:c1:r1:reviewing:canon:a0']));
     await DBOS.retrieveWorkflow('sla:c1').getResult();
     expect(await DBOS.getWorkflowStatus('sla:c1')).toMatchObject({ status: 'SUCCESS' });
@@ -141,6 +150,33 @@ describe('a task as a DBOS workflow', () => {
 
     expect(await cluster.result('gatefail1')).toEqual({ outcome: 'failed', reason: 'healer: cannot fix STORE_UNAVAILABLE', code: 'STORE_UNAVAILABLE' });
     expect(services.watched.heals.find((h) => h.taskId === 'gatefail1')).toMatchObject({ phase: 'gating', error: { code: 'STORE_UNAVAILABLE' } });
+  });
+
+  it('a review past its deadline escalates in three tiers while the task awaits it, then the task goes on', async () => {
+    config = resolveConfig({ version: 1, sla: { reviewMinutes: { canon: 0.001 }, escalationMinutes: 0.001 } });
+    const breaches: SlaBreach[] = [];
+    // (The test tasks were made at time 0, so their whole-task SLAs are long past: not watched here.)
+    services.slaBreached = (b) => {
+      if (b.scope !== 'task') breaches.push(b);
+      return Promise.resolve();
+    };
+    try {
+      await cluster.submit({ record: contentTask('slowreview1') });
+      await until(() => breaches.length >= 3, 'three breaches of the canon review');
+      releaseSlow();
+      expect(await cluster.result('slowreview1')).toEqual({ outcome: 'completed' });
+      const key = 'slowreview1:r1:reviewing:canon:a0';
+      expect(breaches.map((b) => [b.scope, b.tier, b.key])).toEqual([
+        ['canon', 1, key],
+        ['canon', 2, key],
+        ['canon', 3, key],
+      ]);
+      // Each tier's deadline is the one before it plus the escalation spacing.
+      expect((breaches[1]?.deadline ?? 0) - (breaches[0]?.deadline ?? 0)).toBe(60);
+    } finally {
+      delete services.slaBreached;
+      config = resolveConfig({ version: 1 });
+    }
   });
 
   it("an agent's breaker opens on the API's failures and refuses the next calls before they hold budget or reach the API; a probe after the cooldown closes it", async () => {

@@ -295,6 +295,14 @@ describe('two supervisors on one Postgres', () => {
     ranAfter(after.id, flow.id);
     for (const id of [flow.id, announce, social, email, after.id]) expect(seqOf('task.completed', id)).toHaveLength(1);
     expect((await b.client.get<TaskView>(`/v1/tasks/${social}`)).parentId).toBe(flow.id);
+    // Its calls and reviews are told as embedded tells them: each step started and completed once.
+    const told = await c.db.query<{ type: string; n: number }>("SELECT type, count(*)::int AS n FROM agentry_events WHERE task_id = $1 AND (type LIKE 'step.%' OR type LIKE 'review.%') GROUP BY type ORDER BY type", [after.id]);
+    expect(told.rows).toEqual([
+      { type: 'review.completed', n: 3 },
+      { type: 'review.requested', n: 3 },
+      { type: 'step.completed', n: 4 },
+      { type: 'step.started', n: 4 },
+    ]);
   }, 400_000);
 
   it('cancels a flow through the other supervisor: its open children with it, and what waits for it fails', async () => {
