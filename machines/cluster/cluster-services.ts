@@ -1,6 +1,6 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
-// stated where it differs: breakers are each supervisor's own (breakers.ts), and healing retries
+// stated where it differs: breakers are each supervisor's own (agent-calls.ts), and healing retries
 // within the restart limit without asking the healer agent.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
@@ -17,7 +17,7 @@ import { TIER_TO } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput, HealOutput } from '../task/activities.js';
 import { pausesDomain, reviewCompleted, reviewMinutes, reviewRequested, stepCompleted, stepFailed, stepStarted } from '../task/step-events.js';
 import type { Keyed } from '../task/step-events.js';
-import type { ClusterBreakers } from './breakers.js';
+import type { ClusterAgents } from './agent-calls.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
 import type { ApprovalRequest, ClusterServices } from './steps.js';
@@ -33,7 +33,7 @@ export interface ClusterPolicyDeps {
   events: ClusterEvents;
   deliveries: ClusterDeliveries;
   escalations: PgEscalations;
-  breakers: ClusterBreakers;
+  agents: ClusterAgents;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -48,7 +48,7 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     config: d.config,
     model: d.model,
     ledger: d.ledger,
-    breakers: d.breakers,
+    agents: d.agents,
     observer: views,
     async slaBreached(b) {
       const now = clock.now();
@@ -80,7 +80,7 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const record = views.record(input.taskId);
       const day = await d.ledger.view();
       const domainPaused = await d.escalations.isPaused(input.domain);
-      const breakerOpen = d.breakers.isOpen(gateAgent(record));
+      const breakerOpen = d.agents.isOpen(gateAgent(record));
       const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen, domainPaused });
       await events.emitDurable(createEvent('gate.decided', { taskId: input.taskId, action: input.action, decision: out.decision, reasons: out.reasons, mode: cfg.mode }, clock.now()), `${input.key}:gate`);
       return out;

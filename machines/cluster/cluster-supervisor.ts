@@ -32,7 +32,7 @@ import type { ScheduleConfig, WorkflowConfig } from '../../schemas/generated/typ
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
-import { ClusterBreakers } from './breakers.js';
+import { ClusterAgents } from './agent-calls.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -80,6 +80,7 @@ interface Parts {
   peers: Peers;
   permissions: Permissions;
   day: DayStats;
+  agents: ClusterAgents;
   stopping: AbortController;
 }
 
@@ -122,8 +123,8 @@ export class ClusterSupervisor implements SupervisorApi {
       const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
-      const breakers = new ClusterBreakers(config, clock, (e) => events.emit(e));
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, breakers });
+      const agents = new ClusterAgents(config, clock, (e) => events.emit(e));
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, agents });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
       const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());
@@ -144,7 +145,7 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, agents, stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -173,8 +174,8 @@ export class ClusterSupervisor implements SupervisorApi {
       mode: cfg.mode,
       config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending] },
       health: { pid: process.pid, uptimeSec: Math.round((now - this.startedAt) / 1000), offline, model: offline ? 'offline' : unavailable === undefined ? 'claude' : 'none', ...(unavailable !== undefined && { modelUnavailable: unavailable }), draining: this.draining, store: live.ok ? 'ok' : 'unavailable' },
-      // Agents are not actors on the cluster: their calls are the model queue's, shared by every supervisor.
-      agents: [],
+      // Agents are not actors on the cluster: each row is the calls this supervisor sends.
+      agents: this.p.agents.views((kind) => (offline ? 'offline' : unavailable !== undefined ? 'none' : (cfg.models.byAgent[kind] ?? cfg.models.default))),
       queue,
       awaitingApproval,
       approvals: [...permissions.list('pending'), ...live.pendingApprovals()],

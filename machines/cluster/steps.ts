@@ -14,7 +14,7 @@ import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import { callRequestOf } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
-import type { CallVerdict, ClusterBreakers } from './breakers.js';
+import type { CallEnded, ClusterAgents } from './agent-calls.js';
 import { countsAgainstBreaker } from '../agent/steps.js';
 import { toAgentryError } from '../../core/errors.js';
 import { confidenceOf } from '../task/step-events.js';
@@ -43,8 +43,8 @@ export interface ClusterServices extends SlaServices {
   model: StructuredModel;
   /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
   ledger: LedgerStore;
-  /** This supervisor's breaker per agent, over the calls it sends; none in the engine's own tests. */
-  breakers?: ClusterBreakers;
+  /** This supervisor's calls and breaker per agent; none in the engine's own tests. */
+  agents?: ClusterAgents;
   gate(input: GateInput): Promise<GateOutput>;
   execute(input: ExecuteInput): Promise<void>;
   heal(input: HealInput): Promise<HealOutput>;
@@ -125,30 +125,31 @@ export async function modelCallSteps(services: ClusterServices, journal: ModelCa
     },
     { name: 'model.intent' },
   );
-  const { model, ledger, breakers } = services;
+  const { model, ledger, agents } = services;
   const agent = call.request.agent;
   const sent = await DBOS.runStep(
     async (): Promise<Sent> => {
-      // An open breaker refuses the call before it holds any budget or reaches the API.
-      if (breakers && !breakers.admit(agent, call.key)) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BREAKER_OPEN', message: `${agent}: circuit breaker is open on this supervisor` } };
-      let verdict: CallVerdict = 'none';
+      const hold = { reservationId: call.key, taskId: call.taskId, agent, estimateMicros: call.estimateMicros };
+      const held = await ledger.reserve(hold, call.limits);
+      if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
+      // An open breaker refuses the call before it reaches the API (the result step frees the hold).
+      if (agents && !agents.admit(agent, call.key)) return { ok: false, rerun: false, held: true, costUsd: 0, error: { code: 'BREAKER_OPEN', message: `${agent}: circuit breaker is open on this supervisor` } };
+      let end: CallEnded | undefined;
       try {
-        const hold = { reservationId: call.key, taskId: call.taskId, agent, estimateMicros: call.estimateMicros };
-        const held = await ledger.reserve(hold, call.limits);
-        if (!held.ok) return { ok: false, rerun: false, held: false, costUsd: 0, error: { code: 'BUDGET_EXCEEDED', message: refusal(held.limit, call.taskId) } };
         const { rerun } = await journal.sending(call.key);
         await services.calls?.started(input);
         try {
           const result = await model.call(call.request);
-          verdict = 'success';
+          end = { outcome: 'success', countsAgainstBreaker: true, costUsd: result.costUsd };
           return { ok: true, rerun, result, at: Date.now() };
         } catch (err) {
           const e = toAgentryError(err);
-          verdict = countsAgainstBreaker(e.code, e.fault) ? 'failure' : 'none';
-          return { ok: false, rerun, held: true, costUsd: costOfFailure(err), error: failureOf(err) };
+          const failed = { ok: false, rerun, held: true, costUsd: costOfFailure(err), error: failureOf(err) } as const;
+          end = { outcome: 'failure', countsAgainstBreaker: countsAgainstBreaker(e.code, e.fault), costUsd: failed.costUsd, error: failed.error };
+          return failed;
         }
       } finally {
-        breakers?.ended(agent, call.key, verdict);
+        agents?.ended(agent, call.key, end);
       }
     },
     { name: 'model.call' },

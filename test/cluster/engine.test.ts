@@ -9,7 +9,7 @@ import type { StructuredModel } from '../../agents/client/types.js';
 import { createOfflineModel } from '../../agents/offline/index.js';
 import { ModelCallError } from '../../core/errors.js';
 import { resolveConfig } from '../../config/load.js';
-import { ClusterBreakers } from '../../machines/cluster/breakers.js';
+import { ClusterAgents } from '../../machines/cluster/agent-calls.js';
 import type { SlaBreach } from '../../machines/cluster/sla-workflow.js';
 import { until } from '../support/until.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -179,11 +179,11 @@ describe('a task as a DBOS workflow', () => {
     }
   });
 
-  it("an agent's breaker opens on the API's failures and refuses the next calls before they hold budget or reach the API; a probe after the cooldown closes it", async () => {
+  it("an agent's breaker opens on the API's failures and refuses the next calls before they reach the API; a probe after the cooldown closes it", async () => {
     const clock = new SimulatedClock();
     const told: string[] = [];
     config = resolveConfig({ version: 1, agents: { marketing: { breaker: { failureThreshold: 1, cooldownMs: 60_000 } } } });
-    services.breakers = new ClusterBreakers(() => config, clock, (e) => told.push(e.type === 'agent.breaker' ? `${e.agent} ${e.state}` : e.type));
+    services.agents = new ClusterAgents(() => config, clock, (e) => told.push(e.type === 'agent.breaker' ? `${e.agent} ${e.state}` : e.type));
     try {
       await cluster.submit({ record: contentTask('apifail1') });
       expect(await cluster.result('apifail1')).toMatchObject({ outcome: 'failed', code: 'MODEL_OVERLOADED' });
@@ -192,15 +192,16 @@ describe('a task as a DBOS workflow', () => {
       await cluster.submit({ record: contentTask('refused1') });
       expect(await cluster.result('refused1')).toMatchObject({ outcome: 'failed', code: 'BREAKER_OPEN' });
       expect(sent.filter((k) => k.startsWith('refused1:'))).toEqual([]);
-      const held = await store.pool.query('SELECT id FROM agentry_budget_reservations WHERE id LIKE $1', ['refused1:%']);
-      expect(held.rows).toEqual([]);
+      // Its hold was freed, not charged.
+      const held = await store.pool.query('SELECT state FROM agentry_budget_reservations WHERE id LIKE $1', ['refused1:%']);
+      expect(held.rows).toEqual([{ state: 'released' }]);
 
       clock.increment(60_000);
       await cluster.submit({ record: contentTask('probe1') });
       expect(await cluster.result('probe1')).toEqual({ outcome: 'completed' });
       expect(told).toEqual(['marketing open', 'marketing half_open', 'marketing closed']);
     } finally {
-      delete services.breakers;
+      delete services.agents;
       config = resolveConfig({ version: 1 });
     }
   });

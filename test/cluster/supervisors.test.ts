@@ -138,6 +138,10 @@ describe('two supervisors on one Postgres', () => {
     // Either supervisor shows any task.
     const shown = await b.client.get<TaskView>(`/v1/tasks/${ids[0] as string}`);
     expect(shown).toMatchObject({ id: ids[0], status: 'completed' });
+    // Each dashboard counts the calls its supervisor sent: one author call a task, summed over both.
+    const marketing = await Promise.all([a, b].map(async (d) => (await status(d)).agents.find((x) => x.kind === 'marketing')));
+    expect(marketing.map((m) => m?.breaker)).toEqual(['closed', 'closed']);
+    expect(marketing.reduce((sum, m) => sum + (m?.calls ?? 0), 0)).toBe(200);
   }, 400_000);
 
   it('holds a daily budget that binds, summed over both', async () => {
