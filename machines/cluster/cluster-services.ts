@@ -1,7 +1,7 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
-// stated where it differs: breakers are each supervisor's own (agent-calls.ts), and healing retries
-// within the restart limit without asking the healer agent.
+// stated where it differs: breakers are each supervisor's own (agent-calls.ts), and a healer's
+// pause_agent is waited out by the task rather than pausing the agent.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -12,15 +12,16 @@ import type { ApprovalView } from '../contract.js';
 import { createEvent } from '../events.js';
 import { gateAgent, taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
-import { HOPELESS } from '../supervisor/activities/heal-step.js';
+import { nextTier, refusal, remedyOf, triage } from '../supervisor/policy/healing.js';
 import { TIER_TO } from '../supervisor/policy/escalation.js';
-import type { ApprovalOutput, HealOutput } from '../task/activities.js';
+import type { ApprovalOutput } from '../task/activities.js';
+import type { HealerOutput } from '../../schemas/generated/types.js';
 import { pausesDomain, reviewCompleted, reviewMinutes, reviewRequested, stepCompleted, stepFailed, stepStarted } from '../task/step-events.js';
 import type { Keyed } from '../task/step-events.js';
 import type { ClusterAgents } from './agent-calls.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
-import type { ApprovalRequest, ClusterServices } from './steps.js';
+import type { ApprovalRequest, ClusterServices, HealDecided } from './steps.js';
 import type { ClusterTaskViews } from './task-views.js';
 
 export interface ClusterPolicyDeps {
@@ -94,16 +95,39 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       if (delivered.length > 0) await views.deliveries(record, delivered);
       await events.emitDurable(createEvent('action.executed', { taskId: input.taskId, action: input.action, by: input.by }, clock.now()), `${input.key}:done`);
     },
-    heal(input) {
-      const cfg = d.config();
+    async heal(input) {
       const now = clock.now();
-      const fail = (reason: string): Promise<HealOutput> => Promise.resolve({ action: 'fail', at: now, reason });
-      if (HOPELESS.has(input.error.code) || input.agent === 'healer') return fail(input.error.message);
-      const period = cfg.healing.restartPeriodSeconds * 1000;
-      if (input.restarts.filter((t) => now - t < period).length >= cfg.healing.restartIntensity) {
-        return fail(`restart limit reached (${cfg.healing.restartIntensity} in ${cfg.healing.restartPeriodSeconds} s) after ${input.error.code}`);
+      const first = triage(d.config(), input, now);
+      const domain = views.record(input.taskId).definition.domain;
+      if (first.next === 'fail') {
+        if (first.escalate !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: first.escalate }, now), `${input.key}:limit`);
+        return { decided: { action: 'fail', at: now, reason: first.reason } };
       }
-      return Promise.resolve({ action: 'retry', at: now, reason: `retry after ${input.error.code} (on the cluster the healer agent is not consulted)` });
+      if (first.next === 'wait') return { decided: { action: 'retry', at: now, reason: first.reason }, waitMs: first.ms };
+      const { incidentId, kind } = first;
+      await events.emitDurable(createEvent('heal.requested', { incidentId, kind, taskId: input.taskId, ...(input.agent ? { agent: input.agent } : {}) }, now), `${input.key}:requested`);
+      return { consult: { input: first.healerInput, at: now } };
+    },
+    async healAdvice(input, consult, diagnosis) {
+      const cfg = d.config();
+      const { at } = consult;
+      const fail = (reason: string): HealDecided => ({ decided: { action: 'fail', at, reason } });
+      if (!diagnosis.ok) return fail(`the healer could not diagnose ${input.error.code}: ${diagnosis.error.message}`);
+      const advice = diagnosis.output.output as HealerOutput;
+      const incidentId = `inc_${input.key}`;
+      const domain = views.record(input.taskId).definition.domain;
+      const refused = refusal(cfg, input, advice, cfg.healing.severityThreshold);
+      if (refused) {
+        await events.emitDurable(createEvent('heal.refused', { incidentId, remedy: advice.remedy, severity: advice.severity, reason: refused.reason }, at), `${input.key}:refused`);
+        if (refused.ask !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: refused.ask }, at), `${input.key}:ask`);
+        return fail(refused.fail);
+      }
+      const remedy = remedyOf(cfg, input, advice, at, (agent) => nextTier(cfg, (agent && cfg.models.byAgent[agent]) ?? cfg.models.default));
+      if (remedy.escalate !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: remedy.escalate }, at), `${input.key}:human`);
+      await events.emitDurable(createEvent('heal.applied', { incidentId, remedy: advice.remedy, severity: advice.severity, by: 'policy' }, at), `${input.key}:applied`);
+      // A paused agent is waited out by this task (its calls may run on any supervisor).
+      const waitMs = remedy.waitMs ?? (remedy.pauseMinutes === undefined ? undefined : remedy.pauseMinutes * 60_000);
+      return waitMs === undefined ? { decided: remedy.out } : { decided: remedy.out, waitMs };
     },
     async approvalRequested(request) {
       const record = views.record(request.taskId);

@@ -20,6 +20,20 @@ import { toAgentryError } from '../../core/errors.js';
 import { confidenceOf } from '../task/step-events.js';
 import type { SlaServices } from './sla-workflow.js';
 
+/** A heal decided: the machine's output, and a durable wait before its retry (a backoff, a pause). */
+export interface HealDecided {
+  decided: HealOutput;
+  waitMs?: number;
+}
+
+/** The healer agent is asked, on the model queue, with this input; `at` is the heal's time. */
+interface HealConsult {
+  input: unknown;
+  at: number;
+}
+
+type HealTriage = HealDecided | { consult: HealConsult };
+
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
 export interface ApprovalRequest {
   id: string;
@@ -47,7 +61,10 @@ export interface ClusterServices extends SlaServices {
   agents?: ClusterAgents;
   gate(input: GateInput): Promise<GateOutput>;
   execute(input: ExecuteInput): Promise<void>;
-  heal(input: HealInput): Promise<HealOutput>;
+  /** The heal policy's first answer to a failure: decided, or the healer agent to consult. */
+  heal(input: HealInput): Promise<HealTriage>;
+  /** The policy's decision on the healer's diagnosis (a failed diagnosis fails the heal). */
+  healAdvice?(input: HealInput, consult: HealConsult, diagnosis: Settled<AgentStepOutput>): Promise<HealDecided>;
   approvalRequested(request: ApprovalRequest): Promise<void>;
   /** The approval ended (decided, or timed out): its row and the task's view say so. */
   approvalEnded?(request: ApprovalRequest, out: ApprovalOutput): Promise<void>;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { WorkflowHandle } from '@dbos-inc/dbos-sdk';
 import { SystemError } from '../../core/errors.js';
-import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput } from '../task/activities.js';
+import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, HealInput, HealOutput } from '../task/activities.js';
 import type { TaskRecord } from '../task/context.js';
 import { driveTask } from './drive.js';
 import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
@@ -16,7 +16,7 @@ import type { ModelCallJournal } from './model-calls.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
 import { reviewMinutes } from '../task/step-events.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
-import type { ClusterServices } from './steps.js';
+import type { ClusterServices, HealDecided } from './steps.js';
 
 /** What a person (or a peer's CLI) sends to a waiting approval. */
 export interface ApprovalDecision {
@@ -73,8 +73,8 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     { name: 'agentry.modelCall' },
   );
 
-  const startModelCall = (inv: Extract<Invocation, { src: 'agentStep' }>): Promise<WorkflowHandle<Settled<AgentStepOutput>>> =>
-    DBOS.startWorkflow(modelCall, { workflowID: modelCallId(inv.input.key), queueName: MODEL_QUEUE })(inv.input);
+  const startModelCall = (input: AgentStepInput): Promise<WorkflowHandle<Settled<AgentStepOutput>>> =>
+    DBOS.startWorkflow(modelCall, { workflowID: modelCallId(input.key), queueName: MODEL_QUEUE })(input);
 
   async function approval(input: ApprovalInput): Promise<Settled<ApprovalOutput>> {
     const workflowId = DBOS.workflowID ?? taskWorkflowId(input.taskId);
@@ -88,6 +88,28 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     return { ok: true, output: out };
   }
 
+  /**
+   * A failed activity: the policy decides at once, or asks the healer agent (a model call on the
+   * model queue, as any other) and decides on its diagnosis. A remedy's wait is a durable sleep.
+   */
+  async function heal(input: HealInput): Promise<Settled<HealOutput>> {
+    const first = await activityStep('heal', (i) => services.heal(i), input);
+    if (!first.ok) return first;
+    let decided: HealDecided;
+    if ('consult' in first.output) {
+      const { consult } = first.output;
+      const call: AgentStepInput = { taskId: input.taskId, key: `${input.key}:healer`, phase: input.phase, part: 'heal', agent: 'healer', input: consult.input };
+      const handle = await startModelCall(call);
+      const diagnosis = await handle.getResult({ pollingIntervalMs: opts.pollingIntervalMs });
+      if (diagnosis === null) throw new SystemError('INTERNAL', `model call ${handle.workflowID} ended without a result`);
+      const advised = await activityStep('heal.advice', (i) => services.healAdvice?.(i, consult, diagnosis) ?? Promise.reject(new SystemError('INTERNAL', 'no heal policy for the healer\'s advice')), input);
+      if (!advised.ok) return advised;
+      decided = advised.output;
+    } else decided = first.output;
+    if (decided.waitMs !== undefined && decided.waitMs > 0) await DBOS.sleep(decided.waitMs);
+    return { ok: true, output: decided.decided };
+  }
+
   function runOne(inv: Invocation): Promise<Settled> {
     switch (inv.src) {
       case 'gate':
@@ -95,7 +117,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
       case 'execute':
         return activityStep('execute', async (i) => (await services.execute(i), null), inv.input);
       case 'heal':
-        return activityStep('heal', (i) => services.heal(i), inv.input);
+        return heal(inv.input);
       case 'approval':
         return approval(inv.input);
       default:
@@ -123,7 +145,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
             { name: 'reviews.requested' },
           );
     const handles = new Map<number, WorkflowHandle<Settled<AgentStepOutput>>>();
-    for (const [i, inv] of batch.entries()) if (inv.src === 'agentStep') handles.set(i, await startModelCall(inv));
+    for (const [i, inv] of batch.entries()) if (inv.src === 'agentStep') handles.set(i, await startModelCall(inv.input));
     const out: Settled[] = [];
     for (const [i, inv] of batch.entries()) {
       const handle = handles.get(i);

@@ -57,7 +57,7 @@ export function testServices(opts: { ledger: LedgerStore; model?: StructuredMode
     },
     heal(input) {
       watched.heals.push(input);
-      return Promise.resolve({ action: 'fail', at: 0, reason: `healer: cannot fix ${input.error.code}` });
+      return Promise.resolve({ decided: { action: 'fail', at: 0, reason: `healer: cannot fix ${input.error.code}` } });
     },
     approvalRequested(request) {
       watched.approvals.push(request);
