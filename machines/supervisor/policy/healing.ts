@@ -15,7 +15,7 @@ const KIND_BY_CODE: Record<string, IncidentKind> = {
 };
 
 /** Failures the healer cannot fix: no call is spent on them. */
-export const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MODEL_BAD_REQUEST', 'MODEL_UNAVAILABLE', 'NOT_IMPLEMENTED']);
+const HOPELESS = new Set(['BUDGET_EXCEEDED', 'INVALID_INPUT', 'MODEL_AUTH', 'MODEL_BAD_REQUEST', 'MODEL_UNAVAILABLE', 'NOT_IMPLEMENTED']);
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** How long a step that the store could not persist waits before it runs again. */
