@@ -64,7 +64,7 @@ export interface ClusterServices extends SlaServices {
   /** The heal policy's first answer to a failure: decided, or the healer agent to consult. */
   heal(input: HealInput): Promise<HealTriage>;
   /** The policy's decision on the healer's diagnosis (a failed diagnosis fails the heal). */
-  healAdvice?(input: HealInput, consult: HealConsult, diagnosis: Settled<AgentStepOutput>): Promise<HealDecided>;
+  healAdvice(input: HealInput, consult: HealConsult, diagnosis: Settled<AgentStepOutput>): Promise<HealDecided>;
   approvalRequested(request: ApprovalRequest): Promise<void>;
   /** The approval ended (decided, or timed out): its row and the task's view say so. */
   approvalEnded?(request: ApprovalRequest, out: ApprovalOutput): Promise<void>;

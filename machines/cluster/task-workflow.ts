@@ -102,7 +102,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
       const handle = await startModelCall(call);
       const diagnosis = await handle.getResult({ pollingIntervalMs: opts.pollingIntervalMs });
       if (diagnosis === null) throw new SystemError('INTERNAL', `model call ${handle.workflowID} ended without a result`);
-      const advised = await activityStep('heal.advice', (i) => services.healAdvice?.(i, consult, diagnosis) ?? Promise.reject(new SystemError('INTERNAL', 'no heal policy for the healer\'s advice')), input);
+      const advised = await activityStep('heal.advice', (i) => services.healAdvice(i, consult, diagnosis), input);
       if (!advised.ok) return advised;
       decided = advised.output;
     } else decided = first.output;

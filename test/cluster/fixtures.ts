@@ -59,6 +59,9 @@ export function testServices(opts: { ledger: LedgerStore; model?: StructuredMode
       watched.heals.push(input);
       return Promise.resolve({ decided: { action: 'fail', at: 0, reason: `healer: cannot fix ${input.error.code}` } });
     },
+    healAdvice() {
+      return Promise.reject(new Error('the scripted healer decides without advice'));
+    },
     approvalRequested(request) {
       watched.approvals.push(request);
       opts.onApproval?.(request);
