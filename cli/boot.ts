@@ -12,6 +12,7 @@ import { acquireLock } from '../memory/lock.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { watchConfig } from '../config/watch.js';
+import type { ConfigWatcher } from '../config/watch.js';
 import { LearningService } from '../machines/supervisor/learning.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { ClusterSupervisor } from '../machines/cluster/cluster-supervisor.js';
@@ -125,6 +126,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
   const lock = await acquireLock(paths.stateDir);
   let supervisor: BootedSupervisor | undefined;
   let server: ApiServer | undefined;
+  let watcher: ConfigWatcher | undefined;
   try {
     const config = await loadConfig(paths.configFile);
     const logger = opts.logger ?? createRootLogger({ dir: paths.stateDir, level: config.logging.level, pretty: process.stderr.isTTY });
@@ -156,6 +158,19 @@ export async function boot(opts: BootOptions): Promise<Booted> {
           });
     supervisor = started;
     Object.defineProperty(box, 'current', { get: () => started.config });
+    // Watched before anyone can connect, then read once more: an edit made since the file was
+    // first read (during the start) is applied now, not missed until the next one.
+    const configWatch = watchConfig(paths.configFile, {
+      onValid: (next, changed) => started.applyConfig(next, changed),
+      onInvalid: (issues, file) => {
+        logger.error({ issues, file }, `${file} refused; the previous config stays (agentry status shows why)`);
+        started.rejectConfig(issues, file);
+      },
+      logger,
+      current: () => started.config,
+    });
+    watcher = configWatch;
+    await configWatch.reload();
     const tcp = config.server.tcp.enabled
       ? { host: config.server.tcp.host, port: config.server.tcp.port, tokenFile: (ensureTokenFile(paths.tokenFile), paths.tokenFile), allowedHosts: config.server.tcp.allowedHosts }
       : undefined;
@@ -177,15 +192,6 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     spoolWatch = watchSpool(paths.spoolFile, started, hookHandler);
     const watchedSpool = spoolWatch;
     await writeFileDurable(paths.pidFile, `${process.pid}\n`);
-    const watcher = watchConfig(paths.configFile, {
-      onValid: (next, changed) => started.applyConfig(next, changed),
-      onInvalid: (issues, file) => {
-        logger.error({ issues, file }, `${file} refused; the previous config stays (agentry status shows why)`);
-        started.rejectConfig(issues, file);
-      },
-      logger,
-      current: () => started.config,
-    });
     let closed: Promise<void> | undefined;
     return {
       supervisor: started,
@@ -193,10 +199,10 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       logger,
       config,
       modelNote: note,
-      reloadConfig: () => watcher.reload(),
+      reloadConfig: () => configWatch.reload(),
       close: (reason) =>
         (closed ??= (async () => {
-          watcher.close();
+          configWatch.close();
           // Waiting permission prompts hear "denied" while their connections are still open.
           started.endPermissions('the supervisor stopped');
           await listening.close();
@@ -207,7 +213,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
         })()),
     };
   } catch (err) {
-    // A failed start leaves nothing running: no socket, no open journal, no lock.
+    // A failed start leaves nothing running: no socket, no watcher, no open journal, no lock.
+    watcher?.close();
     await server?.close().catch(() => undefined);
     await supervisor?.stop('start failed').catch(() => undefined);
     await lock.release();

@@ -192,6 +192,8 @@ export interface ConfigState {
   rejected: { at: string; file?: string; issues: string[] } | null;
   /** Changed settings that take effect only at the next start (e.g. server.tcp.enabled). */
   restartPending: string[];
+  /** On a cluster: live peers whose policy differs from this supervisor's, and in which config sections. */
+  peersDiffer?: { executorId: string; mode: Mode | null; sections: string[] }[];
 }
 
 export interface StatusView {

@@ -52,14 +52,15 @@ function healthLines(view: StatusView, now: number, s: Style): string[] {
   const h = view.health;
   const rejected = view.config?.rejected ?? null;
   const restart = view.config?.restartPending ?? [];
+  const differ = view.config?.peersDiffer ?? [];
   const parts = [
     h.store === 'ok' ? 'store ok' : s.red('store UNAVAILABLE'),
-    rejected !== null ? s.red(`config REFUSED ${ago(rejected.at, now)}`) : restart.length > 0 ? s.yellow('config: restart needed') : 'config ok',
+    rejected !== null ? s.red(`config REFUSED ${ago(rejected.at, now)}`) : restart.length > 0 ? s.yellow('config: restart needed') : differ.length > 0 ? s.yellow('config differs from a peer') : 'config ok',
     h.model === 'none' ? s.red('model NONE') : h.offline ? s.yellow('model offline') : 'model ok',
     ...(h.draining ? [s.yellow('draining')] : []),
     ...(h.recovering !== undefined && h.recovering > 0 ? [`${h.recovering} tasks recovering`] : []),
   ];
-  return [`${s.bold('Health')}  ${parts.join(' · ')}`, ...problemLines(h, s), ...configLines(rejected, restart, now, s)];
+  return [`${s.bold('Health')}  ${parts.join(' · ')}`, ...problemLines(h, s), ...configLines(rejected, restart, now, s), ...peerLines(differ, s)];
 }
 
 function problemLines(h: StatusView['health'], s: Style): string[] {
@@ -71,6 +72,11 @@ function problemLines(h: StatusView['health'], s: Style): string[] {
   for (const d of h.damaged ?? []) lines.push(`  ${s.red(`damaged at start: ${d.file} (${d.error}); moved to ${d.movedTo} and rebuilt`)}`);
   if (h.offline) lines.push('  the OFFLINE model answers (a deterministic stand-in); set ANTHROPIC_API_KEY and start without --offline for Claude');
   return lines;
+}
+
+/** Cluster peers that decide a task's steps by another policy: any of them may run any step. */
+function peerLines(differ: NonNullable<ConfigState['peersDiffer']>, s: Style): string[] {
+  return differ.map((p) => `  ${s.yellow(`supervisor ${p.executorId} decides by another config (${p.sections.join(', ')}${p.mode === null ? '' : `; its mode is ${p.mode}`}): keep agentry.config.json the same on every machine`)}`);
 }
 
 function configLines(rejected: ConfigState['rejected'], restart: readonly string[], now: number, s: Style): string[] {

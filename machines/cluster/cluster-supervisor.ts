@@ -41,6 +41,7 @@ import { launchCluster } from './executor.js';
 import type { Cluster } from './executor.js';
 import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
+import { differences, policyDigest } from './policy-digest.js';
 import { queueLimits } from './queues.js';
 import { ClusterTaskViews } from './task-views.js';
 import { outcomeWorkflowId, scheduledWorkflowId } from './task-workflow.js';
@@ -140,6 +141,7 @@ export class ClusterSupervisor implements SupervisorApi {
         peerTimeoutMs: settings.peerTimeoutMs,
         adopt: (dead) => adopted.adopt(dead),
         logger,
+        policy: policyDigest(opts.config),
       });
       await peers.join();
       const permissions = new Permissions(clock, () => config().permissions, events);
@@ -172,7 +174,7 @@ export class ClusterSupervisor implements SupervisorApi {
     const unavailable = this.opts.model.unavailable;
     return {
       mode: cfg.mode,
-      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending] },
+      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending], peersDiffer: this.peersDiffer() },
       health: { pid: process.pid, uptimeSec: Math.round((now - this.startedAt) / 1000), offline, model: offline ? 'offline' : unavailable === undefined ? 'claude' : 'none', ...(unavailable !== undefined && { modelUnavailable: unavailable }), draining: this.draining, store: live.ok ? 'ok' : 'unavailable' },
       // Agents are not actors on the cluster: each row is the calls this supervisor sends.
       agents: this.p.agents.views((kind) => (offline ? 'offline' : unavailable !== undefined ? 'none' : (cfg.models.byAgent[kind] ?? cfg.models.default))),
@@ -345,12 +347,22 @@ export class ClusterSupervisor implements SupervisorApi {
     return this.liveConfig.current;
   }
 
+  /** Live peers that would decide a task's steps differently (their config's policy differs). */
+  private peersDiffer(): NonNullable<NonNullable<StatusView['config']>['peersDiffer']> {
+    const own = policyDigest(this.config);
+    return this.p.peers.live.flatMap((peer) => {
+      const sections = differences(own, peer.policy);
+      return sections.length === 0 ? [] : [{ executorId: peer.executorId, mode: peer.policy.mode ?? null, sections }];
+    });
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** A validated config applies at once to what reads it on each call (mode, gate, routes, limits of new calls). */
   applyConfig(next: ResolvedConfig, paths: string[]): void {
     this.liveConfig.take(next, paths, this.p.events, this.opts.clock.now());
     this.schedules.arm(next.schedules);
+    this.p.peers.publish(policyDigest(this.config));
   }
 
   rejectConfig(issues: string[], file?: string): void {

@@ -3,9 +3,11 @@
 // peer of its own version silent longer than the timeout: it locks that peer's row (SKIP LOCKED,
 // so two live supervisors never adopt the same peer), adopts its unfinished workflows through
 // DBOS's recovery API and marks it adopted, in that transaction. A clean stop sets the row stale
-// at once, so its unfinished work moves to a peer without waiting for the timeout.
+// at once, so its unfinished work moves to a peer without waiting for the timeout. The row also
+// carries the supervisor's policy digest (policy-digest.ts); each beat reads the live peers'.
 import type { Logger } from '../../core/logger.js';
 import type { PgStore } from '../../memory/postgres/pool.js';
+import type { PolicyDigest } from './policy-digest.js';
 
 export interface PeersOptions {
   store: PgStore;
@@ -18,6 +20,13 @@ export interface PeersOptions {
   logger: Logger;
   /** Told after each adoption (an event, a log line). */
   onAdopted?(deadExecutorId: string, workflowIds: string[]): void;
+  policy: PolicyDigest;
+}
+
+/** A live peer as its last beat showed it. */
+export interface Peer {
+  executorId: string;
+  policy: Partial<PolicyDigest>;
 }
 
 const NOW_MS = 'floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -25,15 +34,20 @@ const NOW_MS = 'floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 export class Peers {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  private policy: PolicyDigest;
+  /** The live peers at the last beat. */
+  live: Peer[] = [];
 
-  constructor(private readonly o: PeersOptions) {}
+  constructor(private readonly o: PeersOptions) {
+    this.policy = o.policy;
+  }
 
   /** Says this supervisor is alive (clearing an old adoption mark), then beats on a timer. */
   async join(): Promise<void> {
     await this.o.store.pool.query(
-      `INSERT INTO agentry_supervisors (executor_id, application_version, started_at, seen_at) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS})
-       ON CONFLICT (executor_id) DO UPDATE SET application_version = EXCLUDED.application_version, started_at = EXCLUDED.started_at, seen_at = EXCLUDED.seen_at, adopted_by = NULL`,
-      [this.o.executorId, this.o.applicationVersion],
+      `INSERT INTO agentry_supervisors (executor_id, application_version, started_at, seen_at, policy) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS}, $3)
+       ON CONFLICT (executor_id) DO UPDATE SET application_version = EXCLUDED.application_version, started_at = EXCLUDED.started_at, seen_at = EXCLUDED.seen_at, adopted_by = NULL, policy = EXCLUDED.policy`,
+      [this.o.executorId, this.o.applicationVersion, JSON.stringify(this.policy)],
     );
     this.timer = setInterval(() => {
       this.beating ??= this.beat()
@@ -45,10 +59,20 @@ export class Peers {
     this.timer.unref();
   }
 
-  /** One beat: alive, then at most one silent peer adopted. */
+  /** The policy this supervisor now runs: published with the next beat. */
+  publish(policy: PolicyDigest): void {
+    this.policy = policy;
+  }
+
+  /** One beat: alive (with its policy), the live peers read, then at most one silent peer adopted. */
   async beat(): Promise<void> {
     const { store, executorId } = this.o;
-    await store.pool.query(`UPDATE agentry_supervisors SET seen_at = ${NOW_MS} WHERE executor_id = $1`, [executorId]);
+    await store.pool.query(`UPDATE agentry_supervisors SET seen_at = ${NOW_MS}, policy = $2 WHERE executor_id = $1`, [executorId, JSON.stringify(this.policy)]);
+    const peers = await store.pool.query<{ executor_id: string; policy: Partial<PolicyDigest> }>(
+      `SELECT executor_id, policy FROM agentry_supervisors WHERE executor_id <> $1 AND seen_at >= ${NOW_MS} - $2 ORDER BY executor_id`,
+      [executorId, this.o.peerTimeoutMs],
+    );
+    this.live = peers.rows.map((r) => ({ executorId: r.executor_id, policy: r.policy }));
     await store.transaction(async (tx) => {
       const { rows } = await tx.query<{ executor_id: string }>(
         `SELECT executor_id FROM agentry_supervisors

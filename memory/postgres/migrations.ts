@@ -4,6 +4,7 @@
 import { TABLES_SQL } from './sql/0001-tables.js';
 import { CLUSTER_SQL } from './sql/0002-cluster.js';
 import { ESCALATION_SQL } from './sql/0003-escalation.js';
+import { POLICY_SQL } from './sql/0004-policy.js';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'tables', sql: TABLES_SQL },
   { version: 2, name: 'cluster', sql: CLUSTER_SQL },
   { version: 3, name: 'escalation', sql: ESCALATION_SQL },
+  { version: 4, name: 'policy', sql: POLICY_SQL },
 ];
 
 /** The schema version this build writes and reads. */

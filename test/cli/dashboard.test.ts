@@ -70,4 +70,10 @@ describe('the status dashboard', () => {
     expect(lines[1]).toBe('Health  store ok · config: restart needed · model ok · draining');
     expect(lines).toContain('  restart needed: server.tcp.enabled changed and takes effect at the next start (agentry stop, then start)');
   });
+
+  it('names the cluster peers that decide by another config, and where', () => {
+    const lines = statusLines({ ...VIEW, config: { rejected: null, restartPending: [], peersDiffer: [{ executorId: 'laptop-b', mode: 'full', sections: ['mode', 'risk'] }] } }, NOW, false);
+    expect(lines[1]).toBe('Health  store ok · config differs from a peer · model ok · draining');
+    expect(lines).toContain('  supervisor laptop-b decides by another config (mode, risk; its mode is full): keep agentry.config.json the same on every machine');
+  });
 });

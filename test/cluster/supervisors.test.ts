@@ -4,7 +4,7 @@
 // summed over both; a kill -9 of one under load loses no accepted task and labels what it
 // re-sends; an approval asked through one is decided through the other's CLI.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -328,6 +328,22 @@ describe('two supervisors on one Postgres', () => {
     expect((await a.client.get<TaskView>(`/v1/tasks/${announce}`)).approval?.status).toBe('withdrawn');
     const approvals = await c.db.query<{ status: string }>('SELECT status FROM agentry_approvals');
     expect(approvals.rows.map((r) => r.status)).toEqual(['withdrawn']);
+  }, 400_000);
+
+  it('names a peer that decides by another config, until its file agrees', async () => {
+    const c = await cluster('two_policy');
+    const bFile = join(c.projects[1] as string, 'agentry.config.json');
+    const bConfig = JSON.parse(readFileSync(bFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(bFile, `${JSON.stringify({ ...bConfig, mode: 'manual' }, null, 2)}\n`);
+    const [a] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const differ = await eventually(async () => {
+      const d = (await status(a)).config?.peersDiffer ?? [];
+      return d.length > 0 ? d : undefined;
+    }, "a's status naming b");
+    expect(differ).toEqual([{ executorId: 'two_policy-b', mode: 'manual', sections: ['mode'] }]);
+    // b's file is fixed while it runs: the reload is published with its next beat.
+    writeFileSync(bFile, `${JSON.stringify(bConfig, null, 2)}\n`);
+    await eventually(async () => (((await status(a)).config?.peersDiffer ?? []).length === 0 ? true : undefined), "a's status agreeing with b again");
   }, 400_000);
 
   it("decides through one supervisor's CLI an approval asked through the other", async () => {
