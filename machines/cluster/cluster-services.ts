@@ -2,6 +2,8 @@
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
 // stated where it differs: no breakers span the cluster yet, only a task's whole SLA escalates
 // (not each review's), and healing retries within the restart limit without asking the healer agent.
+// The gate's threshold and the agents' models are the learning store's where it learned them from
+// the cluster's outcomes (cluster-learning.ts), as embedded.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -10,13 +12,14 @@ import type { PgEscalations } from '../../memory/postgres/escalations.js';
 import type { LedgerStore } from '../../memory/store.js';
 import type { ApprovalView } from '../contract.js';
 import { createEvent } from '../events.js';
-import { taskGate } from '../gate/task-gate.js';
+import { gateAgent, taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
 import { HOPELESS } from '../supervisor/activities/heal-step.js';
 import { TIER_TO } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput, HealOutput } from '../task/activities.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
+import type { ClusterLearning } from './cluster-learning.js';
 import type { ApprovalRequest, ClusterServices } from './steps.js';
 import type { ClusterTaskViews } from './task-views.js';
 
@@ -30,6 +33,7 @@ export interface ClusterPolicyDeps {
   events: ClusterEvents;
   deliveries: ClusterDeliveries;
   escalations: PgEscalations;
+  learned: Pick<ClusterLearning, 'confidenceThreshold' | 'model'>;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -38,6 +42,7 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     config: d.config,
     model: d.model,
     ledger: d.ledger,
+    learned: d.learned,
     observer: views,
     async slaBreached(b) {
       const now = clock.now();
@@ -58,7 +63,8 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const record = views.record(input.taskId);
       const day = await d.ledger.view();
       const domainPaused = await d.escalations.isPaused(input.domain);
-      const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: false, domainPaused });
+      const learnedThreshold = d.learned.confidenceThreshold(gateAgent(record), record.workflow);
+      const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: false, domainPaused, learnedThreshold });
       await events.emitDurable(createEvent('gate.decided', { taskId: input.taskId, action: input.action, decision: out.decision, reasons: out.reasons, mode: cfg.mode }, clock.now()), `${input.key}:gate`);
       return out;
     },

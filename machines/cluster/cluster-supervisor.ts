@@ -2,7 +2,8 @@
 // hooks, MCP server and console talk to it as to the embedded one. A task is accepted once DBOS
 // holds its workflow (durable in Postgres) and runs on whichever supervisor's task queue takes it;
 // views, approvals, events and spend are the shared tables, so any supervisor shows and decides
-// any task. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
+// any task. Each finished task's outcome is a shared row too, and every supervisor learns from all
+// of them. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import type { StructuredModel } from '../../agents/client/types.js';
@@ -34,6 +35,7 @@ import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-r
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
+import { ClusterLearning } from './cluster-learning.js';
 import { clusterServices } from './cluster-services.js';
 import { launchCluster } from './executor.js';
 import type { Cluster } from './executor.js';
@@ -73,6 +75,7 @@ interface Parts {
   events: ClusterEvents;
   views: ClusterTaskViews;
   live: LiveState;
+  learning: ClusterLearning;
   deliveries: ClusterDeliveries;
   peers: Peers;
   permissions: Permissions;
@@ -116,12 +119,15 @@ export class ClusterSupervisor implements SupervisorApi {
       const liveConfig = new LiveConfig(opts.config);
       const config = (): ResolvedConfig => liveConfig.current;
       const events = new ClusterEvents(pg.events, logger);
-      const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
+      const learning = new ClusterLearning({ outcomes: pg.outcomes, config, logger });
+      // Derived state: tasks recovered at launch gate with what it learned, and a failure to read it stops nothing.
+      await learning.follow().catch((err: unknown) => logger.warn({ err }, 'learning outcomes not read: config values apply until the next follow'));
+      const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline, outcomes: learning });
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations });
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, learned: learning });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
-      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, logger, now: () => clock.now() });
+      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, learning, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());
       events.subscribe((_seq, e) => day.add(e));
       await live.follow();
@@ -140,7 +146,7 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -317,7 +323,7 @@ export class ClusterSupervisor implements SupervisorApi {
   }
 
   learn(): unknown {
-    return { values: [], text: 'learning is off on the Postgres store: outcomes are not tuned from yet\n' };
+    return this.p.learning.report();
   }
 
   get config(): ResolvedConfig {
@@ -402,7 +408,7 @@ export class ClusterSupervisor implements SupervisorApi {
     if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${req.workflow}" is a flow of tasks: flows run on the embedded store only so far`);
     if ((req.dependsOn ?? []).length > 0) throw new SystemError('NOT_IMPLEMENTED', 'dependsOn: task dependencies run on the embedded store only so far');
     checkTaskInput(req.workflow, wf, req.input);
-    return recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now() });
+    return recordFor(cfg, req, wf, { id: newTaskId(this.opts.clock.now()), source, now: this.opts.clock.now(), learnedTier: (contentType) => this.p.learning.tier(contentType) });
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {
