@@ -1,7 +1,9 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
 // stated where it differs: breakers are each supervisor's own (agent-calls.ts), and a healer's
-// pause_agent is waited out by the task rather than pausing the agent.
+// pause_agent is waited out by the task rather than pausing the agent. The gate's threshold and the
+// agents' models are the learning store's where it learned them from the cluster's outcomes
+// (cluster-learning.ts), as embedded.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -21,6 +23,7 @@ import type { Keyed } from '../task/step-events.js';
 import type { ClusterAgents } from './agent-calls.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
+import type { ClusterLearning } from './cluster-learning.js';
 import type { ApprovalRequest, ClusterServices, HealDecided } from './steps.js';
 import type { ClusterTaskViews } from './task-views.js';
 
@@ -35,6 +38,7 @@ export interface ClusterPolicyDeps {
   deliveries: ClusterDeliveries;
   escalations: PgEscalations;
   agents: ClusterAgents;
+  learned: Pick<ClusterLearning, 'confidenceThreshold' | 'model'>;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -50,6 +54,7 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     model: d.model,
     ledger: d.ledger,
     agents: d.agents,
+    learned: d.learned,
     observer: views,
     async slaBreached(b) {
       const now = clock.now();
@@ -81,8 +86,9 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const record = views.record(input.taskId);
       const day = await d.ledger.view();
       const domainPaused = await d.escalations.isPaused(input.domain);
-      const breakerOpen = d.agents.isOpen(gateAgent(record));
-      const out = taskGate(cfg, input, { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen, domainPaused });
+      const agent = gateAgent(record);
+      const facts = { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: d.agents.isOpen(agent), domainPaused };
+      const out = taskGate(cfg, input, { ...facts, learnedThreshold: d.learned.confidenceThreshold(agent, record.workflow) });
       await events.emitDurable(createEvent('gate.decided', { taskId: input.taskId, action: input.action, decision: out.decision, reasons: out.reasons, mode: cfg.mode }, clock.now()), `${input.key}:gate`);
       return out;
     },

@@ -2,7 +2,8 @@
 // hooks, MCP server and console talk to it as to the embedded one. A task is accepted once DBOS
 // holds its workflow (durable in Postgres) and runs on whichever supervisor's task queue takes it;
 // views, approvals, events and spend are the shared tables, so any supervisor shows and decides
-// any task. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
+// any task. Each finished task's outcome is a shared row too, and every supervisor learns from all
+// of them. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
 // A flow, or a task that waits for others, is a workflow that starts its tasks when they can run.
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -36,6 +37,7 @@ import { ClusterAgents } from './agent-calls.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
+import { ClusterLearning } from './cluster-learning.js';
 import { clusterServices } from './cluster-services.js';
 import { launchCluster } from './executor.js';
 import type { Cluster } from './executor.js';
@@ -77,6 +79,7 @@ interface Parts {
   events: ClusterEvents;
   views: ClusterTaskViews;
   live: LiveState;
+  learning: ClusterLearning;
   deliveries: ClusterDeliveries;
   peers: Peers;
   permissions: Permissions;
@@ -121,13 +124,16 @@ export class ClusterSupervisor implements SupervisorApi {
       const liveConfig = new LiveConfig(opts.config);
       const config = (): ResolvedConfig => liveConfig.current;
       const events = new ClusterEvents(pg.events, logger);
-      const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline });
+      const learning = new ClusterLearning({ outcomes: pg.outcomes, config, logger });
+      // Derived state: tasks recovered at launch gate with what it learned, and a failure to read it stops nothing.
+      await learning.follow().catch((err: unknown) => logger.warn({ err }, 'learning outcomes not read: config values apply until the next follow'));
+      const views = new ClusterTaskViews({ history: pg.history, events, clock, simulated: opts.model.offline, outcomes: learning });
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
       const agents = new ClusterAgents(config, clock, (e) => events.emit(e));
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, agents });
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, agents, learned: learning });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
-      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, logger, now: () => clock.now() });
+      const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, learning, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());
       events.subscribe((_seq, e) => day.add(e));
       await live.follow();
@@ -147,7 +153,7 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, deliveries, peers, permissions, day, agents, stopping }, liveConfig, executorId);
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -340,7 +346,7 @@ export class ClusterSupervisor implements SupervisorApi {
   }
 
   learn(): unknown {
-    return { values: [], text: 'learning is off on the Postgres store: outcomes are not tuned from yet\n' };
+    return this.p.learning.report();
   }
 
   get config(): ResolvedConfig {
@@ -435,7 +441,7 @@ export class ClusterSupervisor implements SupervisorApi {
     if (active >= cfg.limits.maxActiveTasks) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${cfg.limits.maxActiveTasks}); try again later`);
     const wf = workflowOf(cfg, req.workflow);
     const now = this.opts.clock.now();
-    const make = (r: CreateTaskRequest, w: WorkflowConfig, id: string, from: TaskRecord['source']): TaskRecord => recordFor(cfg, r, w, { id, source: from, now });
+    const make = (r: CreateTaskRequest, w: WorkflowConfig, id: string, from: TaskRecord['source']): TaskRecord => recordFor(cfg, r, w, { id, source: from, now, learnedTier: (contentType) => this.p.learning.tier(contentType) });
     const record = make(req, wf, newTaskId(now), source);
     const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
     if (wf.tasks) {

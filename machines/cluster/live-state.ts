@@ -1,7 +1,7 @@
 // What one supervisor of a cluster knows of the whole cluster, kept in memory for the calls that
 // answer at once (status, the live task list, pending approvals): it follows agentry_tasks by
 // their write time, re-reads the pending approvals, the day's spend, paused domains and open SLA
-// breaches, and follows the event log.
+// breaches, and follows the event log and the learning outcomes.
 // Writes commit in an order their timestamps need not keep, so each follow re-reads a margin.
 import type { Logger } from '../../core/logger.js';
 import type { PgApprovals } from '../../memory/postgres/approvals.js';
@@ -26,6 +26,8 @@ export interface LiveStateDeps {
   ledger: LedgerStore;
   escalations: PgEscalations;
   events: ClusterEvents;
+  /** The learning outcomes every supervisor writes (cluster-learning.ts). */
+  learning: { follow(): Promise<void> };
   logger: Logger;
   now(): number;
 }
@@ -117,6 +119,7 @@ export class LiveState {
     this.paused = await this.d.escalations.paused();
     this.breaches = await this.d.escalations.openBreaches();
     await this.d.events.follow();
+    await this.d.learning.follow();
   }
 
   private prune(): void {

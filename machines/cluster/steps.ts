@@ -5,7 +5,6 @@
 // on the model queue (task-workflow.ts), whose steps are defined here.
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { StructuredCallRequest, StructuredCallResult, StructuredModel } from '../../agents/client/types.js';
-import type { ResolvedConfig } from '../../config/load.js';
 import type { StepView } from '../contract.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, ExecuteInput, GateInput, GateOutput, HealInput, HealOutput } from '../task/activities.js';
 import type { Ended, Settled, TaskResult, TaskSnapshot } from './drive.js';
@@ -13,6 +12,7 @@ import type { ReviewKind, TaskRecord } from '../task/context.js';
 import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import { callRequestOf } from './call-request.js';
+import type { LearnedModel } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
 import type { CallEnded, ClusterAgents } from './agent-calls.js';
 import { countsAgainstBreaker } from '../agent/steps.js';
@@ -59,6 +59,8 @@ export interface ClusterServices extends SlaServices {
   ledger: LedgerStore;
   /** This supervisor's calls and breaker per agent; none in the engine's own tests. */
   agents?: ClusterAgents;
+  /** The learning store's model for an agent (none: the config's). */
+  learned?: LearnedModel;
   gate(input: GateInput): Promise<GateOutput>;
   execute(input: ExecuteInput): Promise<void>;
   /** The heal policy's first answer to a failure: decided, or the healer agent to consult. */
@@ -109,8 +111,10 @@ interface ModelCall {
   limits: { dailyMicros: number; perTaskMicros: number };
 }
 
-function modelCallOf(config: ResolvedConfig, model: StructuredModel, input: AgentStepInput): ModelCall {
-  const request = callRequestOf(config, input);
+function modelCallOf(services: Pick<ClusterServices, 'config' | 'model' | 'learned'>, input: AgentStepInput): ModelCall {
+  const config = services.config();
+  const request = callRequestOf(config, input, services.learned);
+  const { model } = services;
   return {
     taskId: input.taskId,
     key: input.key,
@@ -133,10 +137,11 @@ type Sent =
  * crash finds its hold still there (same terms, so reserving again is a no-op) and settles it once.
  */
 export async function modelCallSteps(services: ClusterServices, journal: ModelCallJournal, input: AgentStepInput, workflowId: string): Promise<Settled<AgentStepOutput>> {
-  // The request is built inside the step: a replay sends what the first run sent, whatever the config says now.
+  // The request is built inside the step: a replay sends what the first run sent (its model too),
+  // whatever the config or the learning store says now.
   const call = await DBOS.runStep(
     async () => {
-      const made = modelCallOf(services.config(), services.model, input);
+      const made = modelCallOf(services, input);
       await journal.intent(made.key, workflowId, made.request.agent);
       return made;
     },
@@ -201,7 +206,7 @@ function stepOutput(call: ModelCall, result: StructuredCallResult, rerun: boolea
     at: new Date(at).toISOString(),
     rerun,
   };
-  return { output: result.output, confidence, costUsd: result.costUsd, timeline };
+  return { output: result.output, confidence, costUsd: result.costUsd, timeline, usage: result.usage };
 }
 
 /** One policy activity as a recorded step; what it throws is recorded as its failure. */

@@ -2,7 +2,11 @@
 // written to agentry_tasks, where every supervisor reads it (the live list, `task show`, history).
 // A replayed workflow tells the same snapshots in the same order, so the view it rebuilds is the
 // one it had; each write replaces the row, and each event has a key, so nothing is told twice.
+// Beside the view, the task's outcome is drafted from the same steps and recorded when it ends
+// (once: a replay rebuilds the same record, and its id is written once).
 import type { Clock } from '../../core/clock.js';
+import { newDraft, noteDecision, outcomeOf } from '../../memory/learning/index.js';
+import type { OutcomeDraft } from '../../memory/learning/index.js';
 import type { PgHistory } from '../../memory/postgres/history.js';
 import { SystemError } from '../../core/errors.js';
 import type { ApprovalView, DeliveryView, TaskView } from '../contract.js';
@@ -14,12 +18,15 @@ import { errorCode, finalEvent } from '../task/final-event.js';
 import type { RejectedBy } from '../task/task-machine.js';
 import type { ClusterEvents } from './cluster-events.js';
 import type { Ended, TaskResult, TaskSnapshot } from './drive.js';
+import type { OutcomeRecord } from '../../schemas/generated/types.js';
+import { noteEnded } from './outcome-notes.js';
 import type { TaskObserver } from './steps.js';
 
 interface Live {
   record: TaskRecord;
   view: TaskView;
   rejectedBy?: RejectedBy;
+  outcome: OutcomeDraft;
 }
 
 export interface ClusterTaskViewsDeps {
@@ -28,6 +35,8 @@ export interface ClusterTaskViewsDeps {
   clock: Clock;
   /** Every cost is the offline model's simulated one. */
   simulated: boolean;
+  /** Where a finished task's outcome is recorded (the learning store). */
+  outcomes?: { record(outcome: OutcomeRecord): Promise<void> };
 }
 
 export class ClusterTaskViews implements TaskObserver {
@@ -63,7 +72,9 @@ export class ClusterTaskViews implements TaskObserver {
     }
     const live = this.viewOf(record);
     const { view } = live;
-    for (const { invocation, settled } of ended) {
+    for (const end of ended) {
+      noteEnded(live.outcome, end);
+      const { invocation, settled } = end;
       if (!settled.ok) continue;
       if (invocation.src === 'agentStep') {
         const out = settled.output as { costUsd: number; timeline: NonNullable<TaskView['steps']>[number] };
@@ -88,7 +99,8 @@ export class ClusterTaskViews implements TaskObserver {
 
   /** An approval the task asked for (pending) or its end (decided, timed out): the latest one shows. */
   async approval(record: TaskRecord, approval: ApprovalView): Promise<void> {
-    const { view } = this.viewOf(record);
+    const { view, outcome } = this.viewOf(record);
+    if (approval.status === 'granted' || approval.status === 'rejected') noteDecision(outcome, { granted: approval.status === 'granted', byPerson: approval.decidedBy === 'person', edited: approval.edited !== undefined });
     view.approval = approval;
     view.approvals = [...(view.approvals ?? []).filter((a) => a.id !== approval.id), approval];
     await this.write(view);
@@ -102,6 +114,8 @@ export class ClusterTaskViews implements TaskObserver {
     await this.write(view);
     this.live.delete(record.id);
     await this.deps.events.emitDurable(finalEvent(record, result.outcome, view, result.reason, live.rejectedBy, this.deps.clock.now()), `${record.id}:final`);
+    const outcome = outcomeOf(live.outcome, result.outcome, this.deps.clock.now());
+    if (outcome) await this.deps.outcomes?.record(outcome);
   }
 
   /** A task cancelled from outside its workflow (which DBOS stopped): its view shows it. */
@@ -145,7 +159,7 @@ export class ClusterTaskViews implements TaskObserver {
     if (!live) {
       const view = newView(record, 'pending');
       if (this.deps.simulated) view.simulatedCost = true;
-      live = { record, view };
+      live = { record, view, outcome: newDraft(record.id, record.workflow, record.contentType) };
       this.live.set(record.id, live);
     }
     return live;

@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Low } from 'lowdb';
-import type { AgentKind } from '../../agents/client/types.js';
 import { AgentryError, SchemaValidationError, formatIssue } from '../../core/errors.js';
 import { moveAside } from '../../memory/damaged-file.js';
 import type { DamagedFile } from '../../memory/damaged-file.js';
@@ -12,28 +11,22 @@ import { openJsonStore } from '../../memory/json-store.js';
 import {
   CURRENT_SCHEMA_VERSION,
   LEARNING_MIGRATIONS,
+  LearnedValues,
   LearningStore,
-  confidenceThreshold,
   emptyLearningState,
-  formatLearnReport,
-  learnReport,
-  modelTier,
+  newDraft,
   nextSubagent,
+  noteDecision,
+  noteStep,
+  outcomeOf,
   parseLearningState,
-  reviewTier,
   salvageLearningState,
-  severityThreshold,
 } from '../../memory/learning/index.js';
-import type { LearnEntry } from '../../memory/learning/index.js';
-import type { LearningState, OutcomeRecord, ReviewTier } from '../../schemas/generated/types.js';
+import type { OutcomeDraft, StepFacts } from '../../memory/learning/index.js';
+import type { LearningState, OutcomeRecord } from '../../schemas/generated/types.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { SupervisorEvent } from '../events.js';
 import type { Learned } from './activities/runtime.js';
-
-type Draft = Partial<Omit<OutcomeRecord, 'reviewVerdicts' | 'tokens'>> & {
-  reviewVerdicts: OutcomeRecord['reviewVerdicts'];
-  tokens: OutcomeRecord['tokens'];
-};
 
 export interface OpenOptions {
   /** Where a damaged file is reported. */
@@ -47,10 +40,8 @@ function firstError(err: AgentryError): string {
   return issue === undefined ? err.message : `${err instanceof SchemaValidationError ? `${err.schema}: ` : ''}${formatIssue(issue)}`;
 }
 
-const LEARNED = <T>(t: { value: T; source: string }): T | undefined => (t.source === 'learned' ? t.value : undefined);
-
-export class LearningService implements Learned {
-  private readonly drafts = new Map<string, Draft>();
+export class LearningService extends LearnedValues implements Learned {
+  private readonly drafts = new Map<string, OutcomeDraft>();
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   /** Set when the file was damaged at open: moved aside and rebuilt (shown by status). */
@@ -60,7 +51,9 @@ export class LearningService implements Learned {
     private readonly store: LearningStore,
     private readonly db: Low<LearningState>,
     private readonly config: () => ResolvedConfig,
-  ) {}
+  ) {
+    super(() => store.state, config);
+  }
 
   /**
    * Opens `<stateDir>/learning.json`. A file that fails its schema (or is not JSON) never blocks a
@@ -92,32 +85,11 @@ export class LearningService implements Learned {
     }
   }
 
-  // ---- Learned: what the supervisor reads ----------------------------------------------------
-
-  confidenceThreshold(agent: AgentKind, taskType: string): number | undefined {
-    return LEARNED(confidenceThreshold(this.store.state, this.config(), agent, taskType));
-  }
-
-  model(agent: AgentKind): string | undefined {
-    return LEARNED(modelTier(this.store.state, this.config(), agent));
-  }
-
-  severityThreshold(): number | undefined {
-    return LEARNED(severityThreshold(this.store.state, this.config()));
-  }
-
-  tier(contentType: string): ReviewTier | undefined {
-    return LEARNED(reviewTier(this.store.state, this.config(), contentType));
-  }
+  // ---- what the supervisor reads besides the tuned values (LearnedValues) --------------------
 
   nextSubagent(agentType: string): { agentType: string; count: number } | null {
     const t = nextSubagent(this.store.state, this.config(), agentType);
     return t.value === null ? null : { agentType: t.value, count: t.evidence.n };
-  }
-
-  report(): { values: LearnEntry[]; text: string } {
-    const values = learnReport(this.store.state, this.config());
-    return { values, text: formatLearnReport(values) };
   }
 
   // ---- what the supervisor tells it ------------------------------------------------------------
@@ -138,8 +110,7 @@ export class LearningService implements Learned {
   onEvent(event: SupervisorEvent): void {
     if (event.type !== 'approval.granted' && event.type !== 'approval.rejected') return;
     const d = this.drafts.get(event.taskId);
-    if (d && event.by === 'person') d.humanDecision = event.type === 'approval.granted' ? 'approved' : 'rejected';
-    if (d && event.type === 'approval.granted' && event.edited === true) d.humanEdited = true;
+    if (d) noteDecision(d, { granted: event.type === 'approval.granted', byPerson: event.by === 'person', edited: event.type === 'approval.granted' && event.edited === true });
   }
 
   recordSubagentRun(sessionId: string, agentType: string, ok: boolean): void {
@@ -163,58 +134,32 @@ export class LearningService implements Learned {
     return this.writing;
   }
 
-  private draft(taskId: string, workflow: string, contentType: string): Draft {
+  private draft(taskId: string, workflow: string, contentType: string): OutcomeDraft {
     let d = this.drafts.get(taskId);
     if (!d) {
-      d = { taskId, workflow, contentType, reviewVerdicts: [], tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0, latencyMs: 0 };
+      d = newDraft(taskId, workflow, contentType);
       this.drafts.set(taskId, d);
     }
     return d;
   }
 
-  private noteStep(d: Draft, data: Record<string, unknown>): void {
-    const usage = data['usage'] as { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number } | undefined;
-    if (usage) {
-      d.tokens.input += usage.inputTokens;
-      d.tokens.output += usage.outputTokens;
-      d.tokens.cacheRead += usage.cacheReadTokens;
-      d.tokens.cacheWrite += usage.cacheWriteTokens;
-    }
-    d.costUsd = (d.costUsd ?? 0) + Number(data['costUsd'] ?? 0);
-    d.latencyMs = (d.latencyMs ?? 0) + Number(data['latencyMs'] ?? 0);
-    const review = data['review'] as OutcomeRecord['reviewVerdicts'][number]['kind'] | null;
-    if (review) {
-      d.reviewVerdicts.push({ kind: review, verdict: data['verdict'] as 'approve' | 'revise' | 'reject' });
-    } else if (d.agent === undefined || d.agent === data['agent']) {
-      d.agent = String(data['agent']);
-      d.model = String(data['model']);
-      d.confidence = Number(data['confidence']);
-    }
+  private noteStep(d: OutcomeDraft, data: Record<string, unknown>): void {
+    const review = data['review'] as NonNullable<StepFacts['review']>['kind'] | null;
+    noteStep(d, {
+      agent: String(data['agent']),
+      model: String(data['model']),
+      confidence: Number(data['confidence']),
+      costUsd: Number(data['costUsd'] ?? 0),
+      latencyMs: Number(data['latencyMs'] ?? 0),
+      usage: data['usage'] as StepFacts['usage'],
+      review: review ? { kind: review, verdict: data['verdict'] as NonNullable<StepFacts['review']>['verdict'] } : null,
+    });
   }
 
-  private finish(taskId: string, d: Draft, finalStatus: OutcomeRecord['finalStatus'], at: number): void {
+  private finish(taskId: string, d: OutcomeDraft, finalStatus: OutcomeRecord['finalStatus'], at: number): void {
     this.drafts.delete(taskId);
-    if (d.agent === undefined || d.model === undefined || d.confidence === undefined) return; // no author step ran
-    const record: OutcomeRecord = {
-      id: `${taskId}:outcome`,
-      at: new Date(Number.isFinite(at) ? at : Date.now()).toISOString(),
-      taskId,
-      agent: d.agent,
-      workflow: d.workflow ?? 'unknown',
-      model: d.model,
-      tokens: d.tokens,
-      costUsd: d.costUsd ?? 0,
-      latencyMs: d.latencyMs ?? 0,
-      confidence: Math.min(1, Math.max(0, d.confidence)),
-      reviewVerdicts: d.reviewVerdicts,
-      gate: d.gate ?? 'blocked',
-      humanDecision: d.humanDecision ?? 'none',
-      finalStatus,
-      // `wrong` is for auto-approved actions found wrong later; a person's decision labels the rest.
-      wrong: null,
-    };
-    if (d.contentType) record.contentType = d.contentType;
-    if (d.humanEdited === true) record.humanEdited = true;
+    const record = outcomeOf(d, finalStatus, at);
+    if (!record) return; // no author step ran
     this.store.record(record);
     this.dirty = true;
   }

@@ -3,7 +3,7 @@
 // so a task replayed after a crash gets recorded results back instead of calling again.
 import { fromPromise } from 'xstate';
 import { notImplemented } from '../../core/errors.js';
-import type { AgentKind } from '../../agents/client/types.js';
+import type { AgentKind, Usage } from '../../agents/client/types.js';
 import type { StepView } from '../contract.js';
 import type { ReviewKind, TaskPhase } from './context.js';
 
@@ -24,6 +24,8 @@ export interface AgentStepOutput {
   costUsd: number;
   /** The step's line of the task timeline (model, tokens, cost, latency). */
   timeline?: StepView;
+  /** Every token the call used, cache reads and writes too (the cluster's outcome record). */
+  usage?: Usage;
 }
 
 export interface GateInput {

@@ -13,3 +13,6 @@ export type { LearnEntry } from './report.js';
 export { formatEvidence, formatLearnReport } from './format.js';
 export type { Evidence, LearnConfig, Tuned } from './tuned.js';
 export { salvageLearningState } from './salvage.js';
+export { newDraft, noteDecision, noteStep, outcomeOf } from './draft.js';
+export type { OutcomeDraft, StepFacts } from './draft.js';
+export { LearnedValues } from './learned.js';
