@@ -15,7 +15,7 @@ import { checkTaskInput } from '../../config/task-input.js';
 import { assertSchemaCurrent, openPostgres } from '../../memory/postgres/index.js';
 import type { PostgresStores } from '../../memory/postgres/index.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
-import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventResult, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import type { HookHandler } from '../intake/handler.js';
@@ -32,6 +32,7 @@ import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
+import { acceptEvent } from './cluster-intake.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
 import { clusterServices } from './cluster-services.js';
@@ -280,11 +281,31 @@ export class ClusterSupervisor implements SupervisorApi {
     this.p.permissions.close(reason);
   }
 
-  emitEvent(): Promise<EmitEventResult> {
-    return Promise.reject(new SystemError('NOT_IMPLEMENTED', 'routed events (POST /v1/events, GitHub webhooks) run on the embedded store only so far; on Postgres create tasks instead'));
+  async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
+    this.assertAccepting();
+    this.assertModel();
+    const { result, started } = await acceptEvent(req, {
+      clock: this.opts.clock,
+      config: () => this.config,
+      cluster: this.p.cluster,
+      record: (routed) => {
+        const record = this.newRecord({ workflow: routed.workflow, input: routed.input, priority: routed.priority }, 'event');
+        record.origin = routed.eventId;
+        checkFirstInput(record);
+        return record;
+      },
+      assertRoom: () => this.assertRoom(),
+    });
+    for (const view of started) this.p.live.saw(view);
+    return result;
   }
 
-  /** Idempotency keys of hook calls seen by this supervisor (hook calls reach the supervisor beside their session). */
+  /**
+   * Keys this supervisor saw, a fast path only: nothing needs them cluster-wide. A webhook
+   * delivery's duplicate is decided by emitEvent (its event's workflow id), and a hook call's
+   * `hook.received` is appended under the call's key, so a call seen by two supervisors, or
+   * spooled again after a restart, is recorded once.
+   */
   hasSeen(id: string): boolean {
     return this.seen.has(id);
   }
@@ -394,10 +415,20 @@ export class ClusterSupervisor implements SupervisorApi {
   private recordOf(req: CreateTaskRequest, source: TaskRecord['source']): TaskRecord {
     this.assertAccepting();
     this.assertModel();
-    const cfg = this.config;
+    this.assertRoom();
+    return this.newRecord(req, source);
+  }
+
+  /** limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once). */
+  private assertRoom(): void {
+    const limit = this.config.limits.maxActiveTasks;
     const active = this.p.live.active().length;
-    // limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once).
-    if (active >= cfg.limits.maxActiveTasks) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${cfg.limits.maxActiveTasks}); try again later`);
+    if (active >= limit) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${limit}); try again later`);
+  }
+
+  /** A task's record, or why its request is refused (not built here, bad input). */
+  private newRecord(req: CreateTaskRequest, source: TaskRecord['source']): TaskRecord {
+    const cfg = this.config;
     const wf = workflowOf(cfg, req.workflow);
     if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${req.workflow}" is a flow of tasks: flows run on the embedded store only so far`);
     if ((req.dependsOn ?? []).length > 0) throw new SystemError('NOT_IMPLEMENTED', 'dependsOn: task dependencies run on the embedded store only so far');

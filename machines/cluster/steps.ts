@@ -14,6 +14,7 @@ import type { LedgerStore } from '../../memory/store.js';
 import { toMicros } from '../ledger/money.js';
 import { callRequestOf } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
+import type { EventServices } from './event-workflow.js';
 import type { SlaServices } from './sla-workflow.js';
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
@@ -35,7 +36,7 @@ export interface ApprovalRequest {
  * activity (gate decision, delivery, healing, where an approval is shown). The engine makes them
  * durable; it decides none of them.
  */
-export interface ClusterServices extends SlaServices {
+export interface ClusterServices extends SlaServices, EventServices {
   model: StructuredModel;
   /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
   ledger: LedgerStore;

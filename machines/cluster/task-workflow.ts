@@ -10,9 +10,12 @@ import { SystemError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput } from '../task/activities.js';
 import type { TaskRecord } from '../task/context.js';
 import { driveTask } from './drive.js';
+import { registerEventWorkflows } from './event-workflow.js';
+import type { EventRouting } from './event-workflow.js';
 import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
+import type { TaskView } from '../contract.js';
 import { MODEL_QUEUE, TASK_QUEUE } from './queues.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices } from './steps.js';
@@ -37,6 +40,8 @@ export interface TaskWorkflows {
   modelCall: (input: AgentStepInput) => Promise<Settled<AgentStepOutput>>;
   /** A schedule's firing: started under one id per schedule and time by every supervisor, run once. */
   scheduled: (record: TaskRecord, scheduleId: string) => Promise<void>;
+  /** A routed event: started once for the whole cluster under `event:<id>` (event-workflow.ts). */
+  event: (routing: EventRouting) => Promise<TaskView[]>;
 }
 
 /** The workflow of one firing of a schedule: the same on every supervisor, so DBOS runs it once. */
@@ -114,16 +119,18 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     },
     { name: 'agentry.task' },
   );
+  const enqueueTask = (record: TaskRecord): Promise<WorkflowHandle<TaskResult>> => DBOS.startWorkflow(task, { workflowID: taskWorkflowId(record.id), queueName: TASK_QUEUE })(record);
   // The firing supervisor's record is the one that runs (every other start of this id is a
   // no-op): its view and events are written once, then its task is started as a child.
   const scheduled = DBOS.registerWorkflow(
     async (record: TaskRecord, scheduleId: string) => {
       await DBOS.runStep(() => services.scheduled?.(record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept' });
-      await DBOS.startWorkflow(task, { workflowID: taskWorkflowId(record.id), queueName: TASK_QUEUE })(record);
+      await enqueueTask(record);
     },
     { name: 'agentry.scheduled' },
   );
-  return { task, modelCall, scheduled };
+  const event = registerEventWorkflows(services, enqueueTask);
+  return { task, modelCall, scheduled, event };
 }
 
 function isDecision(m: unknown): m is ApprovalDecision {
