@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { PgApprovals } from '../../memory/postgres/approvals.js';
 import type { PgEscalations } from '../../memory/postgres/escalations.js';
 import type { LedgerStore } from '../../memory/store.js';
-import type { ApprovalView } from '../contract.js';
+import type { ApprovalView, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import { gateAgent, taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
@@ -80,6 +80,21 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     async scheduled(record, scheduleId) {
       await events.emitDurable(createEvent('schedule.fired', { scheduleId, workflow: record.workflow }, record.createdAt), record.origin);
       await views.accepted(record);
+    },
+    async eventRouted(routing) {
+      const { eventId, type, at } = routing;
+      await events.emitDurable(createEvent('event.received', { eventId, event: type, data: routing.data }, at), `${eventId}:received`);
+      for (const { index, reason } of routing.ignored) await events.emitDurable(createEvent('event.ignored', { eventId, event: type, reason }, at), `${eventId}:ignored:${index}`);
+      const started: TaskView[] = [];
+      for (const record of routing.now) started.push(await views.accepted(record));
+      return started;
+    },
+    async eventBatchDue(records) {
+      // Made when the window ends, as embedded: their SLAs count from then.
+      const now = clock.now();
+      const due = records.map((r) => ({ ...r, createdAt: now })).sort((a, b) => a.priority.localeCompare(b.priority));
+      for (const record of due) await views.accepted(record);
+      return due;
     },
     async gate(input) {
       const cfg = d.config();

@@ -17,7 +17,7 @@ import { checkTaskInput } from '../../config/task-input.js';
 import { assertSchemaCurrent, openPostgres } from '../../memory/postgres/index.js';
 import type { PostgresStores } from '../../memory/postgres/index.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
-import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventResult, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
+import type { AnyApprovalStatus, AnyApprovalView, ApprovalQuery, ApprovalView, CancelTaskRequest, CreateTaskRequest, DecideApprovalRequest, DeliveryView, EmitEventRequest, EmitEventResult, HookResult, OpenedPermission, Page, StatusView, SupervisorApi, TaskQuery, TaskStatus, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import type { HookHandler } from '../intake/handler.js';
@@ -35,6 +35,8 @@ import type { RetrySeed, TaskRecord } from '../task/context.js';
 import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
 import { ClusterAgents } from './agent-calls.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
+import { acceptEvent } from './cluster-intake.js';
+import type { Routed } from '../supervisor/policy/event-routing.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
 import { ClusterLearning } from './cluster-learning.js';
@@ -309,11 +311,26 @@ export class ClusterSupervisor implements SupervisorApi {
     this.p.permissions.close(reason);
   }
 
-  emitEvent(): Promise<EmitEventResult> {
-    return Promise.reject(new SystemError('NOT_IMPLEMENTED', 'routed events (POST /v1/events, GitHub webhooks) run on the embedded store only so far; on Postgres create tasks instead'));
+  async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
+    this.assertAccepting();
+    this.assertModel();
+    const { result, started } = await acceptEvent(req, {
+      clock: this.opts.clock,
+      config: () => this.config,
+      cluster: this.p.cluster,
+      record: (routed) => this.routedRecord(routed),
+      assertRoom: () => this.assertRoom(),
+    });
+    for (const view of started) this.p.live.saw(view);
+    return result;
   }
 
-  /** Idempotency keys of hook calls seen by this supervisor (hook calls reach the supervisor beside their session). */
+  /**
+   * Keys this supervisor saw, a fast path only: nothing needs them cluster-wide. A webhook
+   * delivery's duplicate is decided by emitEvent (its event's workflow id), and a hook call's
+   * `hook.received` is appended under the call's key, so a call seen by two supervisors, or
+   * spooled again after a restart, is recorded once.
+   */
   hasSeen(id: string): boolean {
     return this.seen.has(id);
   }
@@ -435,17 +452,13 @@ export class ClusterSupervisor implements SupervisorApi {
   private async planOf(req: CreateTaskRequest, source: TaskRecord['source']): Promise<{ plan: TaskPlan; status: 'pending' | 'blocked' | 'running' }> {
     this.assertAccepting();
     this.assertModel();
+    this.assertRoom();
     const cfg = this.config;
-    const active = this.p.live.active().length;
-    // limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once).
-    if (active >= cfg.limits.maxActiveTasks) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${cfg.limits.maxActiveTasks}); try again later`);
     const wf = workflowOf(cfg, req.workflow);
-    const now = this.opts.clock.now();
-    const make = (r: CreateTaskRequest, w: WorkflowConfig, id: string, from: TaskRecord['source']): TaskRecord => recordFor(cfg, r, w, { id, source: from, now, learnedTier: (contentType) => this.p.learning.tier(contentType) });
-    const record = make(req, wf, newTaskId(now), source);
+    const record = this.newRecord(req, wf, source);
     const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
     if (wf.tasks) {
-      const children = flowChildren(cfg, record, wf.tasks, () => newTaskId(now), (r, w, id) => make(r, w, id, 'flow'));
+      const children = flowChildren(cfg, record, wf.tasks, () => newTaskId(this.opts.clock.now()), (r, w, id) => this.newRecord(r, w, 'flow', id));
       record.children = children.map((c) => c.id);
       const siblings = new Map(children.map((c) => [c.id, c]));
       const dependencyOf = async (id: string): Promise<Dependency> => {
@@ -458,6 +471,30 @@ export class ClusterSupervisor implements SupervisorApi {
     checkTaskInput(req.workflow, wf, req.input);
     checkFirstInput(record);
     return { plan: { record, after: after.map((a) => a.dependency) }, status: after.every((a) => a.completed) ? 'pending' : 'blocked' };
+  }
+
+  /** limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once). */
+  private assertRoom(): void {
+    const limit = this.config.limits.maxActiveTasks;
+    const active = this.p.live.active().length;
+    if (active >= limit) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${limit}); try again later`);
+  }
+
+  /** A task's record as the config makes it (its review tier the learned one where it learned it). */
+  private newRecord(req: CreateTaskRequest, wf: WorkflowConfig, source: TaskRecord['source'], id?: string): TaskRecord {
+    const now = this.opts.clock.now();
+    return recordFor(this.config, req, wf, { id: id ?? newTaskId(now), source, now, learnedTier: (contentType) => this.p.learning.tier(contentType) });
+  }
+
+  /** A routed event's task: one workflow's task, checked as a created one is (a refusal records nothing). */
+  private routedRecord(routed: Routed): TaskRecord {
+    const wf = workflowOf(this.config, routed.workflow);
+    if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${routed.workflow}" is a flow of tasks: on Postgres an event starts single tasks only so far`);
+    const record = this.newRecord({ workflow: routed.workflow, input: routed.input, priority: routed.priority }, wf, 'event');
+    record.origin = routed.eventId;
+    checkTaskInput(routed.workflow, wf, routed.input);
+    checkFirstInput(record);
+    return record;
   }
 
   /** A task a new one waits for, by the workflow whose result is its outcome; INVALID_INPUT when there is none. */

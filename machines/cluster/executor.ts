@@ -4,11 +4,14 @@
 // Recovery is DBOS's: a restart with the same executor id resumes that executor's unfinished
 // workflows at launch; a live peer adopts a dead one's through `adopt`, which lists its PENDING
 // workflows and resumes them onto the queues, where any live supervisor picks them up.
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSError } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { SystemError } from '../../core/errors.js';
+import type { TaskView } from '../contract.js';
 import type { TaskRecord } from '../task/context.js';
 import type { TaskResult } from './drive.js';
+import { eventWorkflowId } from './event-workflow.js';
+import type { EventRouting } from './event-workflow.js';
 import { ModelCallJournal } from './model-calls.js';
 import type { ModelCallRow } from './model-calls.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE, registerQueues } from './queues.js';
@@ -43,6 +46,14 @@ export interface Cluster {
    * schedule; the first start of a firing's id is the one that runs, the others are no-ops.
    */
   schedule(plan: TaskPlan, scheduleId: string, at: number): Promise<void>;
+  /**
+   * Routes an accepted event, once for the whole cluster: resolves when it is recorded and its
+   * P0/P1 tasks are on the task queue (their views), or with undefined when a start of the same
+   * event id came first, on any supervisor.
+   */
+  route(routing: EventRouting): Promise<TaskView[] | undefined>;
+  /** Whether any supervisor accepted an event with this id. */
+  eventSeen(eventId: string): Promise<boolean>;
   /** Starts a task on this supervisor at once, off the queue. Idempotent by task id. */
   start(record: TaskRecord): Promise<string>;
   /** Waits for a task's result, wherever it runs. */
@@ -118,6 +129,17 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
       start: (record) => begin(record),
       async schedule(plan, scheduleId, at) {
         await DBOS.startWorkflow(workflows.scheduled, { workflowID: scheduledWorkflowId(scheduleId, at) })(plan, scheduleId);
+      },
+      async route(routing) {
+        // "reject": the first start of the id is the one that runs; every later one throws.
+        const handle = await DBOS.startWorkflow(workflows.event, { workflowID: eventWorkflowId(routing.eventId), workflowIDReusePolicy: 'reject' })(routing).catch((err: unknown) => {
+          if (DBOSError.isWorkflowIDInUseError(err)) return undefined;
+          throw err;
+        });
+        return handle?.getResult(polling);
+      },
+      async eventSeen(eventId) {
+        return (await DBOS.getWorkflowStatus(eventWorkflowId(eventId))) !== null;
       },
       async result(taskId) {
         const out = await DBOS.retrieveWorkflow<TaskResult>(taskWorkflowId(taskId)).getResult(polling);

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../../config/load.js';
 
 export const TASK_QUEUE = 'agentry_tasks';
 export const MODEL_QUEUE = 'agentry_models';
-/** Adopted workflows that mostly wait (SLAs, schedule firings): no limit, so they hold no task's place. */
+/** Adopted workflows that mostly wait (SLAs, schedule firings, routed events and their batch windows): no limit, so they hold no task's place. */
 export const TIMER_QUEUE = 'agentry_timers';
 
 export interface QueueLimits {

@@ -18,6 +18,7 @@ import type { CallEnded, ClusterAgents } from './agent-calls.js';
 import { countsAgainstBreaker } from '../agent/steps.js';
 import { toAgentryError } from '../../core/errors.js';
 import { confidenceOf } from '../task/step-events.js';
+import type { EventServices } from './event-workflow.js';
 import type { SlaServices } from './sla-workflow.js';
 
 /** A heal decided: the machine's output, and a durable wait before its retry (a backoff, a pause). */
@@ -53,7 +54,7 @@ export interface ApprovalRequest {
  * activity (gate decision, delivery, healing, where an approval is shown). The engine makes them
  * durable; it decides none of them.
  */
-export interface ClusterServices extends SlaServices {
+export interface ClusterServices extends SlaServices, EventServices {
   model: StructuredModel;
   /** The daily budget every supervisor of the cluster shares (memory/postgres PgLedger). */
   ledger: LedgerStore;

@@ -10,9 +10,12 @@ import { SystemError } from '../../core/errors.js';
 import type { AgentStepInput, AgentStepOutput, ApprovalInput, ApprovalOutput, HealInput, HealOutput } from '../task/activities.js';
 import type { TaskRecord } from '../task/context.js';
 import { driveTask } from './drive.js';
+import { registerEventWorkflows } from './event-workflow.js';
+import type { EventRouting } from './event-workflow.js';
 import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
+import type { TaskView } from '../contract.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
 import { reviewMinutes } from '../task/step-events.js';
 import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
@@ -61,6 +64,8 @@ export interface TaskWorkflows {
   start(plan: TaskPlan): Promise<string>;
   /** A schedule's firing: started under one id per schedule and time by every supervisor, run once. */
   scheduled: (plan: TaskPlan, scheduleId: string) => Promise<void>;
+  /** A routed event: started once for the whole cluster under `event:<id>` (event-workflow.ts). */
+  event: (routing: EventRouting) => Promise<TaskView[]>;
 }
 
 /** The workflow of one firing of a schedule: the same on every supervisor, so DBOS runs it once. */
@@ -273,7 +278,9 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     },
     { name: 'agentry.scheduled' },
   );
-  return { task, start, scheduled };
+  // A routed event's tasks start as any new task: on the task queue.
+  const event = registerEventWorkflows(services, (record) => start({ record }));
+  return { task, start, scheduled, event };
 }
 
 function isDecision(m: unknown): m is ApprovalDecision {

@@ -3,21 +3,19 @@
 // processes. Tasks created through both complete exactly once; a daily budget that binds holds
 // summed over both; a kill -9 of one under load loses no accepted task and labels what it
 // re-sends; an approval asked through one is decided through the other's CLI.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalView, StatusView, TaskView } from '../../server/contract.js';
-import { BIN, assertBuilt, startDaemon } from '../support/daemon.js';
+import { assertBuilt, startDaemon } from '../support/daemon.js';
 import type { Daemon } from '../support/daemon.js';
 import { startPostgres } from '../support/postgres.js';
 import type { TestPostgres } from '../support/postgres.js';
+import { cli, eventually } from './processes.js';
 
 const TERMINAL = ['completed', 'failed', 'rejected', 'cancelled'];
-/** Long enough for two supervisors and a few hundred offline tasks on a loaded 2-core machine. */
-const WAIT_MS = 240_000;
 
 let server: TestPostgres;
 const dirs: string[] = [];
@@ -67,25 +65,6 @@ async function cluster(name: string, extra: Record<string, unknown> = {}): Promi
   const db = new pg.Pool({ connectionString: url, max: 2 });
   pools.push(db);
   return { url, db, projects };
-}
-
-function cli(project: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AGENTRY_HOME: join(project, '.agentry'), CLAUDE_PROJECT_DIR: project };
-    delete env['VITEST'];
-    execFile(process.execPath, [BIN, ...args], { cwd: project, env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
-
-/** Polls `probe` on real time (real processes, a real database) until it gives a value. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function start(project: string): Promise<Daemon> {

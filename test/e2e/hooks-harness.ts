@@ -9,6 +9,7 @@ import { type HookEvent, isHookEvent } from '../../hooks/events.js';
 import type { EventOf, SupervisorEvent } from '../../machines/events.js';
 import type { ApiClient } from '../../server/index.js';
 import { BIN, REPO, assertBuilt } from '../support/daemon.js';
+import { untilValue } from '../support/until.js';
 
 const CLIENT_JS = join(REPO, 'dist', 'hooks', 'client.js');
 const CORPUS = join(REPO, 'test', 'fixtures', 'hooks');
@@ -211,14 +212,8 @@ export function tally(items: readonly { event: string; decision?: string | undef
 }
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return untilValue(probe, what, timeoutMs);
 }
 
 /** The spool, or a claimed part of it, is still on disk (not yet fully ingested). */

@@ -9,3 +9,14 @@ export async function until(check: () => boolean, what = 'a condition', timeoutM
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Polls the async `probe` on real time until it gives a value, bounded like `until`. */
+export async function untilValue<T>(probe: () => Promise<T | undefined>, what = 'a value', timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,55 @@
+// A routed event on the cluster is one DBOS workflow, `event:<id>`, started with DBOS's "reject"
+// id policy: of every supervisor handed the same event id (a GitHub redelivery to a peer, a
+// retried POST) exactly one start creates it, and the others learn they were not first. The
+// workflow records the event, starts its P0/P1 tasks on the task queue, and leaves its P2/P3
+// tasks to a child that sleeps durably until the batch window ends, then starts them.
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { TaskView } from '../contract.js';
+import type { TaskRecord } from '../task/context.js';
+
+export const eventWorkflowId = (eventId: string): string => `event:${eventId}`;
+const batchWorkflowId = (eventId: string): string => `event:${eventId}:batch`;
+
+/** One accepted event, as its accepting supervisor planned it (its records are the ones that run). */
+export interface EventRouting {
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  /** When it was accepted (epoch ms). */
+  at: number;
+  /** Rules under their thresholds, with the reason. */
+  ignored: { index: number; reason: string }[];
+  /** Tasks that start at once (P0/P1), origin `<eventId>#<rule>`. */
+  now: TaskRecord[];
+  /** Tasks that wait for the end of the batch window (epoch ms). */
+  later?: { until: number; records: TaskRecord[] };
+}
+
+export interface EventServices {
+  /** `event.received`, `event.ignored` and the views of the tasks it starts now. */
+  eventRouted?(routing: EventRouting): Promise<TaskView[]>;
+  /** The batch window ended: its tasks made now (their views), most urgent first. */
+  eventBatchDue?(records: TaskRecord[]): Promise<TaskRecord[]>;
+}
+
+/** Registers the event and batch workflows; `startTask` puts a task on the task queue (idempotent by id). */
+export function registerEventWorkflows(services: EventServices, startTask: (record: TaskRecord) => Promise<unknown>): (routing: EventRouting) => Promise<TaskView[]> {
+  const batch = DBOS.registerWorkflow(
+    async (until: number, records: TaskRecord[]) => {
+      // DBOS records the wake-up time at the first call: a replay sleeps what is left of it.
+      await DBOS.sleepms(Math.max(0, until - (await DBOS.now())));
+      const due = await DBOS.runStep(() => services.eventBatchDue?.(records) ?? Promise.resolve(records), { name: 'event.batch' });
+      for (const record of due) await startTask(record);
+    },
+    { name: 'agentry.eventBatch' },
+  );
+  return DBOS.registerWorkflow(
+    async (routing: EventRouting) => {
+      const views = await DBOS.runStep(() => services.eventRouted?.(routing) ?? Promise.resolve([]), { name: 'event.route' });
+      for (const record of routing.now) await startTask(record);
+      if (routing.later) await DBOS.startWorkflow(batch, { workflowID: batchWorkflowId(routing.eventId) })(routing.later.until, routing.later.records);
+      return views;
+    },
+    { name: 'agentry.event' },
+  );
+}
