@@ -6,6 +6,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { TaskView } from '../contract.js';
 import type { TaskRecord } from '../task/context.js';
+import { STORE_RETRIES } from './steps.js';
 
 export const eventWorkflowId = (eventId: string): string => `event:${eventId}`;
 const batchWorkflowId = (eventId: string): string => `event:${eventId}:batch`;
@@ -38,14 +39,14 @@ export function registerEventWorkflows(services: EventServices, startTask: (reco
     async (until: number, records: TaskRecord[]) => {
       // DBOS records the wake-up time at the first call: a replay sleeps what is left of it.
       await DBOS.sleepms(Math.max(0, until - (await DBOS.now())));
-      const due = await DBOS.runStep(() => services.eventBatchDue?.(records) ?? Promise.resolve(records), { name: 'event.batch' });
+      const due = await DBOS.runStep(() => services.eventBatchDue?.(records) ?? Promise.resolve(records), { name: 'event.batch', ...STORE_RETRIES });
       for (const record of due) await startTask(record);
     },
     { name: 'agentry.eventBatch' },
   );
   return DBOS.registerWorkflow(
     async (routing: EventRouting) => {
-      const views = await DBOS.runStep(() => services.eventRouted?.(routing) ?? Promise.resolve([]), { name: 'event.route' });
+      const views = await DBOS.runStep(() => services.eventRouted?.(routing) ?? Promise.resolve([]), { name: 'event.route', ...STORE_RETRIES });
       for (const record of routing.now) await startTask(record);
       if (routing.later) await DBOS.startWorkflow(batch, { workflowID: batchWorkflowId(routing.eventId) })(routing.later.until, routing.later.records);
       return views;

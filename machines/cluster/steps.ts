@@ -35,6 +35,13 @@ interface HealConsult {
 
 type HealTriage = HealDecided | { consult: HealConsult };
 
+/**
+ * For steps that only record (keyed writes, safe to run again) and that nothing runs again if
+ * they fail: an event's routing, a firing's acceptance. A Postgres blip of up to ~15 s is
+ * retried rather than leaving the workflow failed, its id taken and its work never done.
+ */
+export const STORE_RETRIES = { retriesAllowed: true, maxAttempts: 6, intervalSeconds: 0.5, backoffRate: 2 } as const;
+
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
 export interface ApprovalRequest {
   id: string;

@@ -18,7 +18,7 @@ import type { ModelCallJournal } from './model-calls.js';
 import type { TaskView } from '../contract.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
 import { reviewMinutes } from '../task/step-events.js';
-import { activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
+import { STORE_RETRIES, activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices, HealDecided } from './steps.js';
 
 /** What a person (or a peer's CLI) sends to a waiting approval. */
@@ -273,7 +273,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   // no-op): its view and events are written once, then its task is started as a child.
   const scheduled = DBOS.registerWorkflow(
     async (plan: TaskPlan, scheduleId: string) => {
-      await DBOS.runStep(() => services.scheduled?.(plan.record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept' });
+      await DBOS.runStep(() => services.scheduled?.(plan.record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept', ...STORE_RETRIES });
       await start(plan);
     },
     { name: 'agentry.scheduled' },

@@ -152,6 +152,18 @@ describe('a task as a DBOS workflow', () => {
     expect(services.watched.heals.find((h) => h.taskId === 'gatefail1')).toMatchObject({ phase: 'gating', error: { code: 'STORE_UNAVAILABLE' } });
   });
 
+  it('a firing whose acceptance meets a store blip is retried, not left failed with its task never made', async () => {
+    let failures = 0;
+    services.scheduled = () => (++failures <= 2 ? Promise.reject(Object.assign(new Error('connection terminated'), { code: 'STORE_UNAVAILABLE' })) : Promise.resolve());
+    try {
+      await cluster.schedule({ record: contentTask('fired1') }, 'nightly', 1);
+      expect(await cluster.result('fired1')).toEqual({ outcome: 'completed' });
+      expect(failures).toBe(3);
+    } finally {
+      delete services.scheduled;
+    }
+  });
+
   it('a review past its deadline escalates in three tiers while the task awaits it, then the task goes on', async () => {
     config = resolveConfig({ version: 1, sla: { reviewMinutes: { canon: 0.001 }, escalationMinutes: 0.001 } });
     const breaches: SlaBreach[] = [];
