@@ -14,12 +14,12 @@ import type { ApprovalView, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import { gateAgent, taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
-import { nextTier, refusal, remedyOf, triage } from '../supervisor/policy/healing.js';
-import { TIER_TO } from '../supervisor/policy/escalation.js';
+import { healTold, nextTier, refusal, remedyOf, triage } from '../supervisor/policy/healing.js';
+import { breachTold } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput } from '../task/activities.js';
 import type { HealerOutput } from '../../schemas/generated/types.js';
 import { pausesDomain, reviewCompleted, reviewMinutes, reviewRequested, stepCompleted, stepFailed, stepStarted } from '../task/step-events.js';
-import type { Keyed } from '../task/step-events.js';
+import type { Keyed } from '../events.js';
 import type { ClusterAgents } from './agent-calls.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
@@ -58,12 +58,9 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
     observer: views,
     async slaBreached(b) {
       const now = clock.now();
-      const { key } = b;
-      const reason = `${b.scope} SLA exceeded (tier ${b.tier})`;
       await d.escalations.breached(b, now);
-      await events.emitDurable(createEvent('sla.exceeded', { taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), `${key}:sla:${b.tier}`);
-      await events.emitDurable(createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to: TIER_TO[b.tier], reason }, now), `${key}:esc:${b.tier}`);
-      if (b.tier === 3) await pause(b.domain, `SLA escalation reached tier 3 on ${b.taskId}`, `${key}:paused`);
+      for (const told of breachTold(b, now)) await tell(told);
+      if (b.tier === 3) await pause(b.domain, `SLA escalation reached tier 3 on ${b.taskId}`, `${b.key}:paused`);
     },
     calls: {
       started: (input) => tell(stepStarted(input, clock.now())),
@@ -121,31 +118,30 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const first = triage(d.config(), input, now);
       const domain = views.record(input.taskId).definition.domain;
       if (first.next === 'fail') {
-        if (first.escalate !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: first.escalate }, now), `${input.key}:limit`);
+        if (first.escalate !== undefined) await tell(healTold.escalated(input, domain, first.escalate, 'limit', now));
         return { decided: { action: 'fail', at: now, reason: first.reason } };
       }
       if (first.next === 'wait') return { decided: { action: 'retry', at: now, reason: first.reason }, waitMs: first.ms };
       const { incidentId, kind } = first;
-      await events.emitDurable(createEvent('heal.requested', { incidentId, kind, taskId: input.taskId, ...(input.agent ? { agent: input.agent } : {}) }, now), `${input.key}:requested`);
-      return { consult: { input: first.healerInput, at: now } };
+      await tell(healTold.requested(input, incidentId, kind, now));
+      return { consult: { input: first.healerInput, at: now, incidentId } };
     },
     async healAdvice(input, consult, diagnosis) {
       const cfg = d.config();
-      const { at } = consult;
+      const { at, incidentId } = consult;
       const fail = (reason: string): HealDecided => ({ decided: { action: 'fail', at, reason } });
       if (!diagnosis.ok) return fail(`the healer could not diagnose ${input.error.code}: ${diagnosis.error.message}`);
       const advice = diagnosis.output.output as HealerOutput;
-      const incidentId = `inc_${input.key}`;
       const domain = views.record(input.taskId).definition.domain;
       const refused = refusal(cfg, input, advice, cfg.healing.severityThreshold);
       if (refused) {
-        await events.emitDurable(createEvent('heal.refused', { incidentId, remedy: advice.remedy, severity: advice.severity, reason: refused.reason }, at), `${input.key}:refused`);
-        if (refused.ask !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: refused.ask }, at), `${input.key}:ask`);
+        await tell(healTold.refused(input, incidentId, advice, refused.reason, at));
+        if (refused.ask !== undefined) await tell(healTold.escalated(input, domain, refused.ask, 'ask', at));
         return fail(refused.fail);
       }
       const remedy = remedyOf(cfg, input, advice, at, (agent) => nextTier(cfg, (agent && cfg.models.byAgent[agent]) ?? cfg.models.default));
-      if (remedy.escalate !== undefined) await events.emitDurable(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: remedy.escalate }, at), `${input.key}:human`);
-      await events.emitDurable(createEvent('heal.applied', { incidentId, remedy: advice.remedy, severity: advice.severity, by: 'policy' }, at), `${input.key}:applied`);
+      if (remedy.escalate !== undefined) await tell(healTold.escalated(input, domain, remedy.escalate, 'human', at));
+      await tell(healTold.applied(input, incidentId, advice, at));
       // A paused agent is waited out by this task (its calls may run on any supervisor).
       const waitMs = remedy.waitMs ?? (remedy.pauseMinutes === undefined ? undefined : remedy.pauseMinutes * 60_000);
       return waitMs === undefined ? { decided: remedy.out } : { decided: remedy.out, waitMs };

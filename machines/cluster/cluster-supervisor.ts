@@ -22,6 +22,7 @@ import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import type { HookHandler } from '../intake/handler.js';
 import { LiveConfig } from '../supervisor/live-config.js';
+import { assertDomain } from '../supervisor/policy/escalation.js';
 import { Permissions } from '../supervisor/policy/permissions.js';
 import { DayStats } from '../supervisor/read-models/day-stats.js';
 import { ACTION_TYPES } from '../supervisor/read-models/status.js';
@@ -288,9 +289,7 @@ export class ClusterSupervisor implements SupervisorApi {
   /** Lets a domain escalation paused act again, on every supervisor (their gates read the shared row). */
   async resumeDomain(name: string): Promise<{ domain: string; resumed: boolean }> {
     const { pg, events, live } = this.p;
-    const known = new Set(Object.values(this.config.workflows).flatMap((w) => (w ? [w.domain] : [])));
-    const paused = await pg.escalations.paused();
-    if (!known.has(name) && !paused.includes(name)) throw new UserError('NOT_FOUND', `no domain ${JSON.stringify(name)}; the workflows' domains are ${[...known].join(', ')}`);
+    assertDomain(this.config, name, (await pg.escalations.paused()).includes(name));
     const now = this.opts.clock.now();
     const resumed = await pg.escalations.resume(name, now);
     if (resumed) await events.emitDurable(createEvent('domain.resumed', { domain: name }, now));
@@ -453,24 +452,31 @@ export class ClusterSupervisor implements SupervisorApi {
     this.assertAccepting();
     this.assertModel();
     this.assertRoom();
-    const cfg = this.config;
-    const wf = workflowOf(cfg, req.workflow);
+    const wf = workflowOf(this.config, req.workflow);
     const record = this.newRecord(req, wf, source);
+    // Every task named in dependsOn must exist, a flow's as a single task's.
     const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
-    if (wf.tasks) {
-      const children = flowChildren(cfg, record, wf.tasks, () => newTaskId(this.opts.clock.now()), (r, w, id) => this.newRecord(r, w, 'flow', id));
-      record.children = children.map((c) => c.id);
-      const siblings = new Map(children.map((c) => [c.id, c]));
-      const dependencyOf = async (id: string): Promise<Dependency> => {
-        const sibling = siblings.get(id);
-        return sibling ? { taskId: id, workflowId: outcomeWorkflowId(sibling) } : (await this.dependency(id)).dependency;
-      };
-      const plans = await Promise.all(children.map(async (c) => ({ record: c, after: await Promise.all(c.dependsOn.map(dependencyOf)) })));
-      return { plan: { record, children: plans }, status: 'running' };
-    }
-    checkTaskInput(req.workflow, wf, req.input);
-    checkFirstInput(record);
+    if (wf.tasks) return { plan: await this.flowPlan(record, wf.tasks), status: 'running' };
+    this.check(record, wf);
     return { plan: { record, after: after.map((a) => a.dependency) }, status: after.every((a) => a.completed) ? 'pending' : 'blocked' };
+  }
+
+  /** A flow's plan: its children made, each waiting for its siblings (or other tasks) by their outcome workflows. */
+  private async flowPlan(record: TaskRecord, tasks: NonNullable<WorkflowConfig['tasks']>): Promise<TaskPlan> {
+    const children = flowChildren(this.config, record, tasks, () => newTaskId(this.opts.clock.now()), (r, w, id) => this.newRecord(r, w, 'flow', id));
+    record.children = children.map((c) => c.id);
+    const siblings = new Map(children.map((c) => [c.id, c]));
+    const dependencyOf = async (id: string): Promise<Dependency> => {
+      const sibling = siblings.get(id);
+      return sibling ? { taskId: id, workflowId: outcomeWorkflowId(sibling) } : (await this.dependency(id)).dependency;
+    };
+    return { record, children: await Promise.all(children.map(async (c) => ({ record: c, after: await Promise.all(c.dependsOn.map(dependencyOf)) }))) };
+  }
+
+  /** A single task's input, checked as its workflow and its first agent read it: a bad request is refused, not failed later. */
+  private check(record: TaskRecord, wf: WorkflowConfig): void {
+    checkTaskInput(record.workflow, wf, record.input);
+    checkFirstInput(record);
   }
 
   /** limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once). */
@@ -492,8 +498,7 @@ export class ClusterSupervisor implements SupervisorApi {
     if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${routed.workflow}" is a flow of tasks: on Postgres an event starts single tasks only so far`);
     const record = this.newRecord({ workflow: routed.workflow, input: routed.input, priority: routed.priority }, wf, 'event');
     record.origin = routed.eventId;
-    checkTaskInput(routed.workflow, wf, routed.input);
-    checkFirstInput(record);
+    this.check(record, wf);
     return record;
   }
 

@@ -6,8 +6,8 @@
 // other work; the task's end is the message that stops it.
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { ResolvedConfig } from '../../config/load.js';
-import type { EscalationTier } from '../supervisor/policy/sla.js';
-import type { ReviewKind, TaskRecord } from '../task/context.js';
+import type { EscalationTier, SlaBreach } from '../supervisor/policy/sla.js';
+import type { TaskRecord } from '../task/context.js';
 
 const SLA_WORKFLOW = 'agentry.sla';
 export const slaWorkflowId = (taskId: string): string => `sla:${taskId}`;
@@ -20,14 +20,6 @@ export interface SlaInput {
   deadline: number;
 }
 
-/** A deadline passed and escalation reached `tier`: a whole task's, or one review's (keyed by its step). */
-export interface SlaBreach extends SlaInput {
-  scope: 'task' | ReviewKind;
-  tier: EscalationTier;
-  /** What makes its events once per tier: `<taskId>:task`, or the review's step key. */
-  key: string;
-}
-
 export interface SlaServices {
   config(): ResolvedConfig;
   /** A tier was reached: events, the shared breach row, and at tier 3 the domain's pause. */
@@ -38,23 +30,33 @@ export function slaOf(config: ResolvedConfig, record: TaskRecord): SlaInput {
   return { taskId: record.id, domain: record.definition.domain, deadline: record.createdAt + config.sla.priorityHours[record.priority] * 3_600_000 };
 }
 
+/**
+ * Waits, durably, for what `until` waits for until `deadline`; each time the wait runs out first,
+ * escalates one tier (1, 2, 3, spaced by sla.escalationMinutes as configured when each tier is
+ * reached: a reload applies to the next one). What arrived, or null when tier 3 passed too.
+ */
+export async function escalating<T>(services: SlaServices, deadline: number, until: (at: number) => Promise<T | null>, breach: (tier: EscalationTier, at: number) => SlaBreach): Promise<T | null> {
+  let at = deadline;
+  for (const tier of [1, 2, 3] as const) {
+    const arrived = await until(at);
+    if (arrived !== null) return arrived;
+    const escalationMs = await DBOS.runStep(
+      async () => {
+        await services.slaBreached?.(breach(tier, at));
+        return services.config().sla.escalationMinutes * 60_000;
+      },
+      { name: 'sla.breach' },
+    );
+    at += escalationMs;
+  }
+  return null;
+}
+
 export function registerSlaWorkflow(services: SlaServices, opts: { pollingIntervalMs: number }): (input: SlaInput) => Promise<void> {
   return DBOS.registerWorkflow(
     async (input: SlaInput) => {
-      let at = input.deadline;
-      for (const tier of [1, 2, 3] as const) {
-        const ended = await DBOS.recv<unknown>(ENDED_TOPIC, { deadlineEpochMS: at, pollingIntervalMs: opts.pollingIntervalMs });
-        if (ended !== null) return;
-        // The spacing is the config's when the tier is reached (a reload applies to the next tier).
-        const escalationMs = await DBOS.runStep(
-          async () => {
-            await services.slaBreached?.({ ...input, scope: 'task', tier, key: `${input.taskId}:task` });
-            return services.config().sla.escalationMinutes * 60_000;
-          },
-          { name: 'sla.breach' },
-        );
-        at += escalationMs;
-      }
+      const ended = (at: number): Promise<unknown> => DBOS.recv<unknown>(ENDED_TOPIC, { deadlineEpochMS: at, pollingIntervalMs: opts.pollingIntervalMs });
+      await escalating(services, input.deadline, ended, (tier) => ({ ...input, scope: 'task', tier, key: `${input.taskId}:task` }));
     },
     { name: SLA_WORKFLOW },
   );

@@ -31,6 +31,8 @@ export interface HealDecided {
 interface HealConsult {
   input: unknown;
   at: number;
+  /** The incident its events are told under. */
+  incidentId: string;
 }
 
 type HealTriage = HealDecided | { consult: HealConsult };

@@ -12,7 +12,7 @@ import type { TaskRecord } from '../task/context.js';
 import { driveTask } from './drive.js';
 import { registerEventWorkflows } from './event-workflow.js';
 import type { EventRouting } from './event-workflow.js';
-import { endSla, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
+import { endSla, escalating, registerSlaWorkflow, slaOf, slaWorkflowId } from './sla-workflow.js';
 import type { Invocation, Settled, TaskResult } from './drive.js';
 import type { ModelCallJournal } from './model-calls.js';
 import type { TaskView } from '../contract.js';
@@ -104,9 +104,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     if ('consult' in first.output) {
       const { consult } = first.output;
       const call: AgentStepInput = { taskId: input.taskId, key: `${input.key}:healer`, phase: input.phase, part: 'heal', agent: 'healer', input: consult.input };
-      const handle = await startModelCall(call);
-      const diagnosis = await handle.getResult({ pollingIntervalMs: opts.pollingIntervalMs });
-      if (diagnosis === null) throw new SystemError('INTERNAL', `model call ${handle.workflowID} ended without a result`);
+      const diagnosis = await modelCallResult((await startModelCall(call)).workflowID);
       const advised = await activityStep('heal.advice', (i) => services.healAdvice(i, consult, diagnosis), input);
       if (!advised.ok) return advised;
       decided = advised.output;
@@ -170,24 +168,19 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
    * awaited, in the task SLA's three tiers; DBOS keeps each wait's end, so a replay waits as long.
    */
   async function callResult(record: TaskRecord, input: AgentStepInput, workflowId: string, requestedAt: number): Promise<Settled<AgentStepOutput>> {
-    const polling = { pollingIntervalMs: opts.pollingIntervalMs };
-    const review = input.review;
-    let deadline = review === undefined ? undefined : requestedAt + reviewMinutes(services.config(), review, record.tier) * 60_000;
-    for (const tier of [1, 2, 3] as const) {
-      if (review === undefined || deadline === undefined) break;
-      const settled = await DBOS.getResult<Settled<AgentStepOutput>>(workflowId, { ...polling, timeoutSeconds: Math.max(0, deadline - Date.now()) / 1000 });
+    const { review } = input;
+    if (review !== undefined) {
+      const deadline = requestedAt + reviewMinutes(services.config(), review, record.tier) * 60_000;
+      const until = (at: number): Promise<Settled<AgentStepOutput> | null> => DBOS.getResult(workflowId, { pollingIntervalMs: opts.pollingIntervalMs, timeoutSeconds: Math.max(0, at - Date.now()) / 1000 });
+      const settled = await escalating(services, deadline, until, (tier, at) => ({ taskId: input.taskId, domain: record.definition.domain, deadline: at, scope: review, tier, key: input.key }));
       if (settled !== null) return settled;
-      const breach = { taskId: input.taskId, domain: record.definition.domain, deadline, scope: review, tier, key: input.key };
-      const escalationMs = await DBOS.runStep(
-        async () => {
-          await services.slaBreached?.(breach);
-          return services.config().sla.escalationMinutes * 60_000;
-        },
-        { name: 'sla.breach' },
-      );
-      deadline += escalationMs;
     }
-    const settled = await DBOS.getResult<Settled<AgentStepOutput>>(workflowId, polling);
+    return modelCallResult(workflowId);
+  }
+
+  /** A model call's result, however long it takes (the call itself is bounded by models.timeoutMs). */
+  async function modelCallResult(workflowId: string): Promise<Settled<AgentStepOutput>> {
+    const settled = await DBOS.getResult<Settled<AgentStepOutput>>(workflowId, { pollingIntervalMs: opts.pollingIntervalMs });
     if (settled === null) throw new SystemError('INTERNAL', `model call ${workflowId} ended without a result`);
     return settled;
   }

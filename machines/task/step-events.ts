@@ -4,17 +4,13 @@ import type { StructuredCallResult } from '../../agents/client/types.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import type { ReviewTier } from '../../schemas/generated/types.js';
 import { createEvent } from '../events.js';
-import type { SupervisorEvent } from '../events.js';
+import type { Keyed } from '../events.js';
 import type { AgentStepInput } from './activities.js';
 import type { ReviewKind } from './context.js';
 import { toReview } from './reviews.js';
 import type { TaskReview } from './reviews.js';
 
 type Step = Pick<AgentStepInput, 'taskId' | 'key' | 'part' | 'agent'>;
-export interface Keyed {
-  event: SupervisorEvent;
-  key: string;
-}
 
 /** The deadline of one review, minutes after it is asked for (sla.reviewMinutes, by kind and tier). */
 export function reviewMinutes(cfg: Pick<ResolvedConfig, 'sla'>, kind: ReviewKind, tier: ReviewTier): number {

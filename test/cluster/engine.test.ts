@@ -10,7 +10,7 @@ import { createOfflineModel } from '../../agents/offline/index.js';
 import { ModelCallError } from '../../core/errors.js';
 import { resolveConfig } from '../../config/load.js';
 import { ClusterAgents } from '../../machines/cluster/agent-calls.js';
-import type { SlaBreach } from '../../machines/cluster/sla-workflow.js';
+import type { SlaBreach } from '../../machines/supervisor/policy/sla.js';
 import { until } from '../support/until.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { launchCluster } from '../../machines/cluster/executor.js';

@@ -8,7 +8,7 @@ import type { AgentStepInput, AgentStepOutput } from '../../task/activities.js';
 import type { ReviewKind } from '../../task/context.js';
 import type { TaskReview } from '../../task/reviews.js';
 import { confidenceOf, pausesDomain, reviewCompleted, reviewMinutes, reviewRequested, stepCompleted, stepFailed, stepStarted } from '../../task/step-events.js';
-import type { Keyed } from '../../task/step-events.js';
+import type { Keyed } from '../../events.js';
 import { recordFallbackDecision } from './approval-step.js';
 import type { FallbackDeps } from './approval-step.js';
 import type { Runtime } from './runtime.js';

@@ -4,12 +4,12 @@ import { fromPromise } from 'xstate';
 import { sleep } from '../../../core/clock.js';
 import type { HealerOutput } from '../../../schemas/generated/types.js';
 import type { AgentStepInput, AgentStepOutput, HealInput, HealOutput } from '../../task/activities.js';
-import { createEvent } from '../../events.js';
+import type { Keyed } from '../../events.js';
 import type { Runtime } from './runtime.js';
 import { agentStepLogic } from './agent-step.js';
 import type { AgentStepDeps } from './agent-step.js';
 import { allowedModels } from '../policy/model-choice.js';
-import { nextTier, refusal, remedyOf, triage } from '../policy/healing.js';
+import { healTold, nextTier, refusal, remedyOf, triage } from '../policy/healing.js';
 import { runActivity } from './run-activity.js';
 
 /** What a heal step uses of the runtime: the healer's call is an agent step. */
@@ -23,9 +23,10 @@ export function healLogic(rt: HealDeps) {
       const fail = (reason: string): { value: HealOutput; costUsd: number } => ({ value: { action: 'fail', at: now, reason }, costUsd: 0 });
       const cfg = rt.config();
       const domain = rt.record(input.taskId).definition.domain;
+      const tell = (told: Keyed): void => rt.events.emit(told.event, told.key);
       const first = triage(cfg, input, now);
       if (first.next === 'fail') {
-        if (first.escalate !== undefined) rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: first.escalate }, now), `${input.key}:limit`);
+        if (first.escalate !== undefined) tell(healTold.escalated(input, domain, first.escalate, 'limit', now));
         return fail(first.reason);
       }
       if (first.next === 'wait') {
@@ -33,7 +34,7 @@ export function healLogic(rt: HealDeps) {
         return { value: { action: 'retry', at: now, reason: first.reason }, costUsd: 0 };
       }
       const { incidentId, kind } = first;
-      rt.events.emit(createEvent('heal.requested', { incidentId, kind, taskId: input.taskId, ...(input.agent ? { agent: input.agent } : {}) }, now), `${input.key}:requested`);
+      tell(healTold.requested(input, incidentId, kind, now));
       const diagnosis = await runActivity<AgentStepOutput, AgentStepInput>(agentStep, {
         taskId: input.taskId,
         key: `${input.key}:healer`,
@@ -46,8 +47,8 @@ export function healLogic(rt: HealDeps) {
       const threshold = (cfg.learning.pin.severityThreshold ? undefined : rt.learned.severityThreshold()) ?? cfg.healing.severityThreshold;
       const refused = refusal(cfg, input, advice, threshold);
       if (refused) {
-        rt.events.emit(createEvent('heal.refused', { incidentId, remedy: advice.remedy, severity: advice.severity, reason: refused.reason }, now), `${input.key}:refused`);
-        if (refused.ask !== undefined) rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: refused.ask }, now), `${input.key}:ask`);
+        tell(healTold.refused(input, incidentId, advice, refused.reason, now));
+        if (refused.ask !== undefined) tell(healTold.escalated(input, domain, refused.ask, 'ask', now));
         return fail(refused.fail);
       }
       const remedy = remedyOf(cfg, input, advice, now, (agent) => nextTier(cfg, (agent && (rt.learned.model(agent) ?? cfg.models.byAgent[agent])) ?? cfg.models.default));
@@ -56,9 +57,9 @@ export function healLogic(rt: HealDeps) {
       }
       if (remedy.waitMs !== undefined) await sleep(rt.clock, remedy.waitMs);
       if (remedy.pauseMinutes !== undefined && input.agent) rt.agents.pause(input.agent, remedy.pauseMinutes);
-      if (remedy.escalate !== undefined) rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: remedy.escalate }, now), `${input.key}:human`);
+      if (remedy.escalate !== undefined) tell(healTold.escalated(input, domain, remedy.escalate, 'human', now));
       const out = remedy.out;
-      rt.events.emit(createEvent('heal.applied', { incidentId, remedy: advice.remedy, severity: advice.severity, by: 'policy' }, now), `${input.key}:applied`);
+      tell(healTold.applied(input, incidentId, advice, now));
       rt.recordOutcome(input.taskId, 'heal', { kind, remedy: advice.remedy, severity: advice.severity, action: out.action });
       return { value: out, costUsd: 0 };
     });

@@ -7,6 +7,7 @@ import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ResolvedConfig } from '../../../config/load.js';
 import { createEvent } from '../../events.js';
+import type { Keyed } from '../../events.js';
 import type { JournalRecord, JournalSink } from '../durable/records.js';
 import type { EventLog } from '../read-models/event-log.js';
 import type { SlaBreach } from './sla.js';
@@ -20,7 +21,21 @@ export interface EscalationDeps {
 }
 
 /** Who each tier escalates to. */
-export const TIER_TO = { 1: 'coordinator', 2: 'person', 3: 'pause_domain' } as const;
+const TIER_TO = { 1: 'coordinator', 2: 'person', 3: 'pause_domain' } as const;
+
+/** A breach's events at its tier, keyed by what it watched so each tier is told once. */
+export function breachTold(b: SlaBreach, now: number): Keyed[] {
+  return [
+    { event: createEvent('sla.exceeded', { taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), key: `${b.key}:sla:${b.tier}` },
+    { event: createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to: TIER_TO[b.tier], reason: `${b.scope} SLA exceeded (tier ${b.tier})` }, now), key: `${b.key}:esc:${b.tier}` },
+  ];
+}
+
+/** NOT_FOUND unless `name` is one of the workflows' domains or is paused. */
+export function assertDomain(config: Pick<ResolvedConfig, 'workflows'>, name: string, paused: boolean): void {
+  const known = new Set(Object.values(config.workflows).flatMap((w) => (w ? [w.domain] : [])));
+  if (!known.has(name) && !paused) throw new UserError('NOT_FOUND', `no domain ${JSON.stringify(name)}; the workflows' domains are ${[...known].join(', ')}`);
+}
 
 export class Escalation {
   private readonly paused = new Set<string>();
@@ -36,8 +51,7 @@ export class Escalation {
   onBreach(b: SlaBreach): void {
     const { events } = this.deps;
     const now = this.deps.clock.now();
-    events.emit(createEvent('sla.exceeded', { taskId: b.taskId, scope: b.scope, deadline: new Date(b.deadline).toISOString(), tier: b.tier }, now), `${b.key}:sla:${b.tier}`);
-    events.emit(createEvent('escalation.raised', { taskId: b.taskId, domain: b.domain, to: TIER_TO[b.tier], reason: `${b.scope} SLA exceeded (tier ${b.tier})` }, now), `${b.key}:esc:${b.tier}`);
+    for (const told of breachTold(b, now)) events.emit(told.event, told.key);
     if (b.tier === 3) this.pause(b.domain, `SLA escalation reached tier 3 on ${b.taskId}`);
   }
 
@@ -52,10 +66,7 @@ export class Escalation {
 
   /** Lets a paused domain act again, once the resume is durable; a domain not paused is left as it is. */
   async resume(name: string): Promise<{ domain: string; resumed: boolean }> {
-    const known = new Set(Object.values(this.deps.config().workflows).flatMap((w) => (w ? [w.domain] : [])));
-    if (!known.has(name) && !this.paused.has(name)) {
-      throw new UserError('NOT_FOUND', `no domain ${JSON.stringify(name)}; the workflows' domains are ${[...known].join(', ')}`);
-    }
+    assertDomain(this.deps.config(), name, this.paused.has(name));
     if (!this.paused.has(name)) return { domain: name, resumed: false };
     const now = this.deps.clock.now();
     await this.deps.journal.append({ t: 'domain', domain: name, paused: false, at: now });

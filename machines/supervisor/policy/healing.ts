@@ -5,6 +5,8 @@ import type { AgentKind } from '../../../agents/client/types.js';
 import type { ResolvedConfig } from '../../../config/load.js';
 import type { HealerOutput, IncidentKind } from '../../../schemas/generated/types.js';
 import type { HealInput, HealOutput } from '../../task/activities.js';
+import { createEvent } from '../../events.js';
+import type { Keyed } from '../../events.js';
 import { allowedModel } from './model-choice.js';
 
 const KIND_BY_CODE: Record<string, IncidentKind> = {
@@ -94,6 +96,27 @@ export function remedyOf(cfg: ResolvedConfig, input: HealInput, advice: HealerOu
       return { out: { action: 'fail', at: now, reason: `healer chose to ignore: ${advice.diagnosis}` } };
   }
 }
+
+/** The events of one heal, each keyed by the heal step so a replay tells nothing new. */
+export const healTold = {
+  requested: (input: HealInput, incidentId: string, kind: IncidentKind, now: number): Keyed => ({
+    event: createEvent('heal.requested', { incidentId, kind, taskId: input.taskId, ...(input.agent ? { agent: input.agent } : {}) }, now),
+    key: `${input.key}:requested`,
+  }),
+  refused: (input: HealInput, incidentId: string, advice: HealerOutput, reason: string, now: number): Keyed => ({
+    event: createEvent('heal.refused', { incidentId, remedy: advice.remedy, severity: advice.severity, reason }, now),
+    key: `${input.key}:refused`,
+  }),
+  applied: (input: HealInput, incidentId: string, advice: HealerOutput, now: number): Keyed => ({
+    event: createEvent('heal.applied', { incidentId, remedy: advice.remedy, severity: advice.severity, by: 'policy' }, now),
+    key: `${input.key}:applied`,
+  }),
+  /** A person is told: the restart limit was reached (`limit`), a remedy waits for them (`ask`), the healer escalated (`human`). */
+  escalated: (input: HealInput, domain: string, reason: string, why: 'limit' | 'ask' | 'human', now: number): Keyed => ({
+    event: createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason }, now),
+    key: `${input.key}:${why}`,
+  }),
+};
 
 /** The next stronger model in the configured tiers after `current`. */
 export function nextTier(cfg: ResolvedConfig, current: string): string | undefined {
