@@ -35,14 +35,14 @@ export function slaOf(config: ResolvedConfig, record: TaskRecord): SlaInput {
  * escalates one tier (1, 2, 3, spaced by sla.escalationMinutes as configured when each tier is
  * reached: a reload applies to the next one). What arrived, or null when tier 3 passed too.
  */
-export async function escalating<T>(services: SlaServices, deadline: number, until: (at: number) => Promise<T | null>, breach: (tier: EscalationTier, at: number) => SlaBreach): Promise<T | null> {
+export async function escalating<T>(services: SlaServices, deadline: number, until: (at: number) => Promise<T | null>, breach: (tier: EscalationTier) => SlaBreach): Promise<T | null> {
   let at = deadline;
   for (const tier of [1, 2, 3] as const) {
     const arrived = await until(at);
     if (arrived !== null) return arrived;
     const escalationMs = await DBOS.runStep(
       async () => {
-        await services.slaBreached?.(breach(tier, at));
+        await services.slaBreached?.(breach(tier));
         return services.config().sla.escalationMinutes * 60_000;
       },
       { name: 'sla.breach' },

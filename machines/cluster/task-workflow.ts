@@ -172,7 +172,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     if (review !== undefined) {
       const deadline = requestedAt + reviewMinutes(services.config(), review, record.tier) * 60_000;
       const until = (at: number): Promise<Settled<AgentStepOutput> | null> => DBOS.getResult(workflowId, { pollingIntervalMs: opts.pollingIntervalMs, timeoutSeconds: Math.max(0, at - Date.now()) / 1000 });
-      const settled = await escalating(services, deadline, until, (tier, at) => ({ taskId: input.taskId, domain: record.definition.domain, deadline: at, scope: review, tier, key: input.key }));
+      const settled = await escalating(services, deadline, until, (tier) => ({ taskId: input.taskId, domain: record.definition.domain, deadline, scope: review, tier, key: input.key }));
       if (settled !== null) return settled;
     }
     return modelCallResult(workflowId);
