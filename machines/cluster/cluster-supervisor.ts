@@ -46,7 +46,7 @@ import { launchCluster } from './executor.js';
 import type { Cluster } from './executor.js';
 import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
-import { differences, policyDigest } from './policy-digest.js';
+import { policyDigest } from './policy-digest.js';
 import { queueLimits } from './queues.js';
 import { ClusterTaskViews } from './task-views.js';
 import { outcomeWorkflowId, scheduledWorkflowId } from './task-workflow.js';
@@ -183,7 +183,7 @@ export class ClusterSupervisor implements SupervisorApi {
     const unavailable = this.opts.model.unavailable;
     return {
       mode: cfg.mode,
-      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending], peersDiffer: this.peersDiffer() },
+      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending], peersDiffer: this.p.peers.differing() },
       health: { pid: process.pid, uptimeSec: Math.round((now - this.startedAt) / 1000), offline, model: offline ? 'offline' : unavailable === undefined ? 'claude' : 'none', ...(unavailable !== undefined && { modelUnavailable: unavailable }), draining: this.draining, store: live.ok ? 'ok' : 'unavailable' },
       // Agents are not actors on the cluster: each row is the calls this supervisor sends.
       agents: this.p.agents.views((kind) => (offline ? 'offline' : unavailable !== undefined ? 'none' : (cfg.models.byAgent[kind] ?? cfg.models.default))),
@@ -367,15 +367,6 @@ export class ClusterSupervisor implements SupervisorApi {
 
   get config(): ResolvedConfig {
     return this.liveConfig.current;
-  }
-
-  /** Live peers that would decide a task's steps differently (their config's policy differs). */
-  private peersDiffer(): NonNullable<NonNullable<StatusView['config']>['peersDiffer']> {
-    const own = policyDigest(this.config);
-    return this.p.peers.live.flatMap((peer) => {
-      const sections = differences(own, peer.policy);
-      return sections.length === 0 ? [] : [{ executorId: peer.executorId, mode: peer.policy.mode ?? null, sections }];
-    });
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

@@ -7,6 +7,8 @@
 // carries the supervisor's policy digest (policy-digest.ts); each beat reads the live peers'.
 import type { Logger } from '../../core/logger.js';
 import type { PgStore } from '../../memory/postgres/pool.js';
+import type { Mode } from '../contract.js';
+import { differences } from './policy-digest.js';
 import type { PolicyDigest } from './policy-digest.js';
 
 export interface PeersOptions {
@@ -24,7 +26,7 @@ export interface PeersOptions {
 }
 
 /** A live peer as its last beat showed it. */
-export interface Peer {
+interface Peer {
   executorId: string;
   policy: Partial<PolicyDigest>;
 }
@@ -36,7 +38,7 @@ export class Peers {
   private beating: Promise<void> | undefined;
   private policy: PolicyDigest;
   /** The live peers at the last beat. */
-  live: Peer[] = [];
+  private live: Peer[] = [];
 
   constructor(private readonly o: PeersOptions) {
     this.policy = o.policy;
@@ -62,6 +64,14 @@ export class Peers {
   /** The policy this supervisor now runs: published with the next beat. */
   publish(policy: PolicyDigest): void {
     this.policy = policy;
+  }
+
+  /** Live peers that decide a task's steps by another policy, and in which config sections. */
+  differing(): { executorId: string; mode: Mode | null; sections: string[] }[] {
+    return this.live.flatMap((peer) => {
+      const sections = differences(this.policy, peer.policy);
+      return sections.length === 0 ? [] : [{ executorId: peer.executorId, mode: peer.policy.mode ?? null, sections }];
+    });
   }
 
   /** One beat: alive (with its policy), the live peers read, then at most one silent peer adopted. */
