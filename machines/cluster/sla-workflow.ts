@@ -53,9 +53,9 @@ export async function escalating<T>(services: SlaServices, deadline: number, unt
 }
 
 export function registerSlaWorkflow(services: SlaServices, opts: { pollingIntervalMs: number }): (input: SlaInput) => Promise<void> {
+  const ended = (at: number): Promise<unknown> => DBOS.recv<unknown>(ENDED_TOPIC, { deadlineEpochMS: at, pollingIntervalMs: opts.pollingIntervalMs });
   return DBOS.registerWorkflow(
     async (input: SlaInput) => {
-      const ended = (at: number): Promise<unknown> => DBOS.recv<unknown>(ENDED_TOPIC, { deadlineEpochMS: at, pollingIntervalMs: opts.pollingIntervalMs });
       await escalating(services, input.deadline, ended, (tier) => ({ ...input, scope: 'task', tier, key: `${input.taskId}:task` }));
     },
     { name: SLA_WORKFLOW },
