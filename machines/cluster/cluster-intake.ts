@@ -8,16 +8,16 @@ import type { ResolvedConfig } from '../../config/load.js';
 import type { EmitEventRequest, EmitEventResult, TaskView } from '../contract.js';
 import { assertOutsideType, newEventId, outcomeOf, planEvent, startsAtOnce } from '../supervisor/policy/event-routing.js';
 import type { Routed } from '../supervisor/policy/event-routing.js';
-import type { TaskRecord } from '../task/context.js';
 import type { EventRouting } from './event-workflow.js';
+import type { TaskPlan } from './task-workflow.js';
 import type { Cluster } from './executor.js';
 
 export interface ClusterIntakeDeps {
   clock: Clock;
   config(): ResolvedConfig;
   cluster: Pick<Cluster, 'route' | 'eventSeen'>;
-  /** A routed task's record, checked as a created task's is: a refusal records nothing. */
-  record(routed: Routed): TaskRecord;
+  /** A routed task's plan (a flow's with its children), checked as a created task's is: a refusal records nothing. */
+  plan(routed: Routed): Promise<TaskPlan>;
   /** Refuses tasks that would start now when the cluster is full. */
   assertRoom(): void;
 }
@@ -41,14 +41,14 @@ export async function acceptEvent(req: EmitEventRequest, deps: ClusterIntakeDeps
   if (await deps.cluster.eventSeen(eventId)) return duplicate;
   const plan = planEvent(deps.config(), eventId, req.type, req.data);
   const routing: EventRouting = { eventId, type: req.type, data: req.data, at, ignored: [], now: [] };
-  const later: TaskRecord[] = [];
+  const later: TaskPlan[] = [];
   for (const step of plan) {
     if ('ignored' in step) routing.ignored.push({ index: step.index, reason: step.ignored });
-    else (startsAtOnce(step.routed.priority) ? routing.now : later).push(deps.record(step.routed));
+    else (startsAtOnce(step.routed.priority) ? routing.now : later).push(await deps.plan(step.routed));
   }
   if (routing.now.length > 0) deps.assertRoom();
-  if (later.length > 0) routing.later = { until: batchWindowEnd(at, deps.config().events.batchWindowSeconds), records: later };
+  if (later.length > 0) routing.later = { until: batchWindowEnd(at, deps.config().events.batchWindowSeconds), plans: later };
   const started = await deps.cluster.route(routing);
   if (started === undefined) return duplicate;
-  return { result: { eventId, duplicate: false, outcome: outcomeOf(plan), taskIds: routing.now.map((r) => r.id) }, started };
+  return { result: { eventId, duplicate: false, outcome: outcomeOf(plan), taskIds: routing.now.map((p) => p.record.id) }, started };
 }

@@ -26,6 +26,7 @@ import type { ClusterEvents } from './cluster-events.js';
 import type { ClusterLearning } from './cluster-learning.js';
 import type { ApprovalRequest, ClusterServices, HealDecided } from './steps.js';
 import type { ClusterTaskViews } from './task-views.js';
+import type { TaskPlan } from './task-workflow.js';
 
 export interface ClusterPolicyDeps {
   config: () => ResolvedConfig;
@@ -83,14 +84,15 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       await events.emitDurable(createEvent('event.received', { eventId, event: type, data: routing.data }, at), `${eventId}:received`);
       for (const { index, reason } of routing.ignored) await events.emitDurable(createEvent('event.ignored', { eventId, event: type, reason }, at), `${eventId}:ignored:${index}`);
       const started: TaskView[] = [];
-      for (const record of routing.now) started.push(await views.accepted(record));
+      for (const { record } of routing.now) started.push(await views.accepted(record));
       return started;
     },
-    async eventBatchDue(records) {
-      // Made when the window ends, as embedded: their SLAs count from then.
+    async eventBatchDue(plans) {
+      // Made when the window ends, as embedded: their SLAs (a flow's children's too) count from then.
       const now = clock.now();
-      const due = records.map((r) => ({ ...r, createdAt: now })).sort((a, b) => a.priority.localeCompare(b.priority));
-      for (const record of due) await views.accepted(record);
+      const madeNow = (plan: TaskPlan): TaskPlan => ({ ...plan, record: { ...plan.record, createdAt: now }, ...(plan.children ? { children: plan.children.map(madeNow) } : {}) });
+      const due = plans.map(madeNow).sort((a, b) => a.record.priority.localeCompare(b.record.priority));
+      for (const { record } of due) await views.accepted(record);
       return due;
     },
     async gate(input) {

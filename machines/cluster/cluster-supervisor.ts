@@ -3,14 +3,13 @@
 // holds its workflow (durable in Postgres) and runs on whichever supervisor's task queue takes it;
 // views, approvals, events and spend are the shared tables, so any supervisor shows and decides
 // any task. Each finished task's outcome is a shared row too, and every supervisor learns from all
-// of them. What is not built on the cluster yet is refused with NOT_IMPLEMENTED, saying so.
-// A flow, or a task that waits for others, is a workflow that starts its tasks when they can run.
+// of them. A flow, or a task that waits for others, is a workflow that starts its tasks when they can run.
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import type { StructuredModel } from '../../agents/client/types.js';
 import { systemClock } from '../../core/clock.js';
 import type { Clock } from '../../core/clock.js';
-import { ModelCallError, PolicyError, SystemError, UserError } from '../../core/errors.js';
+import { ModelCallError, PolicyError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { checkTaskInput } from '../../config/task-input.js';
@@ -317,7 +316,7 @@ export class ClusterSupervisor implements SupervisorApi {
       clock: this.opts.clock,
       config: () => this.config,
       cluster: this.p.cluster,
-      record: (routed) => this.routedRecord(routed),
+      plan: (routed) => this.routedPlan(routed),
       assertRoom: () => this.assertRoom(),
     });
     for (const view of started) this.p.live.saw(view);
@@ -483,14 +482,14 @@ export class ClusterSupervisor implements SupervisorApi {
     return recordFor(this.config, req, wf, { id: id ?? newTaskId(now), source, now, learnedTier: (contentType) => this.p.learning.tier(contentType) });
   }
 
-  /** A routed event's task: one workflow's task, checked as a created one is (a refusal records nothing). */
-  private routedRecord(routed: Routed): TaskRecord {
+  /** A routed event's task (a flow's with its children), checked as a created one is (a refusal records nothing). */
+  private async routedPlan(routed: Routed): Promise<TaskPlan> {
     const wf = workflowOf(this.config, routed.workflow);
-    if (wf.tasks) throw new SystemError('NOT_IMPLEMENTED', `workflow "${routed.workflow}" is a flow of tasks: on Postgres an event starts single tasks only so far`);
     const record = this.newRecord({ workflow: routed.workflow, input: routed.input, priority: routed.priority }, wf, 'event');
     record.origin = routed.eventId;
+    if (wf.tasks) return this.flowPlan(record, wf.tasks);
     this.check(record, wf);
-    return record;
+    return { record };
   }
 
   /** A task a new one waits for, by the workflow whose result is its outcome; INVALID_INPUT when there is none. */

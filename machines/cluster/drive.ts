@@ -22,7 +22,8 @@ import { taskMachine } from '../task/task-machine.js';
 import type { TaskOutcome } from '../task/task-machine.js';
 
 export type TaskSnapshot = SnapshotFrom<typeof taskMachine>;
-export type TaskResult = { outcome: TaskOutcome; reason?: string; code?: string };
+/** How a task's workflow ended; a flow ends `cancelled` when a child of it was (as embedded). */
+export type TaskResult = { outcome: TaskOutcome | 'cancelled'; reason?: string; code?: string };
 
 /** Each activity's input and output, by the name the machine invokes it under. */
 interface ActivityTypes {

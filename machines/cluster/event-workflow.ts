@@ -5,8 +5,8 @@
 // tasks to a child that sleeps durably until the batch window ends, then starts them.
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { TaskView } from '../contract.js';
-import type { TaskRecord } from '../task/context.js';
-import { STORE_RETRIES } from './steps.js';
+import { recordStep } from './steps.js';
+import type { TaskPlan } from './task-workflow.js';
 
 export const eventWorkflowId = (eventId: string): string => `event:${eventId}`;
 const batchWorkflowId = (eventId: string): string => `event:${eventId}:batch`;
@@ -20,35 +20,39 @@ export interface EventRouting {
   at: number;
   /** Rules under their thresholds, with the reason. */
   ignored: { index: number; reason: string }[];
-  /** Tasks that start at once (P0/P1), origin `<eventId>#<rule>`. */
-  now: TaskRecord[];
+  /** Tasks (single, or flows with their children) that start at once (P0/P1), origin `<eventId>#<rule>`. */
+  now: TaskPlan[];
   /** Tasks that wait for the end of the batch window (epoch ms). */
-  later?: { until: number; records: TaskRecord[] };
+  later?: { until: number; plans: TaskPlan[] };
 }
 
 export interface EventServices {
   /** `event.received`, `event.ignored` and the views of the tasks it starts now. */
   eventRouted?(routing: EventRouting): Promise<TaskView[]>;
   /** The batch window ended: its tasks made now (their views), most urgent first. */
-  eventBatchDue?(records: TaskRecord[]): Promise<TaskRecord[]>;
+  eventBatchDue?(plans: TaskPlan[]): Promise<TaskPlan[]>;
 }
 
-/** Registers the event and batch workflows; `startTask` puts a task on the task queue (idempotent by id). */
-export function registerEventWorkflows(services: EventServices, startTask: (record: TaskRecord) => Promise<unknown>): (routing: EventRouting) => Promise<TaskView[]> {
+/** Registers the event and batch workflows; `startTask` starts a task or a flow (idempotent by id). */
+export function registerEventWorkflows(
+  services: EventServices,
+  startTask: (plan: TaskPlan) => Promise<unknown>,
+  opts: { pollingIntervalMs: number },
+): (routing: EventRouting) => Promise<TaskView[]> {
   const batch = DBOS.registerWorkflow(
-    async (until: number, records: TaskRecord[]) => {
+    async (until: number, plans: TaskPlan[]) => {
       // DBOS records the wake-up time at the first call: a replay sleeps what is left of it.
       await DBOS.sleepms(Math.max(0, until - (await DBOS.now())));
-      const due = await DBOS.runStep(() => services.eventBatchDue?.(records) ?? Promise.resolve(records), { name: 'event.batch', ...STORE_RETRIES });
-      for (const record of due) await startTask(record);
+      const due = await recordStep('event.batch', () => services.eventBatchDue?.(plans) ?? Promise.resolve(plans), opts.pollingIntervalMs);
+      for (const plan of due) await startTask(plan);
     },
     { name: 'agentry.eventBatch' },
   );
   return DBOS.registerWorkflow(
     async (routing: EventRouting) => {
-      const views = await DBOS.runStep(() => services.eventRouted?.(routing) ?? Promise.resolve([]), { name: 'event.route', ...STORE_RETRIES });
-      for (const record of routing.now) await startTask(record);
-      if (routing.later) await DBOS.startWorkflow(batch, { workflowID: batchWorkflowId(routing.eventId) })(routing.later.until, routing.later.records);
+      const views = await recordStep('event.route', () => services.eventRouted?.(routing) ?? Promise.resolve([]), opts.pollingIntervalMs);
+      for (const plan of routing.now) await startTask(plan);
+      if (routing.later) await DBOS.startWorkflow(batch, { workflowID: batchWorkflowId(routing.eventId) })(routing.later.until, routing.later.plans);
       return views;
     },
     { name: 'agentry.event' },

@@ -16,7 +16,8 @@ import type { LearnedModel } from './call-request.js';
 import type { ModelCallJournal } from './model-calls.js';
 import type { CallEnded, ClusterAgents } from './agent-calls.js';
 import { countsAgainstBreaker } from '../agent/steps.js';
-import { toAgentryError } from '../../core/errors.js';
+import { StoreError, toAgentryError } from '../../core/errors.js';
+import { isOutage } from '../../memory/postgres/outage.js';
 import { confidenceOf } from '../task/step-events.js';
 import type { EventServices } from './event-workflow.js';
 import type { SlaServices } from './sla-workflow.js';
@@ -37,12 +38,33 @@ interface HealConsult {
 
 type HealTriage = HealDecided | { consult: HealConsult };
 
+/** Any other failure of a record step is tried six times over about 15 s (a blip, a deadlock) before it fails. */
+const STORE_RETRIES = { retriesAllowed: true, maxAttempts: 6, intervalSeconds: 0.5, backoffRate: 2 } as const;
+
 /**
- * For steps that only record (keyed writes, safe to run again) and that nothing runs again if
- * they fail: an event's routing, a firing's acceptance. A Postgres blip of up to ~15 s is
- * retried rather than leaving the workflow failed, its id taken and its work never done.
+ * A step that only records (keyed writes, safe to run again) and that nothing runs again if it
+ * fails: an event's routing, a batch's tasks, a firing's acceptance. Failing would leave its
+ * workflow ended in error, its id taken and its work never done, so while the store cannot be
+ * reached it waits and tries again for as long as the outage lasts, as DBOS does with its own
+ * tables in the same Postgres: from `firstWaitMs`, doubling, to at most 30 times that.
  */
-export const STORE_RETRIES = { retriesAllowed: true, maxAttempts: 6, intervalSeconds: 0.5, backoffRate: 2 } as const;
+export function recordStep<T>(name: string, record: () => Promise<T>, firstWaitMs: number): Promise<T> {
+  return DBOS.runStep(
+    async () => {
+      for (let waitMs = firstWaitMs; ; waitMs = Math.min(waitMs * 2, firstWaitMs * 30)) {
+        try {
+          return await record();
+        } catch (err) {
+          if (!isStoreOutage(err)) throw err;
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+      }
+    },
+    { name, ...STORE_RETRIES },
+  );
+}
+
+const isStoreOutage = (err: unknown): boolean => (err instanceof StoreError && err.details['outage'] === true) || isOutage(err);
 
 /** An approval as the engine asks for it: stored and shown by the caller's services. */
 export interface ApprovalRequest {

@@ -109,6 +109,10 @@ export class ClusterTaskViews implements TaskObserver {
   async finished(record: TaskRecord, result: TaskResult): Promise<void> {
     const live = this.viewOf(record);
     const { view } = live;
+    if (result.outcome === 'cancelled') {
+      await this.cancelled(view, result.reason ?? 'cancelled');
+      return;
+    }
     view.status = result.outcome;
     if (result.reason && result.outcome !== 'completed') view.error = { code: errorCode(result.outcome, result.code), message: result.reason };
     await this.write(view);

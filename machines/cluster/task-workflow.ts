@@ -18,7 +18,7 @@ import type { ModelCallJournal } from './model-calls.js';
 import type { TaskView } from '../contract.js';
 import { MODEL_QUEUE, TASK_QUEUE, TIMER_QUEUE } from './queues.js';
 import { reviewMinutes } from '../task/step-events.js';
-import { STORE_RETRIES, activityStep, approvalRequestStep, modelCallSteps } from './steps.js';
+import { activityStep, recordStep, approvalRequestStep, modelCallSteps } from './steps.js';
 import type { ClusterServices, HealDecided } from './steps.js';
 
 /** What a person (or a peer's CLI) sends to a waiting approval. */
@@ -209,7 +209,7 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   }
 
   /** A task's outcome once its workflow ends; a cancelled one did not complete. */
-  async function outcomeOf(workflowId: string): Promise<TaskResult['outcome'] | 'cancelled'> {
+  async function outcomeOf(workflowId: string): Promise<TaskResult['outcome']> {
     try {
       const result = await DBOS.retrieveWorkflow<TaskResult>(workflowId).getResult({ pollingIntervalMs: opts.pollingIntervalMs });
       return result?.outcome ?? 'failed';
@@ -238,17 +238,17 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   );
 
   // A flow starts its children (each shown first, blocked or pending) and ends when they all have:
-  // completed when each did, else failed naming the first child's outcome that was not.
+  // completed when each did, else as the first child that did not ended (as embedded), naming it.
   const flow = DBOS.registerWorkflow(
     async (plan: TaskPlan) => {
       const children = plan.children ?? [];
       await startSla(plan.record);
       for (const child of children) await observer?.accepted(child.record, child.record.dependsOn.length > 0 ? 'blocked' : 'pending');
       for (const child of children) await start(child);
-      const outcomes = [];
+      const outcomes: TaskResult['outcome'][] = [];
       for (const child of children) outcomes.push(await outcomeOf(outcomeWorkflowId(child.record)));
       const failed = outcomes.find((o) => o !== 'completed');
-      return finished(plan.record, failed === undefined ? { outcome: 'completed' } : { outcome: 'failed', reason: `a child task ended ${failed}` });
+      return finished(plan.record, failed === undefined ? { outcome: 'completed' } : { outcome: failed, reason: `a child task ended ${failed}` });
     },
     { name: 'agentry.flow' },
   );
@@ -266,13 +266,13 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
   // no-op): its view and events are written once, then its task is started as a child.
   const scheduled = DBOS.registerWorkflow(
     async (plan: TaskPlan, scheduleId: string) => {
-      await DBOS.runStep(() => services.scheduled?.(plan.record, scheduleId) ?? Promise.resolve(), { name: 'schedule.accept', ...STORE_RETRIES });
+      await recordStep('schedule.accept', () => services.scheduled?.(plan.record, scheduleId) ?? Promise.resolve(), opts.pollingIntervalMs);
       await start(plan);
     },
     { name: 'agentry.scheduled' },
   );
   // A routed event's tasks start as any new task: on the task queue.
-  const event = registerEventWorkflows(services, (record) => start({ record }));
+  const event = registerEventWorkflows(services, start, opts);
   return { task, start, scheduled, event };
 }
 

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { StoreError, toAgentryError } from '../../core/errors.js';
 import { describeStore } from '../../config/store.js';
+import { isOutage } from './outage.js';
 import { redact } from './redact.js';
 
 export interface PgPoolOptions {
@@ -38,7 +39,8 @@ export async function openPgStore(url: string, options: PgPoolOptions = {}): Pro
     if (err instanceof StoreError) return err;
     const e = toAgentryError(err);
     const pgCode = (err as { code?: unknown } | null)?.code;
-    const details = typeof pgCode === 'string' ? { store: where, pgCode } : { store: where };
+    // `outage`: the server could not be reached, so the same request may succeed later.
+    const details = { store: where, outage: isOutage(err), ...(typeof pgCode === 'string' ? { pgCode } : {}) };
     return new StoreError('STORE_UNAVAILABLE', `${where}: ${doing}: ${redact(e.message, url)}`, { details });
   };
   let pool: pg.Pool;

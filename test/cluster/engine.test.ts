@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { StructuredModel } from '../../agents/client/types.js';
 import { createOfflineModel } from '../../agents/offline/index.js';
-import { ModelCallError } from '../../core/errors.js';
+import { ModelCallError, StoreError } from '../../core/errors.js';
 import { resolveConfig } from '../../config/load.js';
 import { ClusterAgents } from '../../machines/cluster/agent-calls.js';
 import type { SlaBreach } from '../../machines/supervisor/policy/sla.js';
@@ -71,6 +71,9 @@ afterAll(async () => {
   await store?.close();
   await pg?.stop();
 });
+
+/** What the Postgres store throws while its server cannot be reached. */
+const outage = (): StoreError => new StoreError('STORE_UNAVAILABLE', 'postgres 127.0.0.1/x: cannot append an event: connect ECONNREFUSED', { details: { outage: true } });
 
 describe('a task as a DBOS workflow', () => {
   it('completes: author, both reviews, the coordinator, the gate and the action, each call journaled once', async () => {
@@ -161,6 +164,21 @@ describe('a task as a DBOS workflow', () => {
       expect(failures).toBe(3);
     } finally {
       delete services.scheduled;
+    }
+  });
+
+  it("an event's routing that meets a store outage longer than the retries waits it out and is routed, its id not left taken by a failed workflow", async () => {
+    let failures = 0;
+    // Eight failures: more than the six tries any other failure of the step gets.
+    services.eventRouted = () => (++failures <= 8 ? Promise.reject(outage()) : Promise.resolve([]));
+    try {
+      const routed = await cluster.route({ eventId: 'outage-1', type: 'competitor.rank_drop', data: {}, at: 1, ignored: [], now: [{ record: contentTask('routed1') }] });
+      expect(routed).toEqual([]);
+      expect(failures).toBe(9);
+      expect(await cluster.result('routed1')).toEqual({ outcome: 'completed' });
+      expect(await cluster.route({ eventId: 'outage-1', type: 'competitor.rank_drop', data: {}, at: 2, ignored: [], now: [] })).toBeUndefined();
+    } finally {
+      delete services.eventRouted;
     }
   });
 

@@ -2,7 +2,8 @@
 // the offline model, event rules in the config. An event id is routed once for the whole cluster
 // (sent to both supervisors, even at once); under its threshold it is recorded and ignored; a
 // reserved type or a missing template field is refused and records nothing; P3 events that
-// arrive at either supervisor in one batch window start together when it ends; a GitHub delivery
+// arrive at either supervisor in one batch window start together when it ends; an event routed to
+// a flow runs the flow and its children; a GitHub delivery
 // redelivered to the other supervisor is a duplicate there.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const EVENTS = {
     { event: 'competitor.rank_drop', field: 'magnitude', threshold: 50, workflow: 'content', priority: 'P1', input: brief('Win back the rank for {{data.keyword}}') },
     { event: 'keyword.spike', field: 'magnitude', threshold: 50, workflow: 'content', priority: 'P3', input: brief('Ride the spike for {{data.keyword}}') },
     { event: 'github.push', workflow: 'content', priority: 'P1', input: brief('Announce what was pushed to {{data.repository}}') },
+    { event: 'product.launched', workflow: 'campaign', priority: 'P1', input: { goal: 'Launch {{data.product}}' } },
+    { event: 'product.teased', workflow: 'campaign', priority: 'P3', input: { goal: 'Tease {{data.product}}' } },
   ],
 };
 
@@ -179,6 +182,27 @@ describe('routed events on two supervisors', () => {
       expect(t.createdAt).toBeLessThan(windowEnd + WINDOW_MS);
     }
     expect(await eventWorkflows('spike-1')).toEqual(['event:spike-1', 'event:spike-1:batch']);
+  }, 240_000);
+
+  it('routes an event to a flow of tasks: the flow and its children run, at once (P1) or when the window ends (P3)', async () => {
+    await until(() => Date.now() % WINDOW_MS < WINDOW_MS / 4, 'the start of a batch window', 2 * WINDOW_MS);
+
+    const launched = await emit(a, { id: 'launch-1', type: 'product.launched', data: { product: 'Atlas' } });
+    const teased = await emit(b, { id: 'launch-2', type: 'product.teased', data: { product: 'Borealis' } });
+
+    expect(launched).toMatchObject({ eventId: 'launch-1', duplicate: false, outcome: 'started', taskIds: [expect.any(String)] });
+    expect(teased).toEqual({ eventId: 'launch-2', duplicate: false, outcome: 'batched', taskIds: [] });
+    // Acknowledged with the flow shown on the other supervisor, its children named.
+    const flow = await b.client.get<TaskView>(`/v1/tasks/${launched.taskIds[0] ?? ''}`);
+    expect(flow).toMatchObject({ workflow: 'campaign', children: [expect.any(String), expect.any(String), expect.any(String)] });
+    // The flow and its three children each carry the event's data, and each completes once.
+    const atlas = await completed('product', 'Atlas', 4);
+    expect(atlas.map((t) => t.id).sort()).toEqual([flow.id, ...(flow.children ?? [])].sort());
+    const borealis = await completed('product', 'Borealis', 4);
+    const windowEnd = (Math.floor(((await eventsOf('launch-2'))[0]?.at ?? 0) / WINDOW_MS) + 1) * WINDOW_MS;
+    for (const t of borealis) expect(t.createdAt).toBeGreaterThanOrEqual(windowEnd);
+    const once = await db.query("SELECT event->>'taskId' AS task FROM agentry_events WHERE type = 'task.completed' AND event->>'taskId' = ANY($1) GROUP BY 1 HAVING count(*) = 1", [[...atlas, ...borealis].map((t) => t.id)]);
+    expect(once.rowCount).toBe(8);
   }, 240_000);
 
   it('takes a GitHub delivery on one supervisor and answers its redelivery to the other as a duplicate', async () => {

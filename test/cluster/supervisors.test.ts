@@ -288,7 +288,7 @@ describe('two supervisors on one Postgres', () => {
     ]);
   }, 400_000);
 
-  it('cancels a flow through the other supervisor: its open children with it, and what waits for it fails', async () => {
+  it('cancels a flow through the other supervisor: its open children with it, and what waits for it fails; a child cancelled alone ends its flow cancelled', async () => {
     const c = await cluster('two_flow_cancel', { mode: 'manual' });
     const [a] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
     const flow = await a.client.post<TaskView>('/v1/tasks', { workflow: 'campaign', input: { goal: 'Launch v3' } });
@@ -307,6 +307,18 @@ describe('two supervisors on one Postgres', () => {
     expect((await a.client.get<TaskView>(`/v1/tasks/${announce}`)).approval?.status).toBe('withdrawn');
     const approvals = await c.db.query<{ status: string }>('SELECT status FROM agentry_approvals');
     expect(approvals.rows.map((r) => r.status)).toEqual(['withdrawn']);
+
+    // A child cancelled alone ends its flow cancelled, as embedded; the siblings that wait for it fail.
+    const flow2 = await a.client.post<TaskView>('/v1/tasks', { workflow: 'campaign', input: { goal: 'Launch v4' } });
+    const [announce2, social2, email2] = flow2.children as [string, string, string];
+    await eventually(async () => ((await statuses(c.db)).get(announce2) === 'awaiting_approval' ? true : undefined), 'the second announcement waiting for its approval');
+    const dropped = await cli(c.projects[1] as string, ['task', 'cancel', announce2, '--reason', 'announcement dropped', '--json']);
+    expect({ code: dropped.code, said: dropped.stderr }).toMatchObject({ code: 0 });
+    const done2 = await allFinished(c.db, [flow2.id, announce2, social2, email2]);
+    expect([flow2.id, announce2, social2, email2].map((id) => done2.get(id))).toEqual(['cancelled', 'cancelled', 'failed', 'failed']);
+    expect((await a.client.get<TaskView>(`/v1/tasks/${flow2.id}`)).error).toEqual({ code: 'cancelled', message: 'a child task ended cancelled' });
+    const told = await c.db.query<{ reason: string }>("SELECT event->>'reason' AS reason FROM agentry_events WHERE type = 'task.cancelled' AND task_id = $1", [flow2.id]);
+    expect(told.rows).toEqual([{ reason: 'a child task ended cancelled' }]);
   }, 400_000);
 
   it('names a peer that decides by another config, until its file agrees', async () => {

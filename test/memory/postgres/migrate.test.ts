@@ -7,6 +7,7 @@ import { assertSchemaCurrent, migrate, MIGRATIONS, openPgStore, redact, schemaSt
 import type { PgStore } from '../../../memory/postgres/index.js';
 import { startPostgres } from '../../support/postgres.js';
 import type { TestPostgres } from '../../support/postgres.js';
+import { untilValue } from '../../support/until.js';
 
 let server: TestPostgres;
 const opened: PgStore[] = [];
@@ -95,7 +96,7 @@ describe('memory/postgres pool', () => {
     });
     const err = await openPgStore(`postgres://agentry:hunter2secret@127.0.0.1:${closed}/prod`, { connectTimeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { store: `postgres 127.0.0.1:${closed}/prod` } });
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { store: `postgres 127.0.0.1:${closed}/prod`, outage: true } });
     expect((err as Error).message).toMatch(new RegExp(`^postgres 127\\.0\\.0\\.1:${closed}/prod: cannot connect: `));
     expect(JSON.stringify(err)).not.toContain('hunter2secret');
     expect((err as Error).message).not.toContain('hunter2secret');
@@ -103,9 +104,23 @@ describe('memory/postgres pool', () => {
 
   it('reports a missing database with the server code and no URL', async () => {
     const err = await openPgStore(server.url('no_such_db').replace('postgres@', 'postgres:pa55word@')).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { pgCode: '3D000' } });
+    // Refused, not unreachable: trying again later would meet the same answer.
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { pgCode: '3D000', outage: false } });
     expect((err as Error).message).toContain('database "no_such_db" does not exist');
     expect((err as Error).message).not.toContain('pa55word');
+  });
+
+  it('calls a query cut off by the server going away an outage', async () => {
+    const killer = await open('pool_cut');
+    const victim = await openPgStore(server.url('pool_cut'), { applicationName: 'agentry-victim' });
+    try {
+      const cut = victim.pool.query('SELECT pg_sleep(30)').catch((e: unknown) => victim.storeError(e, 'cannot wait'));
+      await untilValue(async () => ((await killer.pool.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'agentry-victim' AND state = 'active'")).rowCount === 1 ? true : undefined), 'the victim query running');
+      await killer.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'agentry-victim'");
+      expect(await cut).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { pgCode: '57P01', outage: true } });
+    } finally {
+      await victim.close();
+    }
   });
 
   it('rolls a transaction back when its function throws', async () => {
