@@ -12,7 +12,6 @@ import type { Clock } from '../../core/clock.js';
 import { ModelCallError, PolicyError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ResolvedConfig } from '../../config/load.js';
-import { checkTaskInput } from '../../config/task-input.js';
 import { assertSchemaCurrent, openPostgres } from '../../memory/postgres/index.js';
 import type { PostgresStores } from '../../memory/postgres/index.js';
 import type { PermissionAsk } from '../../hooks/permission-request.js';
@@ -21,22 +20,20 @@ import { createEvent } from '../events.js';
 import type { SupervisorEvent } from '../events.js';
 import type { HookHandler } from '../intake/handler.js';
 import { LiveConfig } from '../supervisor/live-config.js';
+import { alreadyDecided, checkedEdit, decisionTold } from '../supervisor/policy/decisions.js';
 import { assertDomain } from '../supervisor/policy/escalation.js';
 import { Permissions } from '../supervisor/policy/permissions.js';
 import { DayStats } from '../supervisor/read-models/day-stats.js';
 import { ACTION_TYPES } from '../supervisor/read-models/status.js';
 import { retryTask } from '../supervisor/tasks/retry.js';
 import { isTerminal } from '../supervisor/tasks/views.js';
-import { definitionOf } from '../../agents/definitions.js';
-import { validate } from '../../schemas/registry.js';
 import type { ScheduleConfig, WorkflowConfig } from '../../schemas/generated/types.js';
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
-import { checkFirstInput, flowChildren, newTaskId, recordFor, workflowOf } from '../task/new-record.js';
+import { workflowOf } from '../task/new-record.js';
 import { ClusterAgents } from './agent-calls.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
 import { acceptEvent } from './cluster-intake.js';
-import type { Routed } from '../supervisor/policy/event-routing.js';
 import type { ClusterDelivery } from './cluster-deliveries.js';
 import { ClusterEvents } from './cluster-events.js';
 import { ClusterLearning } from './cluster-learning.js';
@@ -47,9 +44,9 @@ import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
 import { policyDigest } from './policy-digest.js';
 import { queueLimits } from './queues.js';
+import { TaskPlanner } from './task-planner.js';
 import { ClusterTaskViews } from './task-views.js';
-import { outcomeWorkflowId, scheduledWorkflowId } from './task-workflow.js';
-import type { Dependency, TaskPlan } from './task-workflow.js';
+import { scheduledWorkflowId } from './task-workflow.js';
 
 export interface ClusterSupervisorOptions {
   url: string;
@@ -87,6 +84,7 @@ interface Parts {
   permissions: Permissions;
   day: DayStats;
   agents: ClusterAgents;
+  planner: TaskPlanner;
   stopping: AbortController;
 }
 
@@ -155,7 +153,8 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, stopping }, liveConfig, executorId);
+      const planner = new TaskPlanner({ config, clock, active: () => live.active(), find: async (id) => live.get(id) ?? (await pg.history.find(id)), learnedTier: (contentType) => learning.tier(contentType) });
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, planner, stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -316,8 +315,8 @@ export class ClusterSupervisor implements SupervisorApi {
       clock: this.opts.clock,
       config: () => this.config,
       cluster: this.p.cluster,
-      plan: (routed) => this.routedPlan(routed),
-      assertRoom: () => this.assertRoom(),
+      plan: (routed) => this.p.planner.routed(routed),
+      assertRoom: () => this.p.planner.assertRoom(),
     });
     for (const view of started) this.p.live.saw(view);
     return result;
@@ -433,70 +432,11 @@ export class ClusterSupervisor implements SupervisorApi {
     }
   }
 
-  /**
-   * A new task as it is started (its record, a flow's children, the workflows of what it waits
-   * for) and the status it shows first; or the reason it is refused (draining, no model, full,
-   * an unknown dependency, bad input).
-   */
-  private async planOf(req: CreateTaskRequest, source: TaskRecord['source']): Promise<{ plan: TaskPlan; status: 'pending' | 'blocked' | 'running' }> {
+  /** A new task's plan, or the reason it is refused (draining, no model, full, an unknown dependency, bad input). */
+  private planOf(req: CreateTaskRequest, source: TaskRecord['source']): ReturnType<TaskPlanner['plan']> {
     this.assertAccepting();
     this.assertModel();
-    this.assertRoom();
-    const wf = workflowOf(this.config, req.workflow);
-    const record = this.newRecord(req, wf, source);
-    // Every task named in dependsOn must exist, a flow's as a single task's.
-    const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
-    if (wf.tasks) return { plan: await this.flowPlan(record, wf.tasks), status: 'running' };
-    this.check(record, wf);
-    return { plan: { record, after: after.map((a) => a.dependency) }, status: after.every((a) => a.completed) ? 'pending' : 'blocked' };
-  }
-
-  /** A flow's plan: its children made, each waiting for its siblings (or other tasks) by their outcome workflows. */
-  private async flowPlan(record: TaskRecord, tasks: NonNullable<WorkflowConfig['tasks']>): Promise<TaskPlan> {
-    const children = flowChildren(this.config, record, tasks, () => newTaskId(this.opts.clock.now()), (r, w, id) => this.newRecord(r, w, 'flow', id));
-    record.children = children.map((c) => c.id);
-    const siblings = new Map(children.map((c) => [c.id, c]));
-    const dependencyOf = async (id: string): Promise<Dependency> => {
-      const sibling = siblings.get(id);
-      return sibling ? { taskId: id, workflowId: outcomeWorkflowId(sibling) } : (await this.dependency(id)).dependency;
-    };
-    return { record, children: await Promise.all(children.map(async (c) => ({ record: c, after: await Promise.all(c.dependsOn.map(dependencyOf)) }))) };
-  }
-
-  /** A single task's input, checked as its workflow and its first agent read it: a bad request is refused, not failed later. */
-  private check(record: TaskRecord, wf: WorkflowConfig): void {
-    checkTaskInput(record.workflow, wf, record.input);
-    checkFirstInput(record);
-  }
-
-  /** limits.maxActiveTasks holds for the whole cluster here (each supervisor's queue takes as many at once). */
-  private assertRoom(): void {
-    const limit = this.config.limits.maxActiveTasks;
-    const active = this.p.live.active().length;
-    if (active >= limit) throw new PolicyError('AGENT_BUSY', `${active} tasks are active in the cluster (limit ${limit}); try again later`);
-  }
-
-  /** A task's record as the config makes it (its review tier the learned one where it learned it). */
-  private newRecord(req: CreateTaskRequest, wf: WorkflowConfig, source: TaskRecord['source'], id?: string): TaskRecord {
-    const now = this.opts.clock.now();
-    return recordFor(this.config, req, wf, { id: id ?? newTaskId(now), source, now, learnedTier: (contentType) => this.p.learning.tier(contentType) });
-  }
-
-  /** A routed event's task (a flow's with its children), checked as a created one is (a refusal records nothing). */
-  private async routedPlan(routed: Routed): Promise<TaskPlan> {
-    const wf = workflowOf(this.config, routed.workflow);
-    const record = this.newRecord({ workflow: routed.workflow, input: routed.input, priority: routed.priority }, wf, 'event');
-    record.origin = routed.eventId;
-    if (wf.tasks) return this.flowPlan(record, wf.tasks);
-    this.check(record, wf);
-    return { record };
-  }
-
-  /** A task a new one waits for, by the workflow whose result is its outcome; INVALID_INPUT when there is none. */
-  private async dependency(id: string): Promise<{ dependency: Dependency; completed: boolean }> {
-    const view = this.p.live.get(id) ?? (await this.p.pg.history.find(id));
-    if (!view) throw new UserError('INVALID_INPUT', `dependsOn: no task ${id}`);
-    return { dependency: { taskId: id, workflowId: outcomeWorkflowId(view) }, completed: view.status === 'completed' };
+    return this.p.planner.plan(req, source);
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {
@@ -504,7 +444,7 @@ export class ClusterSupervisor implements SupervisorApi {
     const row = await pg.approvals.get(id);
     if (!row) throw new UserError('NOT_FOUND', `no approval ${id}; list them with \`agentry approvals\``);
     const view = row.view;
-    const edited = req.output === undefined ? undefined : await this.checkEdit(view.taskId, req.output);
+    const edited = req.output === undefined ? undefined : checkedEdit(view.taskId, await this.stepsOf(view.taskId), req.output);
     const at = this.opts.clock.now();
     const said = { ...(req.note === undefined ? {} : { note: req.note }), ...(req.by === undefined ? {} : { decider: req.by }) };
     const decided: ApprovalView = { ...view, status, decidedBy: 'person', decidedAt: new Date(at).toISOString(), ...said, ...(edited === undefined ? {} : { edited }) };
@@ -513,9 +453,7 @@ export class ClusterSupervisor implements SupervisorApi {
     // send sends it again, and the key keeps it one.
     const final = (await pg.approvals.decide(id, status, decided)) ?? (await this.sameDecision(id, status));
     await cluster.decide(view.taskId, id, { status, ...(said.note === undefined ? {} : { note: said.note }), ...(edited === undefined ? {} : { output: edited.output }) });
-    const policy = `${this.config.mode} mode; decided by a person before the ${view.fallback} fallback`;
-    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...said, ...(edited === undefined ? {} : { edited: true }) };
-    await events.emitDurable(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
+    await events.emitDurable(decisionTold(view, status, req, edited !== undefined, this.config.mode, at), `${id}:decided`);
     return final;
   }
 
@@ -523,17 +461,13 @@ export class ClusterSupervisor implements SupervisorApi {
   private async sameDecision(id: string, status: 'granted' | 'rejected'): Promise<ApprovalView> {
     const current = (await this.p.pg.approvals.get(id))?.view;
     if (current && current.status === status && current.decidedBy === 'person') return current;
-    throw new UserError('CONFLICT', `approval ${id} is already ${current?.status ?? 'decided'}`, { details: { id, status: current?.status ?? null } });
+    throw new UserError('CONFLICT', current ? alreadyDecided(current) : `approval ${id} is already decided`, { details: { id, status: current?.status ?? null } });
   }
 
-  /** An edited output must pass the output schema of the agent that wrote the draft. */
-  private async checkEdit(taskId: string, output: Record<string, unknown>): Promise<{ step: string; output: Record<string, unknown> }> {
+  /** The steps of a task's workflow, whose last one's agent wrote the draft an edit replaces. */
+  private async stepsOf(taskId: string): Promise<WorkflowConfig['steps']> {
     const task = await this.p.pg.history.find(taskId);
-    const steps = task ? workflowOf(this.config, task.workflow).steps : undefined;
-    const step = steps?.at(-1);
-    if (!step) throw new UserError('INVALID_INPUT', `output: task ${taskId} has no author step whose output could be edited`);
-    validate(definitionOf(step.agent).outputSchema, output, 'INVALID_INPUT');
-    return { step: step.id, output };
+    return task ? workflowOf(this.config, task.workflow).steps : undefined;
   }
 
   private assertModel(): void {

@@ -5,8 +5,10 @@ import type { Clock } from '../../../core/clock.js';
 import { UserError } from '../../../core/errors.js';
 import type { ResolvedConfig } from '../../../config/load.js';
 import { validate } from '../../../schemas/registry.js';
+import type { AgentKind } from '../../../agents/client/types.js';
 import type { ApprovalView, DecideApprovalRequest } from '../../contract.js';
 import { createEvent } from '../../events.js';
+import type { SupervisorEvent } from '../../events.js';
 import type { TaskRecord } from '../../task/context.js';
 import type { JournalSink } from '../durable/records.js';
 import type { EventLog } from '../read-models/event-log.js';
@@ -48,22 +50,37 @@ export class ApprovalDecisions {
     } finally {
       this.deciding.delete(id);
     }
-    const policy = `${this.deps.config().mode} mode; decided by a person before the ${view.fallback} fallback`;
-    const payload = { taskId: view.taskId, approvalId: id, by: 'person' as const, policy, ...(note === undefined ? {} : { note }), ...(req.by === undefined ? {} : { decider: req.by }), ...(edited === undefined ? {} : { edited: true }) };
-    events.emit(status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at), `${id}:decided`);
+    events.emit(decisionTold(view, status, req, edited !== undefined, this.deps.config().mode, at), `${id}:decided`);
     return decided;
   }
 
-  /** An edited output must pass the output schema of the agent that wrote the draft. */
-  private checkEdit(taskId: string, output: Record<string, unknown>): { step: string; output: Record<string, unknown> } {
-    const step = this.deps.record(taskId).definition.steps.at(-1);
-    if (!step) throw new UserError('INVALID_INPUT', `output: task ${taskId} has no author step whose output could be edited`);
-    validate(definitionOf(step.agent).outputSchema, output, 'INVALID_INPUT');
-    return { step: step.id, output };
+  private checkEdit(taskId: string, output: Record<string, unknown>): EditedOutput {
+    return checkedEdit(taskId, this.deps.record(taskId).definition.steps, output);
   }
 }
 
-function alreadyDecided(a: ApprovalView): string {
+export interface EditedOutput {
+  step: string;
+  output: Record<string, unknown>;
+}
+
+/** An edited output must pass the output schema of the agent that wrote the draft (the workflow's last step). */
+export function checkedEdit(taskId: string, steps: readonly { id: string; agent: AgentKind }[] | undefined, output: Record<string, unknown>): EditedOutput {
+  const step = steps?.at(-1);
+  if (!step) throw new UserError('INVALID_INPUT', `output: task ${taskId} has no author step whose output could be edited`);
+  validate(definitionOf(step.agent).outputSchema, output, 'INVALID_INPUT');
+  return { step: step.id, output };
+}
+
+/** `approval.granted` or `approval.rejected`, as a person's decision is told on either store. */
+export function decisionTold(view: ApprovalView, status: 'granted' | 'rejected', req: DecideApprovalRequest, edited: boolean, mode: string, at: number): SupervisorEvent {
+  const policy = `${mode} mode; decided by a person before the ${view.fallback} fallback`;
+  const payload = { taskId: view.taskId, approvalId: view.id, by: 'person' as const, policy, ...(req.note === undefined ? {} : { note: req.note }), ...(req.by === undefined ? {} : { decider: req.by }), ...(edited ? { edited: true } : {}) };
+  return status === 'granted' ? createEvent('approval.granted', payload, at) : createEvent('approval.rejected', payload, at);
+}
+
+/** Why a decision on an approval decided already is a conflict: who decided it, when, and how. */
+export function alreadyDecided(a: ApprovalView): string {
   const who = a.decidedBy === undefined ? '' : ` by ${a.decider ?? a.decidedBy}`;
   const when = a.decidedAt === undefined ? '' : ` at ${a.decidedAt}`;
   const status = a.status === 'timed_out' ? 'timed out' : a.status;
