@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { StructuredModel } from '../../agents/client/types.js';
 import { systemClock } from '../../core/clock.js';
 import type { Clock } from '../../core/clock.js';
-import { ModelCallError, PolicyError, UserError } from '../../core/errors.js';
+import { ModelCallError, PolicyError, StoreError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ResolvedConfig } from '../../config/load.js';
 import { assertSchemaCurrent, openPostgres } from '../../memory/postgres/index.js';
@@ -311,6 +311,7 @@ export class ClusterSupervisor implements SupervisorApi {
   async emitEvent(req: EmitEventRequest): Promise<EmitEventResult> {
     this.assertAccepting();
     this.assertModel();
+    this.assertStore();
     const { result, started } = await acceptEvent(req, {
       clock: this.opts.clock,
       config: () => this.config,
@@ -436,6 +437,7 @@ export class ClusterSupervisor implements SupervisorApi {
   private planOf(req: CreateTaskRequest, source: TaskRecord['source']): ReturnType<TaskPlanner['plan']> {
     this.assertAccepting();
     this.assertModel();
+    this.assertStore();
     return this.p.planner.plan(req, source);
   }
 
@@ -473,6 +475,14 @@ export class ClusterSupervisor implements SupervisorApi {
   private assertModel(): void {
     const why = this.opts.model.unavailable;
     if (why !== undefined) throw new ModelCallError('MODEL_UNAVAILABLE', why, { retryable: false });
+  }
+
+  /**
+   * New work is refused at once while the last read of Postgres failed: it could not be made
+   * durable, and DBOS would hold the request until the server is back, however long that is.
+   */
+  private assertStore(): void {
+    if (!this.p.live.ok) throw new StoreError('STORE_UNAVAILABLE', `${this.p.pg.store.where} did not answer the last read: nothing was accepted; try again once \`agentry status\` shows the store ok`);
   }
 
   private assertAccepting(): void {

@@ -111,6 +111,9 @@ async function launchedOneAtATime(pool: pg.Pool): Promise<void> {
 export async function launchCluster(opts: ClusterOptions, services: ClusterServices): Promise<Cluster> {
   if (DBOS.isInitialized()) throw new SystemError('INTERNAL', 'DBOS is launched already in this process: one cluster executor a process');
   const pool = new pg.Pool({ connectionString: opts.url, max: 4 });
+  // An idle connection cut by the server (a restart, an outage) is dropped by the pool and the
+  // next query connects again; without a listener its error would end the process.
+  pool.on('error', () => undefined);
   const journal = new ModelCallJournal(pool);
   try {
     DBOS.setConfig({ name: 'agentry', systemDatabaseUrl: opts.url, executorID: opts.executorId, applicationVersion: opts.applicationVersion, logLevel: opts.logLevel ?? 'warn' });
