@@ -63,7 +63,7 @@ export class ClusterLearning extends LearnedValues {
       this.d.logger.error({ taskId: outcome.taskId, issue: formatIssue(issue) }, 'outcome record failed its schema: not recorded');
       return;
     }
-    const row = { id: outcome.id, at: Date.parse(outcome.at), record: outcome };
+    const row = { id: outcome.id, at: Date.parse(outcome.at), record: outcome, kind: 'outcome' as const };
     if (await this.d.outcomes.record({ ...row, taskId: outcome.taskId, agent: outcome.agent, workflow: outcome.workflow })) this.take(row);
   }
 
