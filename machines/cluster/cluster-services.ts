@@ -1,9 +1,10 @@
 // The policy a cluster supervisor gives its engine (steps.ts ClusterServices): the same gate,
 // deliveries and approvals as embedded, over the tables every supervisor shares. What differs is
 // stated where it differs: breakers are each supervisor's own (agent-calls.ts), and a healer's
-// pause_agent is waited out by the task rather than pausing the agent. The gate's threshold and the
-// agents' models are the learning store's where it learned them from the cluster's outcomes
-// (cluster-learning.ts), as embedded.
+// pause_agent is waited out by the task rather than pausing the agent. The gate's threshold, the
+// agents' models and the healer's severity threshold are the learning store's where it learned
+// them from the cluster's outcomes and heal outcomes (cluster-learning.ts), as embedded; each
+// applied remedy is recorded there for every supervisor.
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -14,6 +15,7 @@ import type { ApprovalView, TaskView } from '../contract.js';
 import { createEvent } from '../events.js';
 import { gateAgent, taskGate } from '../gate/task-gate.js';
 import { toUsd } from '../ledger/money.js';
+import { healRecordOf } from '../../memory/learning/index.js';
 import { healTold, nextTier, refusal, remedyOf, triage } from '../supervisor/policy/healing.js';
 import { breachTold } from '../supervisor/policy/escalation.js';
 import type { ApprovalOutput } from '../task/activities.js';
@@ -39,7 +41,7 @@ export interface ClusterPolicyDeps {
   deliveries: ClusterDeliveries;
   escalations: PgEscalations;
   agents: ClusterAgents;
-  learned: Pick<ClusterLearning, 'confidenceThreshold' | 'model'>;
+  learned: Pick<ClusterLearning, 'confidenceThreshold' | 'model' | 'severityThreshold' | 'recordHeal'>;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -134,8 +136,10 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const fail = (reason: string): HealDecided => ({ decided: { action: 'fail', at, reason } });
       if (!diagnosis.ok) return fail(`the healer could not diagnose ${input.error.code}: ${diagnosis.error.message}`);
       const advice = diagnosis.output.output as HealerOutput;
-      const domain = views.record(input.taskId).definition.domain;
-      const refused = refusal(cfg, input, advice, cfg.healing.severityThreshold);
+      const record = views.record(input.taskId);
+      const domain = record.definition.domain;
+      const threshold = (cfg.learning.pin.severityThreshold ? undefined : d.learned.severityThreshold()) ?? cfg.healing.severityThreshold;
+      const refused = refusal(cfg, input, advice, threshold);
       if (refused) {
         await tell(healTold.refused(input, incidentId, advice, refused.reason, at));
         if (refused.ask !== undefined) await tell(healTold.escalated(input, domain, refused.ask, 'ask', at));
@@ -144,6 +148,10 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const remedy = remedyOf(cfg, input, advice, at, (agent) => nextTier(cfg, (agent && cfg.models.byAgent[agent]) ?? cfg.models.default));
       if (remedy.escalate !== undefined) await tell(healTold.escalated(input, domain, remedy.escalate, 'human', at));
       await tell(healTold.applied(input, incidentId, advice, at));
+      // The incident triage made (heal above): its kind is the failure's the remedy is counted for.
+      const { kind } = (consult.input as { incident: { kind: string } }).incident;
+      const heal = healRecordOf({ kind, remedy: advice.remedy, severity: advice.severity, action: remedy.out.action });
+      await d.learned.recordHeal(`${input.key}:heal`, at, { taskId: input.taskId, agent: input.agent ?? '', workflow: record.workflow }, heal);
       // A paused agent is waited out by this task (its calls may run on any supervisor).
       const waitMs = remedy.waitMs ?? (remedy.pauseMinutes === undefined ? undefined : remedy.pauseMinutes * 60_000);
       return waitMs === undefined ? { decided: remedy.out } : { decided: remedy.out, waitMs };

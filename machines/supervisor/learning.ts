@@ -14,6 +14,7 @@ import {
   LearnedValues,
   LearningStore,
   emptyLearningState,
+  healRecordOf,
   newDraft,
   nextSubagent,
   noteDecision,
@@ -100,8 +101,7 @@ export class LearningService extends LearnedValues implements Learned {
     if (kind === 'step') this.noteStep(d, data);
     else if (kind === 'gate') d.gate = data['decision'] as OutcomeRecord['gate'];
     else if (kind === 'heal' && typeof data['kind'] === 'string') {
-      const outcome = data['action'] === 'retry' ? 'success' : 'failure';
-      this.store.recordHeal({ kind: data['kind'], remedy: String(data['remedy']), outcome, severity: Number(data['severity']) });
+      this.store.recordHeal(healRecordOf({ kind: data['kind'], remedy: String(data['remedy']), severity: Number(data['severity']), action: String(data['action']) }));
       this.dirty = true;
     } else if (kind === 'final') this.finish(taskId, d, data['outcome'] as OutcomeRecord['finalStatus'], Number(data['at']));
   }

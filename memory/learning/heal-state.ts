@@ -6,6 +6,11 @@ export function emptyHealState(): HealState {
   return { remedies: [], recent: [] };
 }
 
+/** One applied remedy's record: it worked when the step was retried, else it failed. Every engine records through this. */
+export function healRecordOf(applied: { kind: string; remedy: string; severity: number; action: string }): HealRecord {
+  return { kind: applied.kind, remedy: applied.remedy, outcome: applied.action === 'retry' ? 'success' : 'failure', severity: applied.severity };
+}
+
 export function noteHeal(heal: HealState, h: HealRecord, keep: number): void {
   let stats = heal.remedies.find((r) => r.kind === h.kind && r.remedy === h.remedy);
   if (!stats) {

@@ -23,7 +23,7 @@ const listAt = (data: unknown, ...keys: string[]): unknown[] => {
 };
 
 /** A heal record is valid when a state holding only it passes the learning-state schema. */
-const validHeal = (h: unknown): h is HealRecord => check('learning-state', { ...emptyLearningState(), heal: { remedies: [], recent: [h] } }).length === 0;
+export const validHeal = (h: unknown): h is HealRecord => check('learning-state', { ...emptyLearningState(), heal: { remedies: [], recent: [h] } }).length === 0;
 
 /** A fresh state from whatever records of `data` (a parsed, damaged learning file) are still valid. */
 export function salvageLearningState(data: unknown, limits: StoreLimits): Salvaged {

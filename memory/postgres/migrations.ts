@@ -5,6 +5,7 @@ import { TABLES_SQL } from './sql/0001-tables.js';
 import { CLUSTER_SQL } from './sql/0002-cluster.js';
 import { ESCALATION_SQL } from './sql/0003-escalation.js';
 import { POLICY_SQL } from './sql/0004-policy.js';
+import { HEAL_OUTCOMES_SQL } from './sql/0005-heal-outcomes.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'cluster', sql: CLUSTER_SQL },
   { version: 3, name: 'escalation', sql: ESCALATION_SQL },
   { version: 4, name: 'policy', sql: POLICY_SQL },
+  { version: 5, name: 'heal-outcomes', sql: HEAL_OUTCOMES_SQL },
 ];
 
 /** The schema version this build writes and reads. */

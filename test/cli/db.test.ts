@@ -46,18 +46,18 @@ describe('agentry db', () => {
     const where = `postgres 127.0.0.1:${server.port}/cli_fresh`;
     const empty = await run(['db', 'status']);
     expect(empty.code).toBe(0);
-    expect(empty.stdout).toBe(`store    ${where}\nschema   none (run \`agentry db init\`); this agentry: ${SCHEMA_VERSION}\npending  1 tables, 2 cluster, 3 escalation, 4 policy\n`);
+    expect(empty.stdout).toBe(`store    ${where}\nschema   none (run \`agentry db init\`); this agentry: ${SCHEMA_VERSION}\npending  1 tables, 2 cluster, 3 escalation, 4 policy, 5 heal-outcomes\n`);
     const refused = await run(['db', 'migrate']);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining(`${where} has no agentry schema`) });
     expect(refused.stderr).toContain('agentry db init');
     const init = await run(['db', 'init', '--json']);
     expect(init.code).toBe(0);
-    expect(parseJson(init.stdout)).toEqual({ store: where, from: 0, to: SCHEMA_VERSION, applied: [{ version: 1, name: 'tables' }, { version: 2, name: 'cluster' }, { version: 3, name: 'escalation' }, { version: 4, name: 'policy' }] });
+    expect(parseJson(init.stdout)).toEqual({ store: where, from: 0, to: SCHEMA_VERSION, applied: [{ version: 1, name: 'tables' }, { version: 2, name: 'cluster' }, { version: 3, name: 'escalation' }, { version: 4, name: 'policy' }, { version: 5, name: 'heal-outcomes' }] });
     const again = await run(['db', 'init']);
     expect(again.stdout).toBe(`${where}: already initialized at schema version ${SCHEMA_VERSION}; nothing to do\n`);
     expect((await run(['db', 'migrate'])).stdout).toBe(`${where}: schema version ${SCHEMA_VERSION} is current; nothing to migrate\n`);
     const status = await run(['db', 'status', '--json']);
-    expect(parseJson(status.stdout)).toMatchObject({ store: where, state: 'current', version: SCHEMA_VERSION, latest: SCHEMA_VERSION, pending: [], applied: [{ version: 1, name: 'tables', appliedAt: expect.any(String) }, { version: 2, name: 'cluster', appliedAt: expect.any(String) }, { version: 3, name: 'escalation', appliedAt: expect.any(String) }, { version: 4, name: 'policy', appliedAt: expect.any(String) }] });
+    expect(parseJson(status.stdout)).toMatchObject({ store: where, state: 'current', version: SCHEMA_VERSION, latest: SCHEMA_VERSION, pending: [], applied: [{ version: 1, name: 'tables', appliedAt: expect.any(String) }, { version: 2, name: 'cluster', appliedAt: expect.any(String) }, { version: 3, name: 'escalation', appliedAt: expect.any(String) }, { version: 4, name: 'policy', appliedAt: expect.any(String) }, { version: 5, name: 'heal-outcomes', appliedAt: expect.any(String) }] });
   });
 
   it('refuses a schema newer than this build with STORE_VERSION, exit 1', async () => {
