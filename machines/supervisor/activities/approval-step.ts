@@ -39,14 +39,8 @@ export function approvalLogic(rt: ApprovalDeps) {
           fallback,
           status: 'pending',
         };
-        rt.events.emit(
-          createEvent('approval.requested', { taskId: input.taskId, approvalId: view.id, action: input.action, reasons: view.reasons, deadline: view.deadline, fallback }, rt.clock.now()),
-          `${input.key}:requested`,
-        );
-        if (input.escalated) {
-          const domain = rt.record(input.taskId).definition.domain;
-          rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: `approval ${view.id} timed out and was escalated` }, rt.clock.now()), `${input.key}:escalated`);
-        }
+        // A parked task rebuilt to take its answer asked already: its request is not told again.
+        if (!rt.approvals.answeredWhileParked(view.id)) requested(rt, input, view);
         const out = await rt.approvals.wait(view);
         if (out.status === 'timed_out') {
           rt.events.emit(createEvent('approval.timed_out', { taskId: input.taskId, approvalId: view.id, fallback }, rt.clock.now()), `${input.key}:timeout`);
@@ -62,6 +56,18 @@ export function approvalLogic(rt: ApprovalDeps) {
     );
     return run.value;
   });
+}
+
+function requested(rt: ApprovalDeps, input: ApprovalInput, view: ApprovalView): void {
+  const { fallback } = view;
+  rt.events.emit(
+    createEvent('approval.requested', { taskId: input.taskId, approvalId: view.id, action: input.action, reasons: view.reasons, deadline: view.deadline, fallback }, rt.clock.now()),
+    `${input.key}:requested`,
+  );
+  if (input.escalated) {
+    const domain = rt.record(input.taskId).definition.domain;
+    rt.events.emit(createEvent('escalation.raised', { taskId: input.taskId, domain, to: 'person', reason: `approval ${view.id} timed out and was escalated` }, rt.clock.now()), `${input.key}:escalated`);
+  }
 }
 
 function fallbackPolicy(rt: Pick<Runtime, 'config'>, fallback: ApprovalOutput['fallback']): string {

@@ -1,6 +1,8 @@
 // Pending approvals: requested by a task's gate, decided by a person (CLI/HTTP) or by the
 // fallback when the absolute deadline passes. Deadlines come from the journal after a restart,
-// so a pending approval keeps its original deadline.
+// so a pending approval keeps its original deadline. A task waiting here may be parked (its actor
+// stopped, to hold only its view and record): its answer is then handed over to the task rebuilt
+// from its journaled steps, which asks again.
 import { UserError } from '../../../core/errors.js';
 import type { Clock } from '../../../core/clock.js';
 import type { ApprovalView } from '../../contract.js';
@@ -8,8 +10,17 @@ import type { ApprovalOutput } from '../../task/activities.js';
 
 interface Pending {
   view: ApprovalView;
-  resolve: (out: ApprovalOutput) => void;
+  /** Null once the waiting task is parked: the answer is handed over when it asks again. */
+  resolve: ((out: ApprovalOutput) => void) | null;
   timer: unknown;
+}
+
+/** Who parks and wakes the waiting tasks (the task book). */
+export interface ApprovalWatcher {
+  /** A task now waits for a decision (it may be parked). */
+  waiting(taskId: string): void;
+  /** A parked task's approval has its answer: the task must run again to take it. */
+  answered(taskId: string): void;
 }
 
 export interface Decision {
@@ -30,8 +41,33 @@ export class Approvals {
   private readonly recorded = new Map<string, Decision>();
   /** Approval ids by task, in request order: a task's latest approval without a scan of all. */
   private readonly byTask = new Map<string, string[]>();
+  /** Answers of parked tasks' approvals, waiting for the rebuilt task to ask again. */
+  private readonly handover = new Map<string, ApprovalOutput>();
+  private watcher: ApprovalWatcher | undefined;
 
   constructor(private readonly clock: Clock) {}
+
+  watch(watcher: ApprovalWatcher): void {
+    this.watcher = watcher;
+  }
+
+  /** Whether `approvalId` was answered while its task was parked (so the task asks again only to take it). */
+  answeredWhileParked(approvalId: string): boolean {
+    return this.handover.has(approvalId);
+  }
+
+  /** Drops the waits of `taskId`'s pending approvals (its actor is stopped); false when it has none. */
+  park(taskId: string): boolean {
+    let parked = false;
+    for (const id of this.byTask.get(taskId) ?? []) {
+      const p = this.pending.get(id);
+      if (p?.resolve) {
+        p.resolve = null;
+        parked = true;
+      }
+    }
+    return parked;
+  }
 
   replayDecision(approvalId: string, decision: Decision): void {
     this.recorded.set(approvalId, decision);
@@ -41,6 +77,11 @@ export class Approvals {
   wait(view: ApprovalView): Promise<ApprovalOutput> {
     const ids = this.byTask.get(view.taskId) ?? [];
     if (!ids.includes(view.id)) this.byTask.set(view.taskId, [...ids, view.id]);
+    const handed = this.handover.get(view.id);
+    if (handed) {
+      this.handover.delete(view.id);
+      return Promise.resolve(handed);
+    }
     const recorded = this.recorded.get(view.id);
     if (recorded) {
       this.recorded.delete(view.id);
@@ -51,6 +92,7 @@ export class Approvals {
       const remaining = Date.parse(view.deadline) - this.clock.now();
       const timer = this.clock.setTimeout(() => this.timeout(view.id), Math.max(0, remaining));
       this.pending.set(view.id, { view, resolve, timer });
+      this.watcher?.waiting(view.taskId);
     });
   }
 
@@ -64,7 +106,7 @@ export class Approvals {
     this.clock.clearTimeout(p.timer);
     this.pending.delete(approvalId);
     const view = this.settle(p.view, decision);
-    p.resolve(outputOf(p.view, decision));
+    this.answer(p, outputOf(p.view, decision));
     return view;
   }
 
@@ -111,10 +153,14 @@ export class Approvals {
   close(): void {
     for (const p of this.pending.values()) this.clock.clearTimeout(p.timer);
     this.pending.clear();
+    this.handover.clear();
   }
 
   forgetTask(taskId: string): void {
-    for (const id of this.byTask.get(taskId) ?? []) this.decided.delete(id);
+    for (const id of this.byTask.get(taskId) ?? []) {
+      this.decided.delete(id);
+      this.handover.delete(id);
+    }
     const open = (this.byTask.get(taskId) ?? []).filter((id) => this.pending.has(id));
     if (open.length > 0) this.byTask.set(taskId, open);
     else this.byTask.delete(taskId);
@@ -127,7 +173,13 @@ export class Approvals {
     // An escalating fallback asks again one tier up: this request is then shown as escalated.
     const view: ApprovalView = { ...p.view, status: p.view.fallback === 'escalate' ? 'escalated' : 'timed_out', decidedAt: new Date(this.clock.now()).toISOString() };
     this.decided.set(approvalId, view);
-    p.resolve({ status: 'timed_out', fallback: p.view.fallback });
+    this.answer(p, { status: 'timed_out', fallback: p.view.fallback });
+  }
+
+  private answer(p: Pending, out: ApprovalOutput): void {
+    if (p.resolve) return p.resolve(out);
+    this.handover.set(p.view.id, out);
+    this.watcher?.answered(p.view.taskId);
   }
 
   private settle(view: ApprovalView, d: Decision): ApprovalView {

@@ -48,6 +48,12 @@ export class TaskBook {
   private readonly actors = new Map<string, AnyActorRef>();
   /** Tasks accepted and not finished (flows included). */
   private readonly active = new Set<string>();
+  /**
+   * Tasks parked while they wait for a person: no actor, only their record, view, journaled
+   * steps and pending approval. The answer wakes them: a new actor replays the recorded steps
+   * (no model call, no event told again) and takes the answer (approvals.ts hands it over).
+   */
+  private readonly parked = new Set<string>();
   private draining = false;
   /** Tasks with an outcome whose `final` record is not durable yet. */
   readonly finishing = new Set<string>();
@@ -57,6 +63,30 @@ export class TaskBook {
   constructor(private readonly deps: TaskBookDeps) {
     this.records = deps.registry.records;
     this.outcomes = deps.registry.outcomes;
+    deps.rt.approvals.watch({ waiting: (id) => this.park(id), answered: (id) => this.wake(id) });
+  }
+
+  /** Once the task's turn is over (its snapshot told), stops its actor if it still only waits for an answer. */
+  private park(taskId: string): void {
+    queueMicrotask(() => {
+      const actor = this.actors.get(taskId);
+      if (!actor || this.draining || this.outcomes.has(taskId) || !this.deps.rt.approvals.park(taskId)) return;
+      this.subscriptions.get(taskId)?.unsubscribe();
+      this.subscriptions.delete(taskId);
+      actor.stop();
+      this.actors.delete(taskId);
+      this.parked.add(taskId);
+    });
+  }
+
+  /** Whether the task is parked (waiting for a person with no actor). */
+  isParked(taskId: string): boolean {
+    return this.parked.has(taskId);
+  }
+
+  private wake(taskId: string): void {
+    if (!this.parked.delete(taskId) || this.draining || this.outcomes.has(taskId)) return;
+    this.spawn(this.record(taskId));
   }
 
   record(id: string): TaskRecord {
@@ -274,6 +304,7 @@ export class TaskBook {
     // During a shutdown, failures are the shutdown's, not the task's: it resumes after the restart.
     if (this.outcomes.has(record.id) || this.draining) return;
     this.outcomes.set(record.id, outcome);
+    this.parked.delete(record.id);
     this.finishing.add(record.id);
     this.subscriptions.get(record.id)?.unsubscribe();
     this.subscriptions.delete(record.id);
