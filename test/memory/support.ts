@@ -9,7 +9,9 @@ import type { FsOps } from '../../memory/fs-ops.js';
 const made: string[] = [];
 
 afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+  // Retried: a store opened by the test may still be writing in the background (the history
+  // index builds itself on open), and a file made during the removal fails it with ENOTEMPTY.
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 /** A fresh folder under the OS temp dir, removed after the test. */
