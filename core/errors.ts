@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   STORE_LOCKED: 'another supervisor holds the store lock',
   STORE_CORRUPT: 'a store file failed its checksum or schema',
   STORE_VERSION: 'a store file has an unsupported schema version',
-  STORE_UNAVAILABLE: 'the store cannot persist (disk full or I/O error)',
+  STORE_UNAVAILABLE: 'the store cannot persist (disk full, I/O error, Postgres unreachable)',
   // ours
   NOT_IMPLEMENTED: 'a path that is not built yet',
   INTERNAL: 'a bug in agentry',
