@@ -1,6 +1,6 @@
 // One long-lived actor per agent kind: mailbox (P0..P3, FIFO), concurrency limit, a share of
 // the global in-flight limit, circuit breaker and stats. Each LLM call is a spawned `run`
-// child (machines/run.ts), so several run at once; their done/error events settle here.
+// child (machines/run.ts), so several run at once; the `agent.settled` each sends settles here.
 //
 // Dependencies that are not data (the model, the clock, the in-flight pool)
 // are closed over by `createAgentMachine`, never put in context or input: the actor's
@@ -16,7 +16,6 @@ import type { AgentContext, AgentInput } from './context.js';
 import type { AgentEmitted, AgentEvent } from './events.js';
 import { createInFlightLimit } from './in-flight.js';
 import type { InFlightLimit } from './in-flight.js';
-import { requestIdOf } from './mailbox.js';
 import { acceptStep, cancelStep, settleStep } from './steps.js';
 import type { Step } from './steps.js';
 import { configure, startable } from './pump.js';
@@ -67,7 +66,7 @@ export function createAgentMachine(deps: AgentDeps) {
   const pump = agent.enqueueActions(({ context, enqueue }) => {
     pool.reconcile(context.kind, context.inFlight.length);
     const { starts, patch } = startable(context, now(), () => pool.tryAcquire(context.kind));
-    for (const s of starts) enqueue.spawnChild('run', { id: s.runId, input: s.input });
+    for (const s of starts) enqueue.spawnChild('run', { id: s.runId, input: { requestId: s.requestId, request: s.input } });
     if (starts.length > 0) enqueue.assign(patch);
     // Not waiting for a token: either nothing is queued or our own limit is reached.
     if (patch.mailbox.length === 0 || patch.inFlight.length >= context.concurrency) pool.withdraw(context.kind);
@@ -94,8 +93,7 @@ export function createAgentMachine(deps: AgentDeps) {
       },
       'agent.cancel': { actions: apply((ctx, e) => (e.type === 'agent.cancel' ? cancelStep(ctx, e.requestId, now()) : null)) },
       'agent.configure': { actions: [agent.assign(({ context, event }) => configure(context, event)), agent.raise({ type: 'agent.poke' })] },
-      'xstate.done.actor.run.*': { actions: apply((ctx, e) => settled(ctx, e, now())) },
-      'xstate.error.actor.run.*': { actions: apply((ctx, e) => settled(ctx, e, now())) },
+      'agent.settled': { actions: apply((ctx, e) => (e.type === 'agent.settled' ? settleStep(ctx, e, now()) : null)) },
     },
     initial: 'running',
     states: {
@@ -110,13 +108,6 @@ export function createAgentMachine(deps: AgentDeps) {
       },
     },
   });
-}
-
-function settled(ctx: AgentContext, e: AgentEvent, at: number): Step | null {
-  if (!('actorId' in e)) return null;
-  const requestId = requestIdOf(e.actorId);
-  if (requestId === null) return null;
-  return 'output' in e ? settleStep(ctx, requestId, { ok: true, result: e.output }, at) : settleStep(ctx, requestId, { ok: false, error: e.error }, at);
 }
 
 export type AgentMachine = ReturnType<typeof createAgentMachine>;

@@ -1,13 +1,13 @@
 // Events in and out of an agent actor: one discriminated union each, with factories
 // (STYLE practice 2). `agent.breaker` and `agent.failed` are emitted in the journal's shape
 // (schemas/events.schema.json), so the supervisor can append them as they come.
-import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
+import type { ErrorActorEvent } from 'xstate';
 import type { StructuredCallResult } from '../../agents/client/types.js';
 import type { ErrorCode, ErrorDetails } from '../../core/errors.js';
 import type { Priority } from '../../schemas/generated/types.js';
 import type { EventOf } from '../events.js';
 import type { BreakerConfig } from './breaker.js';
-import type { RunInput } from '../run.js';
+import type { RunInput, RunSettled } from '../run.js';
 
 export type { Priority };
 
@@ -35,7 +35,8 @@ export type AgentEvent =
   | ConfigureEvent
   /** A global in-flight token may be free, or the actor was restored: try to start runs. */
   | { type: 'agent.poke' }
-  | DoneActorEvent<StructuredCallResult>
+  | RunSettled
+  /** The in-flight watcher failed (its onError). */
   | ErrorActorEvent;
 
 export interface ReplyError {

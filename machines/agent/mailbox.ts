@@ -27,8 +27,3 @@ export function enqueue(mailbox: readonly QueuedRun[], run: QueuedRun): QueuedRu
 }
 
 export const runIdOf = (requestId: string): string => `run.${requestId}`;
-
-/** The request id of a `run.<requestId>` child, or null for any other child. */
-export function requestIdOf(actorId: string): string | null {
-  return actorId.startsWith('run.') ? actorId.slice('run.'.length) : null;
-}

@@ -7,6 +7,7 @@ import type { RunInput } from '../run.js';
 import { recordStart } from './stats.js';
 
 interface Start {
+  requestId: string;
   runId: string;
   input: RunInput;
 }
@@ -27,7 +28,7 @@ export function startable(ctx: AgentContext, now: number, acquire: () => boolean
     const runId = runIdOf(next.requestId);
     stats = recordStart(stats, now, inFlight.length);
     inFlight.push({ requestId: next.requestId, runId, startedAt: now, stepKey: next.request.stepKey });
-    starts.push({ runId, input: ctx.model === null ? next.request : { ...next.request, model: ctx.model } });
+    starts.push({ requestId: next.requestId, runId, input: ctx.model === null ? next.request : { ...next.request, model: ctx.model } });
   }
   return { starts, patch: { mailbox, inFlight, stats } };
 }

@@ -1,6 +1,5 @@
 // What the agent does on each event, as pure functions of (context, event, now) → Step.
 // The machine applies a Step: assign the patch, deliver replies, emit events, free tokens.
-import type { StructuredCallResult } from '../../agents/client/types.js';
 import { ModelCallError, PolicyError, UserError, toAgentryError } from '../../core/errors.js';
 import { createEvent } from '../events.js';
 import type { EventOf } from '../events.js';
@@ -10,6 +9,7 @@ import { admits } from './breaker.js';
 import { knows } from './context.js';
 import type { AgentContext } from './context.js';
 import type { AgentResult, RunRequestEvent } from './events.js';
+import type { RunSettled } from '../run.js';
 import { enqueue } from './mailbox.js';
 import { recordEnd, recordRefusal } from './stats.js';
 import { toReplyError } from './replies.js';
@@ -27,8 +27,6 @@ export interface Step {
   /** A child run to stop (cancelled or finished). */
   stop?: string;
 }
-
-export type RunOutcome = { ok: true; result: StructuredCallResult } | { ok: false; error: unknown };
 
 const failure = (requestId: string, err: unknown): AgentResult => ({
   type: 'agent.result', requestId, ok: false, error: toReplyError(err),
@@ -53,7 +51,8 @@ function refusalOf(ctx: AgentContext, event: RunRequestEvent, now: number): Erro
 }
 
 /** A run finished (done or error). Unknown ids (a cancelled run) are ignored. */
-export function settleStep(ctx: AgentContext, requestId: string, outcome: RunOutcome, now: number): Step | null {
+export function settleStep(ctx: AgentContext, outcome: RunSettled, now: number): Step | null {
+  const { requestId } = outcome;
   const run = ctx.inFlight.find((r) => r.requestId === requestId);
   if (!run) return null;
   const inFlight = ctx.inFlight.filter((r) => r !== run);
