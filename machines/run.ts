@@ -33,11 +33,19 @@ export function createRunLogic(model: StructuredModel) {
   return fromCallback<EventObject, { requestId: string; request: RunInput }>(({ input, sendBack }) => {
     const abort = new AbortController();
     const { requestId } = input;
+    let settled = false;
+    const answer = (event: RunSettled): void => {
+      settled = true;
+      sendBack(event);
+    };
     // sendBack is a no-op once the actor is stopped, so a cancelled run answers nothing.
     runModel(model, input.request, abort.signal).then(
-      (result) => sendBack({ type: 'agent.settled', requestId, ok: true, result } satisfies RunSettled),
-      (error: unknown) => sendBack({ type: 'agent.settled', requestId, ok: false, error } satisfies RunSettled),
+      (result) => answer({ type: 'agent.settled', requestId, ok: true, result }),
+      (error: unknown) => answer({ type: 'agent.settled', requestId, ok: false, error }),
     );
-    return () => abort.abort();
+    // Only a run still going is aborted: an abort builds an AbortError, stack trace and all.
+    return () => {
+      if (!settled) abort.abort();
+    };
   });
 }
