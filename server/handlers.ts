@@ -3,6 +3,7 @@ import type { ApiCancelTask, ApiCreateTask, ApiDecideApproval, ApiEmitEvent, Api
 import { CALL_ID_HEADER, callKey, isCallId } from '../hooks/call-id.js';
 import { MAX_INPUT_BYTES as MAX_HOOK_INPUT_BYTES } from '../hooks/protocol.js';
 import { taskStatusValues } from '../schemas/generated/enums.js';
+import { validate } from '../schemas/registry.js';
 import type { AnyApprovalStatus } from './contract.js';
 import { CLIENT_HEADER } from './api-client.js';
 import { parseJson } from './body.js';
@@ -32,11 +33,19 @@ export const listTasks: Handler = async (ctx) => {
 };
 
 export const createTask: Handler = async (ctx) => {
-  const req = await ctx.json<ApiCreateTask>('api.create-task');
+  const req = withHeaderKey(await ctx.json<ApiCreateTask>('api.create-task'), ctx.req.headers['idempotency-key']);
   // The CLI says it is the CLI (a label for the task's record, not an authentication).
   const source = ctx.req.headers[CLIENT_HEADER] === 'cli' ? 'cli' : 'http';
   return ok(await ctx.deps.api.createTask(req, source), 201);
 };
+
+/** The Idempotency-Key header as the body's idempotencyKey, checked by the same schema. */
+function withHeaderKey(body: ApiCreateTask, sent: string | string[] | undefined): ApiCreateTask {
+  const header = Array.isArray(sent) ? sent.join(', ') : sent;
+  if (header === undefined || header === body.idempotencyKey) return body;
+  if (body.idempotencyKey !== undefined) throw new HttpError('INVALID_INPUT', 'the Idempotency-Key header and the body\'s idempotencyKey differ; send one of them', { details: { path: '/idempotencyKey' } });
+  return validate<ApiCreateTask>('api.create-task', { ...body, idempotencyKey: header });
+}
 
 export const getTask: Handler = async (ctx) => {
   const id = ctx.param('id');

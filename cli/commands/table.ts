@@ -44,9 +44,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (_a, ctx) => (await import('./status.js')).status(ctx),
   },
   'task create': {
-    usage: 'task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--wait]',
-    summary: 'start a task of a workflow (--wait: follow it to its end; exit 0 completed, 1 otherwise)',
-    options: { workflow: S, input: S, priority: S, 'depends-on': S, wait: B },
+    usage: 'task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--idempotency-key KEY] [--wait]',
+    summary: 'start a task of a workflow (--idempotency-key: the same key again answers the task it made; --wait: follow it to its end; exit 0 completed, 1 otherwise)',
+    options: { workflow: S, input: S, priority: S, 'depends-on': S, 'idempotency-key': S, wait: B },
     positionals: [0, 0],
     run: async (a, ctx) =>
       (await import('./tasks.js')).taskCreate({
@@ -55,6 +55,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         input: jsonObject(a, 'input'),
         priority: optString(a, 'priority'),
         dependsOn: commaList(a, 'depends-on'),
+        idempotencyKey: optString(a, 'idempotency-key'),
         wait: flag(a, 'wait'),
       }),
   },

@@ -40,6 +40,8 @@ export interface TaskCreateOptions extends CommandContext {
   /** Checked by the server's schema, so the CLI and HTTP callers get the same message. */
   priority: string | undefined;
   dependsOn: string[] | undefined;
+  /** Checked by the server's schema too. */
+  idempotencyKey: string | undefined;
   /** Follow the task to its end: a line per step; exit 0 completed, 1 otherwise. */
   wait: boolean;
 }
@@ -50,6 +52,7 @@ export async function taskCreate(opts: TaskCreateOptions): Promise<void> {
     input: opts.input,
     ...(opts.priority !== undefined && { priority: opts.priority }),
     ...(opts.dependsOn !== undefined && { dependsOn: opts.dependsOn }),
+    ...(opts.idempotencyKey !== undefined && { idempotencyKey: opts.idempotencyKey }),
   } as CreateTaskRequest;
   const client = apiClient(opts);
   // The last event before the task exists: --wait follows from there, so no step is missed.

@@ -29,6 +29,9 @@ export function mcpTools(config: ResolvedConfig): McpTool[] {
   return [...Object.entries(config.workflows).flatMap(([name, wf]) => (wf ? [createTaskTool(name, wf)] : [])), ...FIXED];
 }
 
+/** As the HTTP API takes it: a client that retries a call it saw no answer to makes one task. */
+const IDEMPOTENCY_KEY = (schemaOf('api.create-task')['properties'] as Record<string, JsonSchema>)['idempotencyKey'];
+
 /** A tool name MCP accepts ([a-zA-Z0-9_-], at most 64). */
 function createToolName(workflow: string): string {
   return `create_${workflow.replace(/[^A-Za-z0-9_-]/g, '_')}_task`.slice(0, 64);
@@ -39,7 +42,7 @@ function createTaskTool(name: string, wf: NonNullable<ResolvedConfig['workflows'
   return {
     name: createToolName(name),
     description: `Start a task of the "${name}" workflow (${wf.domain}). Answers the task once it is durable; it may then wait for reviews and an approval.`,
-    inputSchema: { ...object({ input: input.schema, priority: PRIORITY, dependsOn: { type: 'array', items: { type: 'string' }, description: 'Task ids this one waits for.' } }, ['input']), ...(input.defs ? { $defs: input.defs } : {}) },
+    inputSchema: { ...object({ input: input.schema, priority: PRIORITY, dependsOn: { type: 'array', items: { type: 'string' }, description: 'Task ids this one waits for.' }, idempotencyKey: IDEMPOTENCY_KEY }, ['input']), ...(input.defs ? { $defs: input.defs } : {}) },
     call: (api, args) => api.post('/v1/tasks', { workflow: name, ...args }),
   };
 }

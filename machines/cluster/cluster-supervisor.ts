@@ -30,6 +30,7 @@ import { isTerminal } from '../supervisor/tasks/views.js';
 import type { ScheduleConfig, WorkflowConfig } from '../../schemas/generated/types.js';
 import { Schedules } from '../supervisor/policy/schedules.js';
 import type { RetrySeed, TaskRecord } from '../task/context.js';
+import { KeyedCreates } from '../task/keyed-create.js';
 import { workflowOf } from '../task/new-record.js';
 import { ClusterAgents } from './agent-calls.js';
 import { ClusterDeliveries } from './cluster-deliveries.js';
@@ -85,6 +86,7 @@ interface Parts {
   day: DayStats;
   agents: ClusterAgents;
   planner: TaskPlanner;
+  keyed: KeyedCreates;
   stopping: AbortController;
 }
 
@@ -153,8 +155,9 @@ export class ClusterSupervisor implements SupervisorApi {
       const permissions = new Permissions(clock, () => config().permissions, events);
       await events.emitDurable(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: 0, offline: opts.model.offline }, clock.now()));
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
-      const planner = new TaskPlanner({ config, clock, active: () => live.active(), find: async (id) => live.get(id) ?? (await pg.history.find(id)), learnedTier: (contentType) => learning.tier(contentType) });
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, planner, stopping }, liveConfig, executorId);
+      const find = async (id: string): Promise<TaskView | undefined> => live.get(id) ?? (await pg.history.find(id));
+      const planner = new TaskPlanner({ config, clock, active: () => live.active(), find, learnedTier: (contentType) => learning.tier(contentType) });
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, planner, keyed: new KeyedCreates(find), stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -407,14 +410,16 @@ export class ClusterSupervisor implements SupervisorApi {
 
   // ---- the work ------------------------------------------------------------------------------
 
-  private async create(req: CreateTaskRequest, source: TaskRecord['source'], retry?: RetrySeed): Promise<TaskView> {
-    const { plan, status } = await this.planOf(req, source);
-    if (retry !== undefined) plan.record.retry = retry;
-    // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
-    await this.p.cluster.submit(plan);
-    const view = await this.p.views.accepted(plan.record, status);
-    this.p.live.saw(view);
-    return view;
+  private create(req: CreateTaskRequest, source: TaskRecord['source'], retry?: RetrySeed): Promise<TaskView> {
+    return this.p.keyed.create(req, async (id) => {
+      const { plan, status } = await this.planOf(req, source, id);
+      if (retry !== undefined) plan.record.retry = retry;
+      // Accepted once DBOS holds the workflow: from here a crash of any supervisor cannot lose it.
+      await this.p.cluster.submit(plan, id !== undefined);
+      const view = await this.p.views.accepted(plan.record, status);
+      this.p.live.saw(view);
+      return view;
+    });
   }
 
   /**
@@ -434,11 +439,11 @@ export class ClusterSupervisor implements SupervisorApi {
   }
 
   /** A new task's plan, or the reason it is refused (draining, no model, full, an unknown dependency, bad input). */
-  private planOf(req: CreateTaskRequest, source: TaskRecord['source']): ReturnType<TaskPlanner['plan']> {
+  private planOf(req: CreateTaskRequest, source: TaskRecord['source'], id?: string): ReturnType<TaskPlanner['plan']> {
     this.assertAccepting();
     this.assertModel();
     this.assertStore();
-    return this.p.planner.plan(req, source);
+    return this.p.planner.plan(req, source, id);
   }
 
   private async decide(id: string, status: 'granted' | 'rejected', req: DecideApprovalRequest): Promise<ApprovalView> {

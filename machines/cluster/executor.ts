@@ -6,7 +6,7 @@
 // workflows and resumes them onto the queues, where any live supervisor picks them up.
 import { DBOS, Error as DBOSError } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
-import { SystemError } from '../../core/errors.js';
+import { SystemError, UserError } from '../../core/errors.js';
 import type { TaskView } from '../contract.js';
 import type { TaskRecord } from '../task/context.js';
 import type { TaskResult } from './drive.js';
@@ -38,9 +38,10 @@ export interface Cluster {
   /**
    * Puts a new task on the task queue, where a supervisor with room takes it; a flow, or a task
    * that waits for others, starts on the timers queue and puts its tasks there when they can run.
-   * Idempotent by task id.
+   * Idempotent by task id; `once`: a task id already started is CONFLICT (a keyed create that
+   * another supervisor is making at this moment), so only its first plan is ever shown.
    */
-  submit(plan: TaskPlan): Promise<string>;
+  submit(plan: TaskPlan, once?: boolean): Promise<string>;
   /**
    * Starts one firing of a schedule with the task it makes. Every supervisor fires each
    * schedule; the first start of a firing's id is the one that runs, the others are no-ops.
@@ -128,7 +129,11 @@ export async function launchCluster(opts: ClusterOptions, services: ClusterServi
     };
     return {
       executorId: opts.executorId,
-      submit: (plan) => workflows.start(plan),
+      submit: (plan, once = false) =>
+        workflows.start(plan, once).catch((err: unknown) => {
+          if (!once || !DBOSError.isWorkflowIDInUseError(err)) throw err;
+          throw new UserError('CONFLICT', `task ${plan.record.id} of this idempotency key is being made by another supervisor at this moment; send the request again to get it`, { details: { taskId: plan.record.id } });
+        }),
       start: (record) => begin(record),
       async schedule(plan, scheduleId, at) {
         await DBOS.startWorkflow(workflows.scheduled, { workflowID: scheduledWorkflowId(scheduleId, at) })(plan, scheduleId);

@@ -31,13 +31,13 @@ export type PlannedStatus = 'pending' | 'blocked' | 'running';
 export class TaskPlanner {
   constructor(private readonly deps: TaskPlannerDeps) {}
 
-  /** A created (or fired) task's plan and the status it shows first. */
-  async plan(req: CreateTaskRequest, source: TaskRecord['source']): Promise<{ plan: TaskPlan; status: PlannedStatus }> {
+  /** A created (or fired) task's plan and the status it shows first; `id`: the one its idempotency key gave it. */
+  async plan(req: CreateTaskRequest, source: TaskRecord['source'], id?: string): Promise<{ plan: TaskPlan; status: PlannedStatus }> {
     this.assertRoom();
     const wf = workflowOf(this.deps.config(), req.workflow);
-    const record = this.newRecord(req, wf, source);
+    const record = this.newRecord(req, wf, source, id);
     // Every task named in dependsOn must exist, a flow's as a single task's.
-    const after = await Promise.all(record.dependsOn.map((id) => this.dependency(id)));
+    const after = await Promise.all(record.dependsOn.map((dep) => this.dependency(dep)));
     if (wf.tasks) return { plan: await this.flowPlan(record, wf.tasks), status: 'running' };
     this.check(record, wf);
     return { plan: { record, after: after.map((a) => a.dependency) }, status: after.every((a) => a.completed) ? 'pending' : 'blocked' };

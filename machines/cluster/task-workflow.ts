@@ -61,7 +61,8 @@ const approvalIdOf = (key: string): string => `ap_${createHash('sha256').update(
 export interface TaskWorkflows {
   task: (record: TaskRecord) => Promise<TaskResult>;
   /** Starts a new task's outcome workflow: a task on the task queue; a flow or a blocked task on the timers'. */
-  start(plan: TaskPlan): Promise<string>;
+  /** once: a start of an id already taken throws DBOS's id-in-use error (it is otherwise a no-op). */
+  start(plan: TaskPlan, once?: boolean): Promise<string>;
   /** A schedule's firing: started under one id per schedule and time by every supervisor, run once. */
   scheduled: (plan: TaskPlan, scheduleId: string) => Promise<void>;
   /** A routed event: started once for the whole cluster under `event:<id>` (event-workflow.ts). */
@@ -253,12 +254,14 @@ export function registerTaskWorkflows(services: ClusterServices, journal: ModelC
     { name: 'agentry.flow' },
   );
 
-  async function start(plan: TaskPlan): Promise<string> {
+  async function start(plan: TaskPlan, once = false): Promise<string> {
     const { record } = plan;
     const workflowID = outcomeWorkflowId(record);
-    if (record.children) await DBOS.startWorkflow(flow, { workflowID, queueName: TIMER_QUEUE })(plan);
-    else if (record.dependsOn.length > 0) await DBOS.startWorkflow(wait, { workflowID, queueName: TIMER_QUEUE })(plan);
-    else await DBOS.startWorkflow(task, { workflowID, queueName: TASK_QUEUE })(record);
+    // once: "reject" makes a second start of the id throw instead of being a no-op.
+    const reuse = once ? { workflowIDReusePolicy: 'reject' as const } : {};
+    if (record.children) await DBOS.startWorkflow(flow, { workflowID, queueName: TIMER_QUEUE, ...reuse })(plan);
+    else if (record.dependsOn.length > 0) await DBOS.startWorkflow(wait, { workflowID, queueName: TIMER_QUEUE, ...reuse })(plan);
+    else await DBOS.startWorkflow(task, { workflowID, queueName: TASK_QUEUE, ...reuse })(record);
     return workflowID;
   }
 

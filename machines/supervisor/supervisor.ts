@@ -44,10 +44,13 @@ export class Supervisor implements SupervisorApi {
     this.assertAccepting();
     this.assertModel();
     const { book } = this.p;
-    if (book.activeCount >= this.config.limits.maxActiveTasks) {
-      throw new PolicyError('AGENT_BUSY', `${book.activeCount} tasks are active (limit ${this.config.limits.maxActiveTasks}); try again later`);
-    }
-    return book.create(req, source);
+    // A repeated key answers its task even when the supervisor is full.
+    return this.p.keyed.create(req, (id) => {
+      if (book.activeCount >= this.config.limits.maxActiveTasks) {
+        throw new PolicyError('AGENT_BUSY', `${book.activeCount} tasks are active (limit ${this.config.limits.maxActiveTasks}); try again later`);
+      }
+      return book.create(req, source, id === undefined ? {} : { id });
+    });
   }
 
   getTask(id: string): TaskView | undefined {

@@ -22,6 +22,7 @@ import type { FinalStatus, HookResult } from '../contract.js';
 import { createEvent } from '../events.js';
 import { BudgetLedger } from '../ledger.js';
 import { Deliveries } from '../deliveries/deliveries.js';
+import { KeyedCreates } from '../task/keyed-create.js';
 import { taskMachine } from '../task/task-machine.js';
 import type { TaskRecord } from '../task/context.js';
 import { agentStepLogic } from './activities/agent-step.js';
@@ -98,6 +99,7 @@ export interface Parts {
   decisions: ApprovalDecisions;
   day: DayStats;
   history: TaskHistory;
+  keyed: KeyedCreates;
   compactor: Compactor;
   startedAt: number;
   /** Resolves once every recovered task has been restarted, with their number. */
@@ -231,6 +233,7 @@ export async function wire(opts: SupervisorOptions): Promise<Parts> {
   const historyReady = openHistory(index, config().history.retentionDays, clock.now(), logger);
   const compactor = new Compactor({ journal, clock, logger, config, index, book, memo, ledger, intake, deliveries, events, idempotency, escalation, views });
   const history = new TaskHistory(index, views, historyReady, () => compactor.unarchived);
+  const keyed = new KeyedCreates((id) => history.find(id));
   book.onFinished((record, outcome) => taskFinished(record, outcome));
   const decisions = new ApprovalDecisions({ clock, config, journal: sink, events, approvals, findApproval: (id) => history.findApproval(id, approvals.get(id)), record: (id) => registry.record(id) });
 
@@ -283,7 +286,7 @@ export async function wire(opts: SupervisorOptions): Promise<Parts> {
   schedules.arm(config().schedules);
   events.emit(createEvent('supervisor.started', { pid: process.pid, recoveredTasks: resumed, offline: opts.model.offline }, clock.now()));
   logger.info({ replayed, resumed }, 'supervisor started');
-  return { opts, rt, journal, live, idempotency, registry, book, agents, root, inFlight, escalation, intake, schedules, permissions, decisions, day, history, compactor, startedAt, recovered };
+  return { opts, rt, journal, live, idempotency, registry, book, agents, root, inFlight, escalation, intake, schedules, permissions, decisions, day, history, keyed, compactor, startedAt, recovered };
 }
 
 /**

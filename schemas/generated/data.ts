@@ -59,6 +59,13 @@ export const apiCreateTaskSchema: AnySchema = {
         "maxLength": 128
       },
       "description": "Task ids that must complete before this one starts."
+    },
+    "idempotencyKey": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200,
+      "pattern": "^[\\x21-\\x7e]+$",
+      "description": "Names this request: the same key again (through any supervisor, at any later time) answers the task it made instead of making another; the same key with another workflow, input, priority or dependsOn is CONFLICT. Printable ASCII without spaces. Over HTTP it may come as the Idempotency-Key header instead."
     }
   }
 };

@@ -36,6 +36,10 @@ export interface ApiCreateTask {
    * @maxItems 100
    */
   dependsOn?: string[];
+  /**
+   * Names this request: the same key again (through any supervisor, at any later time) answers the task it made instead of making another; the same key with another workflow, input, priority or dependsOn is CONFLICT. Printable ASCII without spaces. Over HTTP it may come as the Idempotency-Key header instead.
+   */
+  idempotencyKey?: string;
 }
 
 // api.decide-approval.schema.json

@@ -16,6 +16,12 @@ describe('agentry task create / task show / tasks', () => {
     expect(p.fake.callsOf('createTask')[0]?.args).toEqual([{ workflow: 'lead', input: { company: 'Acme' }, priority: 'P1', dependsOn: ['t-1', 't-3'] }, 'cli']);
   });
 
+  it('task create --idempotency-key sends the key with the request', async () => {
+    const r = await p.run(['task', 'create', '--workflow', 'lead', '--input', '{"company":"Acme"}', '--idempotency-key', 'crm-lead-991']);
+    expect(r.code).toBe(0);
+    expect(p.fake.callsOf('createTask')[0]?.args).toEqual([{ workflow: 'lead', input: { company: 'Acme' }, idempotencyKey: 'crm-lead-991' }, 'cli']);
+  });
+
   it('task create --json prints the created task view', async () => {
     const r = await p.run(['task', 'create', '--workflow', 'content', '--input', '{"topic":"x"}', '--json']);
     expect(r.code).toBe(0);
@@ -46,7 +52,7 @@ describe('agentry task create / task show / tasks', () => {
   it('task create without --workflow is a usage error (exit 2) with the usage line', async () => {
     const r = await p.run(['task', 'create', '--input', '{}']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('agentry: --workflow is required\nusage: agentry task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--wait]\n');
+    expect(r.stderr).toBe('agentry: --workflow is required\nusage: agentry task create --workflow W --input JSON [--priority P] [--depends-on ID,...] [--idempotency-key KEY] [--wait]\n');
   });
 
   it('tasks lists every task as a table with a parent column, and passes the filters to the server', async () => {

@@ -354,4 +354,29 @@ describe('two supervisors on one Postgres', () => {
     const shown = await a.client.get<TaskView>(`/v1/tasks/${task.id}`);
     expect(shown.approval).toMatchObject({ id: approval.id, status: 'granted', decidedBy: 'person', note: 'ship it' });
   }, 400_000);
+
+  it('makes a task once for an idempotency key sent again through either supervisor, at once or later', async () => {
+    const c = await cluster('two_keyed');
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    const body = { workflow: 'content', input: { goal: 'one launch post', channel: 'blog' }, idempotencyKey: 'launch-post-7' };
+    // The same key at the same moment through both: one task; a loser is told to ask again.
+    const both = await Promise.allSettled([a.client.post<TaskView>('/v1/tasks', body), b.client.post<TaskView>('/v1/tasks', body)]);
+    const made = both.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+    expect(made.length).toBeGreaterThan(0);
+    const refusals = both.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    expect(refusals.filter((why) => !why.includes('being made by another supervisor'))).toEqual([]);
+    const id = made[0] as string;
+    expect(new Set(made)).toEqual(new Set([id]));
+    const s = await allFinished(c.db, [id]);
+    expect(s.get(id)).toBe('completed');
+    // Later, through the CLI of the supervisor that may have lost: the finished task, not a new one.
+    const again = await cli(c.projects[1] as string, ['task', 'create', '--workflow', 'content', '--input', JSON.stringify(body.input), '--idempotency-key', body.idempotencyKey, '--json']);
+    expect({ code: again.code, said: again.stderr }).toMatchObject({ code: 0 });
+    expect(JSON.parse(again.stdout) as TaskView).toMatchObject({ id, status: 'completed' });
+    const other = await cli(c.projects[0] as string, ['task', 'create', '--workflow', 'content', '--input', '{"goal":"another post","channel":"blog"}', '--idempotency-key', body.idempotencyKey]);
+    expect({ code: other.code, said: other.stderr }).toMatchObject({ code: 1, said: expect.stringContaining(`already made task ${id}`) });
+    const rows = await c.db.query<{ n: string }>("SELECT count(*) AS n FROM dbos.workflow_status WHERE name = 'agentry.task'");
+    expect(Number(rows.rows[0]?.n)).toBe(1);
+    expect((await statuses(c.db)).size).toBe(1);
+  }, 400_000);
 });

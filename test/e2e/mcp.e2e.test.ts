@@ -48,6 +48,12 @@ describe('agentry mcp (the SDK client over stdio)', () => {
     expect(create?.inputSchema).toMatchObject({ type: 'object', required: ['input'], properties: { input: { required: expect.arrayContaining(['goal', 'channel']) } } });
   });
 
+  it('makes one task for a create retried with the same idempotency key', async () => {
+    const first = await call<TaskView>('create_content_task', { input: BRIEF, idempotencyKey: 'mcp-retry-1' });
+    const again = await call<TaskView>('create_content_task', { input: BRIEF, idempotencyKey: 'mcp-retry-1' });
+    expect(again.id).toBe(first.id);
+  });
+
   it('creates a task, approves its approval and reads its outputs as a resource', async () => {
     const task = await call<TaskView>('create_content_task', { input: BRIEF });
     expect(task).toMatchObject({ workflow: 'content' });

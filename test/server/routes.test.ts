@@ -109,6 +109,23 @@ describe('write routes', () => {
     expect(h.fake.callsOf('createTask')[0]?.args).toEqual([{ workflow: 'lead', input: { company: 'Acme' }, priority: 'P1' }, 'http']);
   });
 
+  it('POST /v1/tasks takes the Idempotency-Key header as the idempotencyKey, checked as the body is', async () => {
+    const post = (headers: Record<string, string>, body: Record<string, unknown> = { workflow: 'lead', input: { company: 'Acme' } }) =>
+      raw({ socketPath: h.server.socketPath, method: 'POST', path: '/v1/tasks', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await post({ 'idempotency-key': 'order-7' })).status).toBe(201);
+    expect((await post({ 'idempotency-key': 'order-7' }, { workflow: 'lead', input: { company: 'Acme' }, idempotencyKey: 'order-7' })).status).toBe(201);
+    expect(h.fake.callsOf('createTask').map((c) => c.args[0])).toEqual([
+      { workflow: 'lead', input: { company: 'Acme' }, idempotencyKey: 'order-7' },
+      { workflow: 'lead', input: { company: 'Acme' }, idempotencyKey: 'order-7' },
+    ]);
+    const differ = await post({ 'idempotency-key': 'order-8' }, { workflow: 'lead', input: {}, idempotencyKey: 'order-7' });
+    expect([differ.status, errorOf(differ).code, errorOf(differ).message]).toEqual([400, 'INVALID_INPUT', "the Idempotency-Key header and the body's idempotencyKey differ; send one of them"]);
+    const spaced = await post({ 'idempotency-key': 'two words' });
+    expect([spaced.status, errorOf(spaced).code]).toEqual([400, 'INVALID_INPUT']);
+    expect(errorOf(spaced).message).toContain('idempotencyKey');
+    expect(h.fake.callsOf('createTask')).toHaveLength(2);
+  });
+
   it('POST /v1/approvals/:id/approve works without a body; a second decision is 409', async () => {
     const res = await raw({ socketPath: h.server.socketPath, method: 'POST', path: '/v1/approvals/a-1/approve' });
     expect(res.status).toBe(200);

@@ -104,11 +104,12 @@ export class TaskBook {
   }
 
   /** Validates, journals (durably) and starts or blocks a new task; flows create their children. */
-  async create(req: CreateTaskRequest, source: Source, extra: { origin?: string; parentId?: string; retry?: RetrySeed } = {}): Promise<TaskView> {
+  /** `extra.id`: the id an idempotency key gave it (keyed-create.ts); otherwise a new one. */
+  async create(req: CreateTaskRequest, source: Source, extra: { id?: string; origin?: string; parentId?: string; retry?: RetrySeed } = {}): Promise<TaskView> {
     const { rt } = this.deps;
     const wf = this.workflow(req.workflow);
     for (const dep of req.dependsOn ?? []) if (!this.records.has(dep)) throw new UserError('INVALID_INPUT', `dependsOn: no task ${dep}`);
-    const record = this.recordFor(req, wf, newTaskId(rt.clock.now()), source);
+    const record = this.recordFor(req, wf, extra.id ?? newTaskId(rt.clock.now()), source);
     if (extra.origin !== undefined) record.origin = extra.origin;
     if (extra.parentId !== undefined) record.parentId = extra.parentId;
     if (extra.retry !== undefined) record.retry = extra.retry;
