@@ -76,7 +76,11 @@ function problemLines(h: StatusView['health'], s: Style): string[] {
 
 /** Cluster peers that decide a task's steps by another policy: any of them may run any step. */
 function peerLines(differ: NonNullable<ConfigState['peersDiffer']>, s: Style): string[] {
-  return differ.map((p) => `  ${s.yellow(`supervisor ${p.executorId} decides by another config (${p.sections.join(', ')}${p.mode === null ? '' : `; its mode is ${p.mode}`}): keep agentry.config.json the same on every machine`)}`);
+  if (differ.length === 0) return [];
+  return [
+    ...differ.map((p) => `  ${s.yellow(`supervisor ${p.executorId} decides by another config (${p.sections.join(', ')}${p.mode === null ? '' : `; its mode is ${p.mode}`}): keep agentry.config.json the same on every machine`)}`),
+    `  ${s.yellow('automatic approval is held: what a gate would approve on its own waits for a person until every live supervisor runs the same config')}`,
+  ];
 }
 
 function configLines(rejected: ConfigState['rejected'], restart: readonly string[], now: number, s: Style): string[] {

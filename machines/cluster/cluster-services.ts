@@ -4,7 +4,8 @@
 // pause_agent is waited out by the task rather than pausing the agent. The gate's threshold, the
 // agents' models and the healer's severity threshold are the learning store's where it learned
 // them from the cluster's outcomes and heal outcomes (cluster-learning.ts), as embedded; each
-// applied remedy is recorded there for every supervisor.
+// applied remedy is recorded there for every supervisor. While a live peer decides by another
+// config, the gate holds what it would approve automatically for a person (policy-hold.ts).
 import type { StructuredModel } from '../../agents/client/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { ResolvedConfig } from '../../config/load.js';
@@ -26,6 +27,7 @@ import type { ClusterAgents } from './agent-calls.js';
 import type { ClusterDeliveries } from './cluster-deliveries.js';
 import type { ClusterEvents } from './cluster-events.js';
 import type { ClusterLearning } from './cluster-learning.js';
+import type { PolicyHold } from './policy-hold.js';
 import type { ApprovalRequest, ClusterServices, HealDecided } from './steps.js';
 import type { ClusterTaskViews } from './task-views.js';
 import type { TaskPlan } from './task-workflow.js';
@@ -42,6 +44,8 @@ export interface ClusterPolicyDeps {
   escalations: PgEscalations;
   agents: ClusterAgents;
   learned: Pick<ClusterLearning, 'confidenceThreshold' | 'model' | 'severityThreshold' | 'recordHeal'>;
+  /** Holds automatic approvals while a live peer decides by another config. */
+  hold: Pick<PolicyHold, 'apply'>;
 }
 
 export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
@@ -104,7 +108,7 @@ export function clusterServices(d: ClusterPolicyDeps): ClusterServices {
       const domainPaused = await d.escalations.isPaused(input.domain);
       const agent = gateAgent(record);
       const facts = { record, spentUsd: views.costOf(input.taskId), spentTodayUsd: toUsd(day.spentMicros), breakerOpen: d.agents.isOpen(agent), domainPaused };
-      const out = taskGate(cfg, input, { ...facts, learnedThreshold: d.learned.confidenceThreshold(agent, record.workflow) });
+      const out = d.hold.apply(taskGate(cfg, input, { ...facts, learnedThreshold: d.learned.confidenceThreshold(agent, record.workflow) }));
       await events.emitDurable(createEvent('gate.decided', { taskId: input.taskId, action: input.action, decision: out.decision, reasons: out.reasons, mode: cfg.mode }, clock.now()), `${input.key}:gate`);
       return out;
     },

@@ -44,6 +44,7 @@ import type { Cluster } from './executor.js';
 import { LiveState } from './live-state.js';
 import { Peers } from './peers.js';
 import { policyDigest } from './policy-digest.js';
+import { PolicyHold } from './policy-hold.js';
 import { queueLimits } from './queues.js';
 import { TaskPlanner } from './task-planner.js';
 import { ClusterTaskViews } from './task-views.js';
@@ -82,6 +83,7 @@ interface Parts {
   learning: ClusterLearning;
   deliveries: ClusterDeliveries;
   peers: Peers;
+  hold: PolicyHold;
   permissions: Permissions;
   day: DayStats;
   agents: ClusterAgents;
@@ -133,7 +135,8 @@ export class ClusterSupervisor implements SupervisorApi {
       const stopping = new AbortController();
       const deliveries = new ClusterDeliveries({ table: pg.deliveries, config, clock, projectDir: opts.projectDir, env: opts.env, events, signal: stopping.signal });
       const agents = new ClusterAgents(config, clock, (e) => events.emit(e));
-      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, agents, learned: learning });
+      const hold = new PolicyHold();
+      const services = clusterServices({ config, clock, model: opts.model, ledger: pg.ledger, views, approvals: pg.approvals, events, deliveries, escalations: pg.escalations, agents, learned: learning, hold });
       cluster = await launchCluster({ url: opts.url, executorId, applicationVersion: opts.applicationVersion, limits: queueLimits(opts.config, { pollingIntervalMs: settings.pollMs }), logLevel: 'error' }, services);
       const live = new LiveState({ history: pg.history, approvals: pg.approvals, ledger: pg.ledger, escalations: pg.escalations, events, learning, logger, now: () => clock.now() });
       const day = new DayStats(clock.now());
@@ -150,6 +153,7 @@ export class ClusterSupervisor implements SupervisorApi {
         adopt: (dead) => adopted.adopt(dead),
         logger,
         policy: policyDigest(opts.config),
+        onDiffering: (differing) => hold.saw(differing),
       });
       await peers.join();
       const permissions = new Permissions(clock, () => config().permissions, events);
@@ -157,7 +161,7 @@ export class ClusterSupervisor implements SupervisorApi {
       logger.info({ executorId, store: pg.store.where }, 'cluster supervisor started');
       const find = async (id: string): Promise<TaskView | undefined> => live.get(id) ?? (await pg.history.find(id));
       const planner = new TaskPlanner({ config, clock, active: () => live.active(), find, learnedTier: (contentType) => learning.tier(contentType) });
-      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, permissions, day, agents, planner, keyed: new KeyedCreates(find), stopping }, liveConfig, executorId);
+      const supervisor = new ClusterSupervisor(opts, { pg, cluster, events, views, live, learning, deliveries, peers, hold, permissions, day, agents, planner, keyed: new KeyedCreates(find), stopping }, liveConfig, executorId);
       supervisor.schedules.arm(config().schedules);
       return supervisor;
     } catch (err) {
@@ -184,7 +188,7 @@ export class ClusterSupervisor implements SupervisorApi {
     const unavailable = this.opts.model.unavailable;
     return {
       mode: cfg.mode,
-      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending], peersDiffer: this.p.peers.differing() },
+      config: { rejected: this.liveConfig.state.rejected, restartPending: [...this.liveConfig.state.restartPending], peersDiffer: this.p.hold.current() },
       health: { pid: process.pid, uptimeSec: Math.round((now - this.startedAt) / 1000), offline, model: offline ? 'offline' : unavailable === undefined ? 'claude' : 'none', ...(unavailable !== undefined && { modelUnavailable: unavailable }), draining: this.draining, store: live.ok ? 'ok' : 'unavailable' },
       // Agents are not actors on the cluster: each row is the calls this supervisor sends.
       agents: this.p.agents.views((kind) => (offline ? 'offline' : unavailable !== undefined ? 'none' : (cfg.models.byAgent[kind] ?? cfg.models.default))),

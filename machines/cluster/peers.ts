@@ -4,12 +4,13 @@
 // so two live supervisors never adopt the same peer), adopts its unfinished workflows through
 // DBOS's recovery API and marks it adopted, in that transaction. A clean stop sets the row stale
 // at once, so its unfinished work moves to a peer without waiting for the timeout. The row also
-// carries the supervisor's policy digest (policy-digest.ts); each beat reads the live peers'.
+// carries the supervisor's policy digest (policy-digest.ts); the join and each beat read the live
+// peers' and tell which differ (policy-hold.ts holds automatic approvals while any does).
 import type { Logger } from '../../core/logger.js';
 import type { PgStore } from '../../memory/postgres/pool.js';
-import type { Mode } from '../contract.js';
 import { differences } from './policy-digest.js';
 import type { PolicyDigest } from './policy-digest.js';
+import type { DifferingPeer } from './policy-hold.js';
 
 export interface PeersOptions {
   store: PgStore;
@@ -23,6 +24,8 @@ export interface PeersOptions {
   /** Told after each adoption (an event, a log line). */
   onAdopted?(deadExecutorId: string, workflowIds: string[]): void;
   policy: PolicyDigest;
+  /** Told the live peers that decide by another policy, after each read of them and each publish. */
+  onDiffering(differing: DifferingPeer[]): void;
 }
 
 /** A live peer as its last beat showed it. */
@@ -51,6 +54,7 @@ export class Peers {
        ON CONFLICT (executor_id) DO UPDATE SET application_version = EXCLUDED.application_version, started_at = EXCLUDED.started_at, seen_at = EXCLUDED.seen_at, adopted_by = NULL, policy = EXCLUDED.policy`,
       [this.o.executorId, this.o.applicationVersion, JSON.stringify(this.policy)],
     );
+    await this.readPeers();
     this.timer = setInterval(() => {
       this.beating ??= this.beat()
         .catch((err: unknown) => this.o.logger.warn({ err }, 'cluster heartbeat failed'))
@@ -64,10 +68,11 @@ export class Peers {
   /** The policy this supervisor now runs: published with the next beat. */
   publish(policy: PolicyDigest): void {
     this.policy = policy;
+    this.o.onDiffering(this.differing());
   }
 
   /** Live peers that decide a task's steps by another policy, and in which config sections. */
-  differing(): { executorId: string; mode: Mode | null; sections: string[] }[] {
+  private differing(): DifferingPeer[] {
     return this.live.flatMap((peer) => {
       const sections = differences(this.policy, peer.policy);
       return sections.length === 0 ? [] : [{ executorId: peer.executorId, mode: peer.policy.mode ?? null, sections }];
@@ -78,11 +83,7 @@ export class Peers {
   async beat(): Promise<void> {
     const { store, executorId } = this.o;
     await store.pool.query(`UPDATE agentry_supervisors SET seen_at = ${NOW_MS}, policy = $2 WHERE executor_id = $1`, [executorId, JSON.stringify(this.policy)]);
-    const peers = await store.pool.query<{ executor_id: string; policy: Partial<PolicyDigest> }>(
-      `SELECT executor_id, policy FROM agentry_supervisors WHERE executor_id <> $1 AND seen_at >= ${NOW_MS} - $2 ORDER BY executor_id`,
-      [executorId, this.o.peerTimeoutMs],
-    );
-    this.live = peers.rows.map((r) => ({ executorId: r.executor_id, policy: r.policy }));
+    await this.readPeers();
     await store.transaction(async (tx) => {
       const { rows } = await tx.query<{ executor_id: string }>(
         `SELECT executor_id FROM agentry_supervisors
@@ -97,6 +98,16 @@ export class Peers {
       this.o.logger.warn({ peer: dead, workflows: ids.length }, 'adopted the unfinished work of a silent supervisor');
       this.o.onAdopted?.(dead, ids);
     });
+  }
+
+  /** The live peers and their policies, then which of them differ. */
+  private async readPeers(): Promise<void> {
+    const peers = await this.o.store.pool.query<{ executor_id: string; policy: Partial<PolicyDigest> }>(
+      `SELECT executor_id, policy FROM agentry_supervisors WHERE executor_id <> $1 AND seen_at >= ${NOW_MS} - $2 ORDER BY executor_id`,
+      [this.o.executorId, this.o.peerTimeoutMs],
+    );
+    this.live = peers.rows.map((r) => ({ executorId: r.executor_id, policy: r.policy }));
+    this.o.onDiffering(this.differing());
   }
 
   /** Stops beating; the row goes stale now, so a peer adopts what this one leaves unfinished. */

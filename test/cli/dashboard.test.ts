@@ -75,5 +75,6 @@ describe('the status dashboard', () => {
     const lines = statusLines({ ...VIEW, config: { rejected: null, restartPending: [], peersDiffer: [{ executorId: 'laptop-b', mode: 'full', sections: ['mode', 'risk'] }] } }, NOW, false);
     expect(lines[1]).toBe('Health  store ok · config differs from a peer · model ok · draining');
     expect(lines).toContain('  supervisor laptop-b decides by another config (mode, risk; its mode is full): keep agentry.config.json the same on every machine');
+    expect(lines).toContain('  automatic approval is held: what a gate would approve on its own waits for a person until every live supervisor runs the same config');
   });
 });

@@ -74,6 +74,8 @@ async function start(project: string): Promise<Daemon> {
 }
 
 const status = (d: Daemon): Promise<StatusView> => d.client.get<StatusView>('/v1/status');
+/** How many live peers `d` sees deciding by another config. */
+const differing = async (d: Daemon): Promise<number> => ((await status(d)).config?.peersDiffer ?? []).length;
 const create = (d: Daemon, i: number): Promise<TaskView> => d.client.post<TaskView>('/v1/tasks', { workflow: 'content', input: { goal: `spring range, part ${i}`, channel: 'blog' } });
 
 async function statuses(db: pg.Pool): Promise<Map<string, string>> {
@@ -335,6 +337,34 @@ describe('two supervisors on one Postgres', () => {
     // b's file is fixed while it runs: the reload is published with its next beat.
     writeFileSync(bFile, `${JSON.stringify(bConfig, null, 2)}\n`);
     await eventually(async () => (((await status(a)).config?.peersDiffer ?? []).length === 0 ? true : undefined), "a's status agreeing with b again");
+  }, 400_000);
+
+  it('holds automatic approval for a person while a peer decides by another config, and approves on its own once they agree', async () => {
+    const c = await cluster('two_hold');
+    const bFile = join(c.projects[1] as string, 'agentry.config.json');
+    const bConfig = JSON.parse(readFileSync(bFile, 'utf8')) as Record<string, unknown>;
+    // Both full-auto: without the hold, either gate would approve the task on its own.
+    writeFileSync(bFile, `${JSON.stringify({ ...bConfig, risk: { dailySpendLimitUsd: 40 } }, null, 2)}\n`);
+    const [a, b] = [await start(c.projects[0] as string), await start(c.projects[1] as string)];
+    await eventually(async () => ((await differing(a)) > 0 && (await differing(b)) > 0 ? true : undefined), 'each naming the other');
+    const held = await create(a, 1);
+    const view = await eventually(async () => {
+      const v = await b.client.get<TaskView>(`/v1/tasks/${held.id}`);
+      return v.approval?.status === 'pending' ? v : undefined;
+    }, 'the task waiting for a person');
+    expect(view.gate?.decision).toBe('approval');
+    expect(view.gate?.reasons.join(' ')).toMatch(/two_hold-[ab] \(risk\) of the cluster decides by another config: automatic approval is held/);
+    const lines = await cli(c.projects[0] as string, ['status']);
+    expect(lines.stdout).toContain('automatic approval is held');
+    // b's file agrees again: the held task is a person's to decide; a new one is approved on its own.
+    writeFileSync(bFile, `${JSON.stringify(bConfig, null, 2)}\n`);
+    await eventually(async () => ((await differing(a)) === 0 && (await differing(b)) === 0 ? true : undefined), 'both agreeing');
+    const approved = await cli(c.projects[1] as string, ['approve', view.approval?.id ?? '', '--note', 'checked by hand']);
+    expect({ code: approved.code, said: approved.stderr }).toMatchObject({ code: 0 });
+    const free = await create(b, 2);
+    const s = await allFinished(c.db, [held.id, free.id]);
+    expect([s.get(held.id), s.get(free.id)]).toEqual(['completed', 'completed']);
+    expect((await a.client.get<TaskView>(`/v1/tasks/${free.id}`)).approval).toBeUndefined();
   }, 400_000);
 
   it("decides through one supervisor's CLI an approval asked through the other", async () => {
