@@ -16,7 +16,7 @@ interface CpuProfile {
 }
 
 /** Where a frame's code lives: our top-level folder, a package, node internals, or V8's own. */
-function areaOf(frame: ProfileNode['callFrame']): string {
+export function areaOf(frame: ProfileNode['callFrame']): string {
   const { url, functionName } = frame;
   if (url === '') return `(${functionName || 'anonymous'})`.replace(/^\(\((.*)\)\)$/, '($1)');
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
@@ -27,7 +27,7 @@ function areaOf(frame: ProfileNode['callFrame']): string {
   return url;
 }
 
-function nameOf(frame: ProfileNode['callFrame']): string {
+export function nameOf(frame: ProfileNode['callFrame']): string {
   const file = frame.url.replace(/^.*\/(dist|node_modules)\//, '');
   return `${frame.functionName || '(anonymous)'} ${file === '' ? '' : `${file}:${frame.lineNumber + 1}`}`.trim();
 }
