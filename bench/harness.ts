@@ -125,6 +125,16 @@ export class OutcomeWaiter {
   }
 }
 
+/** `--name=<digits>` options over their defaults; anything else in `argv` is left alone. */
+export function countOptions<K extends string>(argv: readonly string[], defaults: Record<K, number>): Record<K, number> {
+  const opts = { ...defaults };
+  for (const arg of argv) {
+    const [, name, value] = /^--([a-z-]+)=(\d+)$/.exec(arg) ?? [];
+    if (name !== undefined && Object.hasOwn(opts, name)) opts[name as K] = Number(value);
+  }
+  return opts;
+}
+
 /** Runs `count` jobs with at most `inFlight` at once; resolves with the wall time in ms. */
 export async function pool(count: number, inFlight: number, job: (i: number) => Promise<unknown>): Promise<number> {
   const started = performance.now();

@@ -5,7 +5,7 @@
 // Run: npm run build && node --expose-gc dist/bench/memory.js [--active=10000]
 import { Supervisor } from '../machines/supervisor/supervisor.js';
 import { OutcomeWaiter, RssSampler, fmt, isMain, mb, pool, printResult, tick, times, withTempDir } from './harness.js';
-import { BRIEF, benchConfig } from './orchestration.js';
+import { benchConfig, contentTask } from './orchestration.js';
 import { createStubModel } from './stub-model.js';
 
 const GOAL_MB = 300;
@@ -39,10 +39,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     const waiter = new OutcomeWaiter(sup);
     const empty = await settledRss();
     const t0 = performance.now();
-    await pool(active, IN_FLIGHT, async () => {
-      const view = await sup.createTask({ workflow: 'content', input: { ...BRIEF } }, 'cli');
-      await waiter.wait(view.id);
-    });
+    await pool(active, IN_FLIGHT, contentTask(sup, waiter));
     const fillMs = performance.now() - t0;
     const full = await settledRss();
     const status = sup.status();

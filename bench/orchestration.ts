@@ -87,6 +87,15 @@ async function measure(opts: Options, task: (i: number) => Promise<unknown>): Pr
 // ---- agentry ----------------------------------------------------------------------------------------
 
 /** Deliveries are off: the peers publish nowhere, so orchestration is compared alone. */
+/** One content task created and waited for to its outcome: the job of every in-process bench. */
+export function contentTask(sup: Supervisor, waiter: OutcomeWaiter): () => Promise<string> {
+  return async () => {
+    const view = await sup.createTask({ workflow: 'content', input: { ...BRIEF } }, 'cli');
+    await waiter.wait(view.id);
+    return view.id;
+  };
+}
+
 export function benchConfig(mode: 'full' | 'manual' = 'full'): ResolvedConfig {
   return resolveConfig({ version: 1, mode, deliveries: { routes: [] } });
 }
@@ -97,11 +106,7 @@ async function agentry(opts: Options): Promise<Throughput & { outcomes: Record<s
     const sup = await Supervisor.start({ stateDir, config: benchConfig('full'), model });
     const waiter = new OutcomeWaiter(sup);
     try {
-      const task = async (): Promise<void> => {
-        const view = await sup.createTask({ workflow: 'content', input: { ...BRIEF } }, 'cli');
-        await waiter.wait(view.id);
-      };
-      const figures = await measure(opts, task);
+      const figures = await measure(opts, contentTask(sup, waiter));
       return { ...figures, outcomes: { ...waiter.tally }, journal: sup.journalStats, modelCalls: model.counters.calls };
     } finally {
       waiter.close();

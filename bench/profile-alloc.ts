@@ -7,9 +7,9 @@
 // Run: npm run build && node dist/bench/profile-alloc.js [--warmup=300] [--tasks=2000] [--in-flight=50]
 import { Session } from 'node:inspector/promises';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
-import { fmt, isMain, OutcomeWaiter, pool, withTempDir } from './harness.js';
-import { BRIEF, benchConfig } from './orchestration.js';
-import { areaOf, nameOf } from './profile-cpu.js';
+import { countOptions, fmt, isMain, OutcomeWaiter, pool, withTempDir } from './harness.js';
+import { benchConfig, contentTask } from './orchestration.js';
+import { addTo, areaOf, nameOf, topRows } from './profile-cpu.js';
 import { createStubModel } from './stub-model.js';
 
 interface SamplingNode {
@@ -22,12 +22,7 @@ interface SamplingNode {
 const OURS = /^(machines|memory|agents|schemas|core|config|server|hooks)(\/|$)/;
 
 function table(title: string, totals: Map<string, number>, tasks: number, top: number): string {
-  const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [title, ...rows.map(([k, bytes]) => `  ${fmt(bytes / tasks / 1024, 1).padStart(7)} KB  ${k}`)].join('\n');
-}
-
-function add(totals: Map<string, number>, key: string, bytes: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + bytes);
+  return [title, ...topRows(totals, top).map(([k, bytes]) => `  ${fmt(bytes / tasks / 1024, 1).padStart(7)} KB  ${k}`)].join('\n');
 }
 
 export function summarise(head: SamplingNode, tasks: number, top = 25): string {
@@ -36,13 +31,14 @@ export function summarise(head: SamplingNode, tasks: number, top = 25): string {
   const callers = new Map<string, number>();
   let all = 0;
   const walk = (node: SamplingNode, ourCaller: string | undefined): void => {
+    const area = areaOf(node.callFrame);
     const name = nameOf(node.callFrame);
-    const caller = OURS.test(areaOf(node.callFrame)) ? name : ourCaller;
+    const caller = OURS.test(area) ? name : ourCaller;
     if (node.selfSize > 0) {
       all += node.selfSize;
-      add(areas, areaOf(node.callFrame), node.selfSize);
-      add(fns, name, node.selfSize);
-      add(callers, caller ?? '(no frame of ours)', node.selfSize);
+      addTo(areas, area, node.selfSize);
+      addTo(fns, name, node.selfSize);
+      addTo(callers, caller ?? '(no frame of ours)', node.selfSize);
     }
     for (const child of node.children) walk(child, caller);
   };
@@ -56,20 +52,14 @@ export function summarise(head: SamplingNode, tasks: number, top = 25): string {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const arg = (name: string, dflt: number): number => Number(argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
-  const warmup = arg('warmup', 300);
-  const tasks = arg('tasks', 2000);
-  const inFlight = arg('in-flight', 50);
+  const { warmup, tasks, 'in-flight': inFlight } = countOptions(argv, { warmup: 300, tasks: 2000, 'in-flight': 50 });
   await withTempDir('profile-alloc', async (stateDir) => {
     const sup = await Supervisor.start({ stateDir, config: benchConfig('full'), model: createStubModel() });
     const waiter = new OutcomeWaiter(sup);
     const session = new Session();
     session.connect();
     try {
-      const task = async (): Promise<void> => {
-        const view = await sup.createTask({ workflow: 'content', input: { ...BRIEF } }, 'cli');
-        await waiter.wait(view.id);
-      };
+      const task = contentTask(sup, waiter);
       await pool(warmup, inFlight, task);
       await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       await pool(tasks, inFlight, task);

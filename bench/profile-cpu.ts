@@ -32,9 +32,18 @@ export function nameOf(frame: ProfileNode['callFrame']): string {
   return `${frame.functionName || '(anonymous)'} ${file === '' ? '' : `${file}:${frame.lineNumber + 1}`}`.trim();
 }
 
+/** Adds `amount` to the total kept under `key`. */
+export function addTo(totals: Map<string, number>, key: string, amount: number): void {
+  totals.set(key, (totals.get(key) ?? 0) + amount);
+}
+
+/** The `top` largest totals, largest first. */
+export function topRows(totals: Map<string, number>, top: number): [string, number][] {
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
+}
+
 function table(title: string, totals: Map<string, number>, all: number, top: number): string {
-  const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [title, ...rows.map(([k, us]) => `  ${((us / all) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)].join('\n');
+  return [title, ...topRows(totals, top).map(([k, us]) => `  ${((us / all) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)].join('\n');
 }
 
 export function summarise(profile: CpuProfile, top = 25): string {
@@ -47,10 +56,8 @@ export function summarise(profile: CpuProfile, top = 25): string {
     const us = profile.timeDeltas[i] ?? 0;
     if (!node) return;
     all += us;
-    const area = areaOf(node.callFrame);
-    areas.set(area, (areas.get(area) ?? 0) + us);
-    const name = nameOf(node.callFrame);
-    fns.set(name, (fns.get(name) ?? 0) + us);
+    addTo(areas, areaOf(node.callFrame), us);
+    addTo(fns, nameOf(node.callFrame), us);
   });
   return [`${(all / 1000).toFixed(0)} ms sampled`, table('self time by area', areas, all, top), table('self time by function', fns, all, top)].join('\n');
 }

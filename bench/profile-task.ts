@@ -9,8 +9,8 @@
 import { nodeFsOps } from '../memory/fs-ops.js';
 import type { FsOps } from '../memory/fs-ops.js';
 import { Supervisor } from '../machines/supervisor/supervisor.js';
-import { fmt, isMain, OutcomeWaiter, withTempDir } from './harness.js';
-import { BRIEF, benchConfig } from './orchestration.js';
+import { countOptions, fmt, isMain, OutcomeWaiter, withTempDir } from './harness.js';
+import { benchConfig, contentTask } from './orchestration.js';
 import { createStubModel } from './stub-model.js';
 
 interface Waits {
@@ -91,27 +91,14 @@ function countTimers(): { counts: Map<string, { n: number; delays: Set<number> }
 
 const median = (xs: number[]): string => fmt([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0, 3);
 
-function parse(argv: readonly string[]): { warmup: number; tasks: number } {
-  const opts = { warmup: 300, tasks: 500 };
-  for (const arg of argv) {
-    const [, name, value] = /^--(warmup|tasks)=(\d+)$/.exec(arg) ?? [];
-    if (name === 'warmup' || name === 'tasks') opts[name] = Number(value);
-  }
-  return opts;
-}
-
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const opts = parse(argv);
+  const opts = countOptions(argv, { warmup: 300, tasks: 500 });
   const waits: Waits = { fsyncMs: 0, fsyncs: 0, writes: 0, writeMs: 0, syncs: [], bytesSinceSync: 0, trace: null };
   await withTempDir('profile', async (stateDir) => {
     const model = createStubModel();
     const sup = await Supervisor.start({ stateDir, config: benchConfig('full'), model, fs: timedFs(waits) });
     const waiter = new OutcomeWaiter(sup);
-    const one = async (): Promise<string> => {
-      const view = await sup.createTask({ workflow: 'content', input: { ...BRIEF } }, 'cli');
-      await waiter.wait(view.id);
-      return view.id;
-    };
+    const one = contentTask(sup, waiter);
     try {
       for (let i = 0; i < opts.warmup; i++) await one();
       const before = sup.journalStats;
