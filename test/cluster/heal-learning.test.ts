@@ -180,7 +180,8 @@ describe('heal outcomes on cluster supervisors', () => {
     // Another supervisor's engine records five failed remedies: 0.30 + 5 x 0.05 once followed.
     const peer = learner('peer');
     for (let i = 1; i <= 5; i++) await peer.recordHeal(`peer${i}:heal`, T0 + i, of, heal('failure', 'switch_model', 'invalid_output'));
-    await until(() => entry((a.learn() as { values: LearnEntry[] }).values, 'severityThreshold')?.source === 'learned', 'the peer`s heal rows followed', 60_000);
+    // Rows are followed in polls, so wait for all six, not for the first that moved the threshold.
+    await until(() => entry((a.learn() as { values: LearnEntry[] }).values, 'severityThreshold')?.evidence?.n === 6, 'the peer`s heal rows followed', 60_000);
     expect(entry((a.learn() as { values: LearnEntry[] }).values, 'severityThreshold')).toMatchObject({ value: 0.55, evidence: { n: 6, failures: 5, raised: 5 } });
 
     // The same failure now is below the learned threshold: the remedy is refused, the task fails, nothing is recorded.
