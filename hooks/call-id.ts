@@ -4,8 +4,6 @@
 // and hands it to the Node fallback in AGENTRY_HOOK_CALL_ID; a client started some other way makes
 // its own.
 
-import { randomUUID } from 'node:crypto';
-
 export const CALL_ID_HEADER = 'x-agentry-hook-id';
 const CALL_ID_ENV = 'AGENTRY_HOOK_CALL_ID';
 
@@ -18,7 +16,8 @@ export function isCallId(value: unknown): value is string {
 /** The id handed down by agentry-hook.sh when it is one, else a fresh one. */
 export function callIdFrom(env: Readonly<Record<string, string | undefined>>): string {
   const given = env[CALL_ID_ENV];
-  return isCallId(given) ? given : randomUUID();
+  // The global, loaded on first use: a call handed its id loads no crypto (~10 ms of a hook's start).
+  return isCallId(given) ? given : crypto.randomUUID();
 }
 
 /** The idempotency key the supervisor remembers a call under (the spool line's id). */

@@ -1,4 +1,5 @@
-// `agentry hook <Event>` and the Node fallback of agentry-hook.sh (dist/hooks/client.js <Event>).
+// `agentry hook <Event>` and the Node fallback of agentry-hook.sh (dist/hooks/fallback/client.js
+// <Event>: this file and its imports bundled by `npm run build:hook`, the on-demand parts apart).
 // Asks the running supervisor first; when it cannot answer, spools the event (fsync'd) and
 // answers from the local policy. Loads only node builtins and hooks/ files (DESIGN §1).
 //
@@ -19,7 +20,6 @@ import { type HookAnswer, answerInvalidInput } from './answers.js';
 import { callIdFrom } from './call-id.js';
 import { type HookEvent, isHookEvent } from './events.js';
 import { localAnswer, readMode } from './local-policy.js';
-import { answerPermissionRequest } from './permission-client.js';
 import { type HookEnv, locate } from './locate.js';
 import { MAX_INPUT_BYTES, parseHookInput } from './protocol.js';
 import { loadBashParser } from './policy/shell/parser.js';
@@ -47,7 +47,11 @@ export const TRIED_ENV = 'AGENTRY_HOOK_SUPERVISOR_TRIED';
 
 /** Answers one hook call; resolves to the exit code. Never rejects on bad input. */
 export async function runHook(event: string, io: HookIo, options: RunHookOptions = {}): Promise<number> {
-  if (event === 'PermissionRequest') return print(io, await answerPermissionRequest(io, options.now ? { now: options.now } : {}));
+  if (event === 'PermissionRequest') {
+    // Loaded here: it brings node:http and node:crypto, which no other event's fallback needs.
+    const { answerPermissionRequest } = await import('./permission-client.js');
+    return print(io, await answerPermissionRequest(io, options.now ? { now: options.now } : {}));
+  }
   if (!isHookEvent(event)) {
     await put(io.stderr, `agentry hook: ${JSON.stringify(event.slice(0, 64))} is not an event agentry handles; nothing to do\n`);
     return 0;

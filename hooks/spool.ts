@@ -12,13 +12,19 @@
 //   not written to disk after all.
 // - decision: the local PreToolUse decision (deny | ask | allow | none), PreToolUse only.
 
-import { createHash } from 'node:crypto';
 import { type Stats, closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { callKey } from './call-id.js';
 import { type JsonObject, isObject, own, ownObject, ownString } from './own.js';
 
 const SPOOL_VERSION = 1 as const;
+
+// node:crypto only for an entry without a call id: the hook client always has one, and loading
+// crypto costs a hook's start about 10 ms.
+const require = createRequire(import.meta.url);
+const sha256 = (): Crypto.Hash => (require('node:crypto') as typeof Crypto).createHash('sha256');
 
 export interface SpoolEntry {
   readonly v: typeof SPOOL_VERSION;
@@ -31,7 +37,7 @@ export interface SpoolEntry {
 
 export function spoolEntry(event: string, raw: Buffer, payload: JsonObject, now: number, decision?: string, callId?: string): SpoolEntry {
   const at = new Date(now).toISOString();
-  const id = callId === undefined ? `hook:${createHash('sha256').update(`${event}\n${at}\n`).update(raw).digest('hex').slice(0, 32)}` : callKey(callId);
+  const id = callId === undefined ? `hook:${sha256().update(`${event}\n${at}\n`).update(raw).digest('hex').slice(0, 32)}` : callKey(callId);
   const base = { v: SPOOL_VERSION, id, event, at, payload: spoolPayload(payload) };
   return decision === undefined ? base : { ...base, decision };
 }

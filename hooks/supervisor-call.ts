@@ -3,7 +3,7 @@
 // answer too (`undefined`): the caller then falls back to the spool and the local policy.
 
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
+import type * as Http from 'node:http';
 import { CALL_ID_HEADER } from './call-id.js';
 
 export interface SupervisorCallOptions {
@@ -19,17 +19,18 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** The body of a 200 answer when it is '' or exactly one JSON object; otherwise undefined. */
 export async function callSupervisor(socketPath: string, event: string, body: Buffer, options: SupervisorCallOptions): Promise<string | undefined> {
   if (!existsSync(socketPath)) return undefined;
-  const reply = await post(socketPath, `/v1/hooks/${encodeURIComponent(event)}`, body, options);
+  const reply = await post(await import('node:http'), socketPath, `/v1/hooks/${encodeURIComponent(event)}`, body, options);
   if (reply === undefined || reply.status !== 200) return undefined;
   return isHookStdout(reply.text) ? reply.text : undefined;
 }
 
-function post(socketPath: string, path: string, body: Buffer, options: SupervisorCallOptions): Promise<{ status: number; text: string } | undefined> {
+// node:http is loaded only when a socket is there: the fallback after curl failed never needs it.
+function post(http: typeof Http, socketPath: string, path: string, body: Buffer, options: SupervisorCallOptions): Promise<{ status: number; text: string } | undefined> {
   const { timeoutMs, callId } = options;
   const headers = { host: 'localhost', 'content-type': 'application/json', 'content-length': body.length, ...(callId === undefined ? {} : { [CALL_ID_HEADER]: callId }) };
   return new Promise((resolve) => {
     let done = false;
-    const req = request(
+    const req = http.request(
       { socketPath, path, method: 'POST', headers },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 // The hook client runs on every Claude Code tool call: its whole static import graph (type-only
 // imports aside, they are erased) must stay off the heavy modules (DESIGN §1).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -23,7 +23,12 @@ function importGraph(entry: string): Set<string> {
       if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
       else seen.add(spec);
     }
-    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) seen.add(`dynamic:${m[1] ?? ''}`);
+    // Loaded on demand: our own files are followed and builtins named as such, so only a package is marked dynamic.
+    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) {
+      const spec = m[1] ?? '';
+      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+      else seen.add(spec.startsWith('node:') ? spec : `dynamic:${spec}`);
+    }
   }
   return seen;
 }
@@ -43,5 +48,18 @@ describe('hook client imports', () => {
     expect(packages.filter((m) => HEAVY.some((h) => m === h || m.startsWith(`${h}/`)))).toEqual([]);
     // The shell parser (WebAssembly, ~30 ms) is loaded on demand, for a Bash call only.
     expect(packages.filter((m) => !m.startsWith('node:'))).toEqual(['dynamic:web-tree-sitter']);
+  });
+});
+
+describe('the bundled Node fallback (dist/hooks/fallback/, npm run build:hook)', () => {
+  it('imports only node builtins, its own chunks and, on demand, the shell parser', () => {
+    const dir = join(ROOT, 'dist/hooks/fallback');
+    const imports = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/^import\s[^;]*?from\s+"([^"]+)"|\bimport\("([^"]+)"\)/gm)) imports.add(m[1] ?? m[2] ?? '');
+    }
+    expect([...imports].filter((s) => !s.startsWith('node:') && !s.startsWith('./'))).toEqual(['web-tree-sitter']);
+    for (const s of [...imports].filter((i) => i.startsWith('./'))) expect(existsSync(join(dir, s))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 // hooks/agentry-hook.sh in real child processes (sh = dash here): curl to the supervisor's socket
-// when it listens, the built Node client (dist/hooks/client.js) when it does not. Needs
+// when it listens, the built Node client (dist/hooks/fallback/client.js, bundled) when it does not. Needs
 // `npm run build` (npm test builds before vitest).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { GHP, type TempProject, hookPayload, oneJson, plainWrite, secretWrite, t
 
 const ROOT = join(import.meta.dirname, '../..');
 const SCRIPT = join(ROOT, 'hooks/agentry-hook.sh');
-const CLIENT = join(ROOT, 'dist/hooks/client.js');
+const CLIENT = join(ROOT, 'dist/hooks/fallback/client.js');
 
 interface Ran {
   code: number | null;
@@ -207,7 +207,7 @@ describe('agentry-hook.sh with the supervisor listening', () => {
 });
 
 describe('agentry-hook.sh with the supervisor stopped', () => {
-  it('spools the event and enforces the gate through dist/hooks/client.js', async () => {
+  it('spools the event and enforces the gate through dist/hooks/fallback/client.js', async () => {
     setup();
     const r = await runScript('PreToolUse', secretWrite(p.project));
     expect(r.code).toBe(0);
