@@ -3,7 +3,9 @@
 // the same run, `node -e 0` (what any Node hook pays) and curl to a closed Unix socket (the floor
 // of the fast path's curl spawn). The supervisor is warm (started with --offline) for the fast
 // path and the CLI path, then stopped for the Node fallback. Goal: the command hook under 0.3× of
-// `node -e 0`. Run: node dist/bench/hook-latency.js [--n=50] [--warmup=5]
+// `node -e 0`. With the supervisor stopped, the Bash call's Node client also runs alone, bundled
+// (what the script runs) against its ~25 tsc modules, in the same rounds.
+// Run: node dist/bench/hook-latency.js [--n=50] [--warmup=5]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -157,6 +159,9 @@ interface Figures {
   nodeFallback: Stats;
   /** A Bash call: the Node fallback loads the shell parser (WebAssembly) for it. */
   bashFallback: Stats;
+  /** The Bash call's client alone (no sh): the bundle the script runs, and the tsc modules it is built from. */
+  bashBundle: Stats;
+  bashModules: Stats;
   cliHook: Stats;
 }
 
@@ -164,9 +169,7 @@ interface Figures {
 const FALLBACK_BUDGET_MS = 250;
 
 async function run(opts: Options, dir: string, curl: boolean): Promise<Figures> {
-  const root = repoRoot();
-  const bin = join(root, 'dist', 'cli', 'bin.js');
-  for (const f of [bin, join(root, 'dist', 'hooks', 'client.js')]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  const { bin, clients } = builtFiles(repoRoot());
   mkdirSync(join(dir, 'home'));
   writeFileSync(join(dir, 'agentry.config.json'), '{"version":1,"mode":"semi"}\n');
   const env = hookEnv(dir);
@@ -204,24 +207,37 @@ async function run(opts: Options, dir: string, curl: boolean): Promise<Figures> 
     const code = await sup.stop();
     if (code !== 0) console.error(`warning: the supervisor exited with ${code} on SIGTERM`);
   }
-  const cold = measureFallback(hook, node, payload, opts, env, dir);
+  const cold = measureFallback(hook, node, payload, clients, opts, env, dir);
   return {
     node: stats([...(warm.get('node') ?? []), ...(cold.get('node') ?? [])]),
     curlClosed: curl ? stats(warm.get('curlClosed') ?? []) : null,
     commandHook: curl ? stats(warm.get('hook') ?? []) : null,
     nodeFallback: stats(cold.get('fallback') ?? []),
     bashFallback: stats(cold.get('bashFallback') ?? []),
+    bashBundle: stats(cold.get('bashBundle') ?? []),
+    bashModules: stats(cold.get('bashModules') ?? []),
     cliHook: stats(warm.get('cli') ?? []),
   };
 }
 
+/** The CLI and both forms of the Node client, as `npm run build` leaves them. */
+function builtFiles(root: string): { bin: string; clients: { bundle: string; modules: string } } {
+  const bin = join(root, 'dist', 'cli', 'bin.js');
+  const clients = { bundle: join(root, 'dist', 'hooks', 'fallback', 'client.js'), modules: join(root, 'dist', 'hooks', 'client.js') };
+  for (const f of [bin, clients.bundle, clients.modules]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  return { bin, clients };
+}
+
 /** The supervisor stopped: a clean Write and a clean Bash call (which loads the shell parser). */
-function measureFallback(hook: Probe, node: Probe, payload: string, opts: Options, env: Record<string, string>, dir: string): Map<string, number[]> {
+function measureFallback(hook: Probe, node: Probe, payload: string, clients: { bundle: string; modules: string }, opts: Options, env: Record<string, string>, dir: string): Map<string, number[]> {
   const fallbackProbe: Probe = { ...hook, key: 'fallback', label: 'node fallback' };
   const bashPayload = JSON.stringify({ ...(JSON.parse(payload) as object), tool_name: 'Bash', tool_input: { command: 'cd src && npm test > out.log 2>&1 | tail -5' } });
   const bashProbe: Probe = { ...hook, key: 'bashFallback', label: 'node fallback, Bash', input: bashPayload };
-  const cold = measure([node, fallbackProbe, bashProbe], opts, env, dir);
-  if (spoolLines(dir) !== 2 * (opts.warmup + opts.n)) throw new Error(`fallback phase: ${spoolLines(dir)} spool lines, want ${2 * (opts.warmup + opts.n)}`);
+  const client = (key: string, file: string): Probe => ({ key, label: key, file: process.execPath, args: [file, 'PreToolUse'], input: bashPayload, check: exitsSilently });
+  const probes = [node, fallbackProbe, bashProbe, client('bashBundle', clients.bundle), client('bashModules', clients.modules)];
+  const cold = measure(probes, opts, env, dir);
+  const want = (probes.length - 1) * (opts.warmup + opts.n);
+  if (spoolLines(dir) !== want) throw new Error(`fallback phase: ${spoolLines(dir)} spool lines, want ${want}`);
   return cold;
 }
 
@@ -233,6 +249,8 @@ function table(f: Figures): string[] {
     ['(d) command hook, Node fallback', f.nodeFallback],
     ['(d2) Node fallback, Bash (parser)', f.bashFallback],
     ['(e) node dist/cli/bin.js hook', f.cliHook],
+    ['(f) Bash client alone, bundled', f.bashBundle],
+    ['(g) Bash client alone, tsc modules', f.bashModules],
   ];
   const head = `${'path'.padEnd(36)}${'median ms'.padStart(11)}${'p90 ms'.padStart(9)}${'min ms'.padStart(9)}${'× node'.padStart(9)}`;
   return [
@@ -277,6 +295,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       row('command hook, Node fallback, vs node -e 0', f.nodeFallback),
       row('Node fallback for a Bash call (shell parser loaded)', f.bashFallback, `< ${FALLBACK_BUDGET_MS} ms`, f.bashFallback.medianMs < FALLBACK_BUDGET_MS),
       row('agentry hook (CLI), supervisor warm, vs node -e 0', f.cliHook),
+      {
+        metric: 'Node client alone for a Bash call, bundled vs its tsc modules',
+        baseline: `${fmt(f.bashModules.medianMs, 2)} ms`,
+        figure: `${fmt(f.bashBundle.medianMs, 2)} ms (p90 ${fmt(f.bashBundle.p90Ms, 2)})`,
+        ratio: times(f.bashBundle.medianMs / f.bashModules.medianMs),
+        goal: '',
+        met: null,
+      },
     ],
     data,
   });
