@@ -220,8 +220,14 @@ async function run(opts: Options, dir: string, curl: boolean): Promise<Figures> 
   };
 }
 
+/** The Node client as the script runs it (bundled) and as tsc emits it (modules). */
+interface Clients {
+  bundle: string;
+  modules: string;
+}
+
 /** The CLI and both forms of the Node client, as `npm run build` leaves them. */
-function builtFiles(root: string): { bin: string; clients: { bundle: string; modules: string } } {
+function builtFiles(root: string): { bin: string; clients: Clients } {
   const bin = join(root, 'dist', 'cli', 'bin.js');
   const clients = { bundle: join(root, 'dist', 'hooks', 'fallback', 'client.js'), modules: join(root, 'dist', 'hooks', 'client.js') };
   for (const f of [bin, clients.bundle, clients.modules]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -229,7 +235,7 @@ function builtFiles(root: string): { bin: string; clients: { bundle: string; mod
 }
 
 /** The supervisor stopped: a clean Write and a clean Bash call (which loads the shell parser). */
-function measureFallback(hook: Probe, node: Probe, payload: string, clients: { bundle: string; modules: string }, opts: Options, env: Record<string, string>, dir: string): Map<string, number[]> {
+function measureFallback(hook: Probe, node: Probe, payload: string, clients: Clients, opts: Options, env: Record<string, string>, dir: string): Map<string, number[]> {
   const fallbackProbe: Probe = { ...hook, key: 'fallback', label: 'node fallback' };
   const bashPayload = JSON.stringify({ ...(JSON.parse(payload) as object), tool_name: 'Bash', tool_input: { command: 'cd src && npm test > out.log 2>&1 | tail -5' } });
   const bashProbe: Probe = { ...hook, key: 'bashFallback', label: 'node fallback, Bash', input: bashPayload };

@@ -17,18 +17,16 @@ function importGraph(entry: string): Set<string> {
     if (seen.has(key)) continue;
     seen.add(key);
     const text = readFileSync(file, 'utf8');
+    const follow = (spec: string, name: string): void => {
+      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+      else seen.add(name);
+    };
     for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) {
       const [, typeOnly, spec = ''] = m;
-      if (typeOnly !== undefined) continue;
-      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
-      else seen.add(spec);
+      if (typeOnly === undefined) follow(spec, spec);
     }
     // Loaded on demand: our own files are followed and builtins named as such, so only a package is marked dynamic.
-    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) {
-      const spec = m[1] ?? '';
-      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
-      else seen.add(spec.startsWith('node:') ? spec : `dynamic:${spec}`);
-    }
+    for (const [, spec = ''] of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) follow(spec, spec.startsWith('node:') ? spec : `dynamic:${spec}`);
   }
   return seen;
 }
