@@ -1,14 +1,15 @@
 // agentry as the real client sees it (issue 13): the pinned Claude Code CLI, headless, with the
 // hooks `agentry hooks install` wrote, against a scripted streaming model on loopback. Every case
-// runs with the supervisor up, down and hung (SIGSTOP), and ends by counting what agentry
-// recorded: nothing twice. Run with `npm run test:claude-code` (installs the CLI first).
+// runs with the supervisor up, down and hung (SIGSTOP), through both hook forms (`agentry hook`
+// from PATH, and the shipped script by its path: curl, else the bundled Node fallback), and ends
+// by counting what agentry recorded: nothing twice. Run with `npm run test:claude-code` (installs the CLI first).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyApprovalView, Page } from '../../server/contract.js';
 import { runChild, waitFor } from '../e2e/hooks-harness.js';
 import { BIN } from '../support/daemon.js';
-import { type Mode, MODES, type Rig, createRig, hookCounts } from './support/rig.js';
+import { HOOK_FORMS, type HookForm, type Mode, MODES, type Rig, createRig, hookCounts } from './support/rig.js';
 
 const AWS_KEY = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'secrets', 'planted', 'dotenv.txt'), 'utf8')
   .split('\n')
@@ -21,8 +22,8 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function open(mode: Mode, config: Record<string, unknown> = {}): Promise<Rig> {
-  rig = await createRig(mode, config);
+async function open(mode: Mode, form: HookForm, config: Record<string, unknown> = {}): Promise<Rig> {
+  rig = await createRig(mode, config, form);
   return rig;
 }
 
@@ -59,9 +60,11 @@ async function approveFromCli(x: Rig): Promise<void> {
   expect(approved.code).toBe(0);
 }
 
-describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
+const RIGS = HOOK_FORMS.flatMap((form) => MODES.map((mode) => [mode, form] as const));
+
+describe.each(RIGS)('Claude Code with the supervisor %s, hooks run as %s', (mode, form) => {
   it('a Write carrying a secret is blocked, and the model is told why', async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     const target = join(r.dir, 'config.ts');
     const run = await r.run('write the config', [{ tool: 'Write', input: { file_path: target, content: `${AWS_KEY}\n` } }, done], { allowedTools: ['Write'] });
     expect(run.result.is_error).toBe(false);
@@ -73,7 +76,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it('`bash -c` writing .env is blocked, and the model is told why', async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     const run = await r.run('set the env', [{ tool: 'Bash', input: { command: 'bash -c "echo TOKEN=x > .env"', description: 'write the env file' } }, done], { allowedTools: ['Bash'] });
     expect(existsSync(join(r.dir, '.env'))).toBe(false);
     expect(run.result.permission_denials?.map((d) => d.tool_name)).toEqual(['Bash']);
@@ -83,7 +86,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it('an ordinary Write goes through', async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     const target = join(r.dir, 'notes.md');
     const run = await r.run('write notes', [{ tool: 'Write', input: { file_path: target, content: 'hello from the fake model\n' } }, done], { allowedTools: ['Write'] });
     expect(run.result.permission_denials).toEqual([]);
@@ -94,7 +97,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it("SessionStart's context is in the model's first request", async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     await r.run('hello', [done]);
     const first = r.model.requests[0];
     if (first === undefined) throw new Error('no model request');
@@ -106,7 +109,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it('a subagent run is recorded once: SubagentStart, SubagentStop, and the Stop', async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     const agent = { description: 'look around', prompt: 'SUBAGENT: list nothing, just answer', subagent_type: 'general-purpose', run_in_background: false };
     await r.run('delegate', [{ tool: 'Agent', input: agent }, done], { subagent: [{ text: 'sub done' }], allowedTools: ['Agent'] });
     expect(r.model.requests.filter((q) => q.subagent)).toHaveLength(1);
@@ -115,7 +118,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it.runIf(mode === 'up')('a permission prompt is approved from the CLI while Claude Code waits', async () => {
-    const r = await open(mode, { permissions: { timeoutSeconds: 60 } });
+    const r = await open(mode, form, { permissions: { timeoutSeconds: 60 } });
     const run = await r.run('touch it', [{ tool: 'Bash', input: { command: 'touch approved.txt', description: 'create a file' } }, done], { during: approveFromCli });
     expect(existsSync(join(r.dir, 'approved.txt'))).toBe(true);
     expect(run.result.permission_denials).toEqual([]);
@@ -125,7 +128,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it.runIf(mode !== 'up')('a permission prompt no one can approve is denied, with the reason', async () => {
-    const r = await open(mode);
+    const r = await open(mode, form);
     const run = await r.run('touch it', [{ tool: 'Bash', input: { command: 'touch approved.txt', description: 'create a file' } }, done]);
     expect(existsSync(join(r.dir, 'approved.txt'))).toBe(false);
     expect(run.result.permission_denials?.map((d) => d.tool_name)).toEqual(['Bash']);
@@ -135,7 +138,7 @@ describe.each(MODES)('Claude Code with the supervisor %s', (mode) => {
   });
 
   it.runIf(mode === 'up')('a permission prompt no one answers is denied at its deadline', async () => {
-    const r = await open(mode, { permissions: { timeoutSeconds: 2 } });
+    const r = await open(mode, form, { permissions: { timeoutSeconds: 2 } });
     const run = await r.run('touch it', [{ tool: 'Bash', input: { command: 'touch late.txt', description: 'create a file' } }, done]);
     expect(existsSync(join(r.dir, 'late.txt'))).toBe(false);
     expect(run.result.permission_denials?.map((d) => d.tool_name)).toEqual(['Bash']);

@@ -1,10 +1,14 @@
 // One project for a real Claude Code run: a temp folder with agentry.config.json, agentry's hooks
 // installed by `agentry hooks install` (the real CLI), a scratch HOME, the fake model, and the
 // supervisor in one of three states: up, down (never started until the run is over) or hung
-// (SIGSTOP for the whole run). Afterwards `settle()` brings the supervisor up and lets it ingest
+// (SIGSTOP for the whole run). The hooks run in one of the two forms `hooks install` writes:
+// `agentry hook <Event>` from PATH (the shared project settings when agentry is not installed in
+// the project), or the shipped hooks/agentry-hook.sh by its path (`--scope local`, and the project
+// settings of a project that has agentry in node_modules): curl to the socket, else the bundled
+// Node fallback. Afterwards `settle()` brings the supervisor up and lets it ingest
 // whatever was spooled, so every mode ends with the same question: what did agentry record?
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisorEvent } from '../../../machines/events.js';
@@ -15,6 +19,8 @@ import { type FakeModel, type Turn, startFakeModel } from './fake-model.js';
 
 export type Mode = 'up' | 'down' | 'hung';
 export const MODES: readonly Mode[] = ['up', 'down', 'hung'];
+export type HookForm = 'agentry' | 'script';
+export const HOOK_FORMS: readonly HookForm[] = ['agentry', 'script'];
 
 export interface Rig {
   readonly dir: string;
@@ -28,7 +34,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function createRig(mode: Mode, config: Record<string, unknown> = {}): Promise<Rig> {
+export async function createRig(mode: Mode, config: Record<string, unknown> = {}, hooks: HookForm = 'agentry'): Promise<Rig> {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'agentry-claude-code-'));
   const home = join(dir, '.home');
@@ -39,8 +45,10 @@ export async function createRig(mode: Mode, config: Record<string, unknown> = {}
   writeFileSync(join(binDir, 'agentry'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
   chmodSync(join(binDir, 'agentry'), 0o755);
   writeFileSync(join(dir, 'agentry.config.json'), `${JSON.stringify({ version: 1, mode: 'semi', ...config })}\n`);
-  const installed = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--json'], { cwd: dir, env: cleanEnv(dir), encoding: 'utf8' });
+  const scope = hooks === 'script' ? ['--scope', 'local'] : [];
+  const installed = spawnSync(process.execPath, [BIN, 'hooks', 'install', ...scope, '--json'], { cwd: dir, env: cleanEnv(dir), encoding: 'utf8' });
   if (installed.status !== 0) throw new Error(`agentry hooks install failed: ${installed.stderr}`);
+  if (hooks === 'script') expectScriptCommands(JSON.parse(installed.stdout) as { path: string });
   const model = await startFakeModel();
   const start = (): Promise<Daemon> => startDaemon({ projectDir: dir, args: ['--offline'] });
 
@@ -88,6 +96,15 @@ export function hookCounts(events: readonly { event: SupervisorEvent }[]): Recor
   const counts: Record<string, number> = {};
   for (const { event } of events) if (event.type === 'hook.received') counts[event.hookEvent] = (counts[event.hookEvent] ?? 0) + 1;
   return counts;
+}
+
+/** Every command handler `hooks install --scope local` wrote runs the shipped script by its absolute path. */
+function expectScriptCommands(installed: { path: string }): void {
+  const script = join(import.meta.dirname, '..', '..', '..', 'hooks', 'agentry-hook.sh');
+  const settings = JSON.parse(readFileSync(installed.path, 'utf8')) as { hooks: Record<string, { hooks: { type: string; command?: string }[] }[]> };
+  const commands = Object.values(settings.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command ?? '')));
+  const other = commands.filter((c) => !c.includes(script));
+  if (commands.length === 0 || other.length > 0) throw new Error(`expected every hook to run ${script}; got ${JSON.stringify(commands)}`);
 }
 
 function cleanEnv(dir: string): Record<string, string> {
