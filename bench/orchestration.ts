@@ -28,6 +28,12 @@ export interface Throughput {
   concurrentPerSec: number;
 }
 
+/** With the process CPU (user + system, every thread) a task took in each phase, in ms. */
+interface Measured extends Throughput {
+  sequentialCpuMs: number;
+  concurrentCpuMs: number;
+}
+
 export interface PeerResult extends Throughput {
   bench: string;
   peakRssMb: number;
@@ -77,12 +83,19 @@ async function bareTask(i: number): Promise<void> {
   await toPromise(createActor(bareMachine, { input: { brief: `brief ${i}` } }).start());
 }
 
-async function measure(opts: Options, task: (i: number) => Promise<unknown>): Promise<Throughput> {
+async function measure(opts: Options, task: (i: number) => Promise<unknown>): Promise<Measured> {
   await pool(opts.warmup, opts.inFlight, task);
+  const cpuMs = (used: NodeJS.CpuUsage): number => (used.user + used.system) / 1000 / opts.tasks;
+  let cpu = process.cpuUsage();
   const seqMs = await pool(opts.tasks, 1, task);
+  const sequentialCpuMs = cpuMs(process.cpuUsage(cpu));
+  cpu = process.cpuUsage();
   const conMs = await pool(opts.tasks, opts.inFlight, task);
-  return { sequentialPerSec: (opts.tasks / seqMs) * 1000, concurrentPerSec: (opts.tasks / conMs) * 1000 };
+  const concurrentCpuMs = cpuMs(process.cpuUsage(cpu));
+  return { sequentialPerSec: (opts.tasks / seqMs) * 1000, concurrentPerSec: (opts.tasks / conMs) * 1000, sequentialCpuMs, concurrentCpuMs };
 }
+
+const cpuLine = (m: Measured): string => `CPU ${m.sequentialCpuMs.toFixed(3)} ms a task sequential, ${m.concurrentCpuMs.toFixed(3)} ms in flight`;
 
 // ---- agentry ----------------------------------------------------------------------------------------
 
@@ -100,7 +113,7 @@ export function benchConfig(mode: 'full' | 'manual' = 'full'): ResolvedConfig {
   return resolveConfig({ version: 1, mode, deliveries: { routes: [] } });
 }
 
-async function agentry(opts: Options): Promise<Throughput & { outcomes: Record<string, number>; journal: { appends: number; fsyncs: number; bytes: number }; modelCalls: number }> {
+async function agentry(opts: Options): Promise<Measured & { outcomes: Record<string, number>; journal: { appends: number; fsyncs: number; bytes: number }; modelCalls: number }> {
   return withTempDir('orchestration', async (stateDir) => {
     const model = createStubModel();
     const sup = await Supervisor.start({ stateDir, config: benchConfig('full'), model });
@@ -168,11 +181,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const rss = new RssSampler();
   console.log(`orchestration: ${opts.warmup} warm-up, ${opts.tasks} sequential, ${opts.tasks} with ${opts.inFlight} in flight; 4-step content workflow, zero-latency model`);
   const bare = await measure(opts, bareTask);
-  console.log(`  bare XState (in memory):  ${fmt(bare.sequentialPerSec)}/s sequential, ${fmt(bare.concurrentPerSec)}/s with ${opts.inFlight} in flight`);
+  console.log(`  bare XState (in memory):  ${fmt(bare.sequentialPerSec)}/s sequential, ${fmt(bare.concurrentPerSec)}/s with ${opts.inFlight} in flight; ${cpuLine(bare)}`);
   const ours = await agentry(opts);
   const peakRssMb = rss.peakMb();
   rss.stop();
-  console.log(`  agentry (durable, ajv):   ${fmt(ours.sequentialPerSec)}/s sequential, ${fmt(ours.concurrentPerSec)}/s with ${opts.inFlight} in flight, peak RSS ${fmt(peakRssMb)} MB`);
+  console.log(`  agentry (durable, ajv):   ${fmt(ours.sequentialPerSec)}/s sequential, ${fmt(ours.concurrentPerSec)}/s with ${opts.inFlight} in flight, peak RSS ${fmt(peakRssMb)} MB; ${cpuLine(ours)}`);
   console.log(`  outcomes ${JSON.stringify(ours.outcomes)}; model calls ${ours.modelCalls}; journal ${ours.journal.appends} records in ${ours.journal.fsyncs} fsyncs`);
   const peers = await readPeers(opts.peers);
   if (opts.peers === null) console.log('  peers: not in this run (npm run bench runs LangGraph.js and Mastra first when installed)');
