@@ -85,14 +85,15 @@ async function bareTask(i: number): Promise<void> {
 
 async function measure(opts: Options, task: (i: number) => Promise<unknown>): Promise<Measured> {
   await pool(opts.warmup, opts.inFlight, task);
-  const cpuMs = (used: NodeJS.CpuUsage): number => (used.user + used.system) / 1000 / opts.tasks;
-  let cpu = process.cpuUsage();
-  const seqMs = await pool(opts.tasks, 1, task);
-  const sequentialCpuMs = cpuMs(process.cpuUsage(cpu));
-  cpu = process.cpuUsage();
-  const conMs = await pool(opts.tasks, opts.inFlight, task);
-  const concurrentCpuMs = cpuMs(process.cpuUsage(cpu));
-  return { sequentialPerSec: (opts.tasks / seqMs) * 1000, concurrentPerSec: (opts.tasks / conMs) * 1000, sequentialCpuMs, concurrentCpuMs };
+  const phase = async (inFlight: number): Promise<{ perSec: number; cpuMs: number }> => {
+    const cpu = process.cpuUsage();
+    const ms = await pool(opts.tasks, inFlight, task);
+    const used = process.cpuUsage(cpu);
+    return { perSec: (opts.tasks / ms) * 1000, cpuMs: (used.user + used.system) / 1000 / opts.tasks };
+  };
+  const seq = await phase(1);
+  const con = await phase(opts.inFlight);
+  return { sequentialPerSec: seq.perSec, concurrentPerSec: con.perSec, sequentialCpuMs: seq.cpuMs, concurrentCpuMs: con.cpuMs };
 }
 
 const cpuLine = (m: Measured): string => `CPU ${m.sequentialCpuMs.toFixed(3)} ms a task sequential, ${m.concurrentCpuMs.toFixed(3)} ms in flight`;

@@ -2,7 +2,8 @@
 // hooks `agentry hooks install` wrote, against a scripted streaming model on loopback. Every case
 // runs with the supervisor up, down and hung (SIGSTOP), through both hook forms (`agentry hook`
 // from PATH, and the shipped script by its path: curl, else the bundled Node fallback), and ends
-// by counting what agentry recorded: nothing twice. Run with `npm run test:claude-code` (installs the CLI first).
+// by counting what agentry recorded: nothing twice. Run with `npm run test:claude-code` (installs
+// the CLI first).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hookScriptPath } from '../../../cli/commands/hook-settings.js';
 import type { SupervisorEvent } from '../../../machines/events.js';
 import { BIN, type Daemon, assertBuilt, startDaemon } from '../../support/daemon.js';
 import { waitFor } from '../../e2e/hooks-harness.js';
@@ -34,7 +35,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function createRig(mode: Mode, config: Record<string, unknown> = {}, hooks: HookForm = 'agentry'): Promise<Rig> {
+export async function createRig(mode: Mode, config: Record<string, unknown> = {}, form: HookForm = 'agentry'): Promise<Rig> {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'agentry-claude-code-'));
   const home = join(dir, '.home');
@@ -45,10 +46,10 @@ export async function createRig(mode: Mode, config: Record<string, unknown> = {}
   writeFileSync(join(binDir, 'agentry'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
   chmodSync(join(binDir, 'agentry'), 0o755);
   writeFileSync(join(dir, 'agentry.config.json'), `${JSON.stringify({ version: 1, mode: 'semi', ...config })}\n`);
-  const scope = hooks === 'script' ? ['--scope', 'local'] : [];
+  const scope = form === 'script' ? ['--scope', 'local'] : [];
   const installed = spawnSync(process.execPath, [BIN, 'hooks', 'install', ...scope, '--json'], { cwd: dir, env: cleanEnv(dir), encoding: 'utf8' });
   if (installed.status !== 0) throw new Error(`agentry hooks install failed: ${installed.stderr}`);
-  if (hooks === 'script') expectScriptCommands(JSON.parse(installed.stdout) as { path: string });
+  if (form === 'script') expectScriptCommands(JSON.parse(installed.stdout) as { path: string });
   const model = await startFakeModel();
   const start = (): Promise<Daemon> => startDaemon({ projectDir: dir, args: ['--offline'] });
 
@@ -100,8 +101,8 @@ export function hookCounts(events: readonly { event: SupervisorEvent }[]): Recor
 
 /** Every command handler `hooks install --scope local` wrote runs the shipped script by its absolute path. */
 function expectScriptCommands(installed: { path: string }): void {
-  const script = join(import.meta.dirname, '..', '..', '..', 'hooks', 'agentry-hook.sh');
-  const settings = JSON.parse(readFileSync(installed.path, 'utf8')) as { hooks: Record<string, { hooks: { type: string; command?: string }[] }[]> };
+  const script = hookScriptPath();
+  const settings = JSON.parse(readFileSync(installed.path, 'utf8')) as { hooks: Record<string, { hooks: { command?: string }[] }[]> };
   const commands = Object.values(settings.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command ?? '')));
   const other = commands.filter((c) => !c.includes(script));
   if (commands.length === 0 || other.length > 0) throw new Error(`expected every hook to run ${script}; got ${JSON.stringify(commands)}`);
